@@ -1,0 +1,23 @@
+"""What every method needs besides the asset and its own inputs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from valuation.models import FrozenModel
+from valuation.price_index import PriceIndex
+
+
+class ValuationContext(FrozenModel):
+    """Valuation date, price index, and the Monte Carlo settings of the run.
+
+    ``seed`` and the asset id fix every draw (valuation/random.py); ``n_draws`` is the number of
+    Monte Carlo draws per asset (0 switches the simulation off).
+    """
+
+    valuation_date: date
+    price_index: PriceIndex
+    seed: int = Field(20240101, ge=0, lt=2**63)
+    n_draws: int = Field(1000, ge=0, le=1_000_000)

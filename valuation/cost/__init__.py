@@ -1,0 +1,1 @@
+"""cost method (placeholder, being written)."""

@@ -1,0 +1,1 @@
+"""income method (placeholder, being written)."""

@@ -1,0 +1,1 @@
+"""market method (placeholder, being written)."""

@@ -1,0 +1,220 @@
+"""Shared vocabulary of an appraisal: the engagement, the data asset, quality, and result basics.
+
+Terms follow the China Appraisal Society guidance 中评协〔2023〕17号《数据资产评估指导意见》
+(../shared/DOMAIN.md §3). Money is CNY (float64 in valuation math; conversion to Decimal happens at
+the boundary into accounting). Rates are annual decimals (0.08 = 8 %). Periods are years.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class FrozenModel(BaseModel):
+    """Base of every input and result model: immutable, unknown fields refused."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+Money = Annotated[float, Field(ge=0, allow_inf_nan=False, description="CNY, not negative")]
+Rate = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False, description="annual decimal rate")]
+Score = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False, description="score in [0, 1]")]
+Years = Annotated[float, Field(ge=0, allow_inf_nan=False, description="years")]
+
+
+class Purpose(StrEnum):
+    """评估目的 purpose of the appraisal."""
+
+    FINANCIAL_REPORTING = "financial_reporting"  # 以财务报告为目的
+    TRANSACTION = "transaction"  # 交易
+    PLEDGE = "pledge"  # 质押融资
+    CAPITAL_CONTRIBUTION = "capital_contribution"  # 作价出资
+    OTHER = "other"
+
+
+class ValueType(StrEnum):
+    """价值类型 value type."""
+
+    MARKET_VALUE = "market_value"  # 市场价值
+    INVESTMENT_VALUE = "investment_value"  # 投资价值
+    VALUE_IN_USE = "value_in_use"  # 在用价值
+    LIQUIDATION_VALUE = "liquidation_value"  # 清算价值
+
+
+class DataRight(StrEnum):
+    """The "three rights" split (数据二十条): which rights the entity holds or the appraisal covers."""
+
+    HOLDING = "holding"  # 数据资源持有权
+    PROCESSING_USE = "processing_use"  # 数据加工使用权
+    PRODUCT_OPERATION = "product_operation"  # 数据产品经营权
+
+
+class DataSource(StrEnum):
+    """How the data was obtained."""
+
+    OWN_COLLECTION = "own_collection"  # 自行采集
+    PURCHASE = "purchase"  # 外购
+    LICENCE = "licence"  # 授权许可
+    AUTHORIZED_OPERATION = "authorized_operation"  # 公共数据授权运营
+
+
+class Method(StrEnum):
+    """评估方法 valuation approach."""
+
+    COST = "cost"  # 成本法
+    INCOME = "income"  # 收益法
+    MARKET = "market"  # 市场法
+
+
+class QualityDimension(StrEnum):
+    """GB/T 36344-2018 data-quality dimensions, in the order used for vectors and AHP matrices."""
+
+    ACCURACY = "accuracy"  # 准确性
+    CONSISTENCY = "consistency"  # 一致性
+    COMPLETENESS = "completeness"  # 完整性
+    CONFORMANCE = "conformance"  # 规范性
+    TIMELINESS = "timeliness"  # 时效性
+    ACCESSIBILITY = "accessibility"  # 可访问性
+
+
+QUALITY_DIMENSIONS: tuple[QualityDimension, ...] = tuple(QualityDimension)
+
+LABELS_ZH: dict[str, str] = {
+    "cost": "成本法",
+    "income": "收益法",
+    "market": "市场法",
+    "accuracy": "准确性",
+    "consistency": "一致性",
+    "completeness": "完整性",
+    "conformance": "规范性",
+    "timeliness": "时效性",
+    "accessibility": "可访问性",
+    "financial_reporting": "以财务报告为目的",
+    "transaction": "交易",
+    "pledge": "质押融资",
+    "capital_contribution": "作价出资",
+    "market_value": "市场价值",
+    "investment_value": "投资价值",
+    "value_in_use": "在用价值",
+    "liquidation_value": "清算价值",
+    "holding": "数据资源持有权",
+    "processing_use": "数据加工使用权",
+    "product_operation": "数据产品经营权",
+    "own_collection": "自行采集",
+    "purchase": "外购",
+    "licence": "授权许可",
+    "authorized_operation": "公共数据授权运营",
+}
+
+
+class QualityScores(FrozenModel):
+    """Scores in [0, 1] on the six GB/T 36344 dimensions, with where each came from."""
+
+    accuracy: Score
+    consistency: Score
+    completeness: Score
+    conformance: Score
+    timeliness: Score
+    accessibility: Score
+    evidence: str = Field("", description="how the scores were obtained (profiling report, expert panel...)")
+
+    def vector(self) -> tuple[float, ...]:
+        """Scores in the order of :data:`QUALITY_DIMENSIONS`."""
+        return tuple(getattr(self, d.value) for d in QUALITY_DIMENSIONS)
+
+
+class DataAsset(FrozenModel):
+    """The data asset appraised: identity, rights, source, term limits and descriptive attributes.
+
+    ``rights_term_end`` is the end of any legal, contractual or authorization term that limits the
+    rights (e.g. a 3-year public-data authorized-operation agreement); the income horizon and useful
+    life are capped by it (DOMAIN §3.2).
+    """
+
+    asset_id: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=4000)
+    field: str = Field("general", description="field of application, e.g. transport, logistics, finance")
+    region: str = Field("national", description="region of the data / market, e.g. Zhejiang")
+    rights: tuple[DataRight, ...] = Field(min_length=1)
+    source: DataSource
+    rights_term_end: date | None = None
+    term_basis: str = Field("", description="the agreement or law behind rights_term_end")
+    registration_certificate: str | None = Field(None, description="数据产权/数据知识产权登记证书 number")
+    records: int | None = Field(None, ge=0, description="number of records")
+    fields_count: int | None = Field(None, ge=0, description="number of fields (columns)")
+    update_frequency: str | None = Field(None, description="daily / weekly / monthly / real-time ...")
+    exclusivity: bool = False
+    delivery_form: str | None = Field(None, description="API / file / data-service / sandbox ...")
+    quality: QualityScores | None = None
+
+
+class Engagement(FrozenModel):
+    """The engagement facts every appraisal records (DOMAIN §3)."""
+
+    case_id: str = Field(min_length=1, max_length=64)
+    client: str = Field(min_length=1)
+    appraiser: str = ""
+    purpose: Purpose
+    value_type: ValueType
+    valuation_date: date
+    report_date: date | None = None
+    assumptions: tuple[str, ...] = ()
+    limiting_conditions: tuple[str, ...] = ()
+    information_sources: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Engagement:
+        if self.report_date is not None and self.report_date < self.valuation_date:
+            raise ValueError(
+                f"report_date {self.report_date} is before valuation_date {self.valuation_date}"
+            )
+        return self
+
+
+class Figure(FrozenModel):
+    """One named intermediate figure of a calculation, with unit, formula and evidence."""
+
+    name: str
+    label_zh: str
+    value: float
+    unit: str = Field(description="CNY, rate, years, ratio, count")
+    formula: str = ""
+    evidence: str = ""
+
+
+class MethodResult(FrozenModel):
+    """Common part of a method's result; each method's result subclasses it with its own detail.
+
+    ``value`` is the method's indicated value in CNY. ``figures`` are the intermediate figures in the
+    order a reader follows them; ``formula`` states the method's formula (DOMAIN §3.x).
+    """
+
+    method: Method
+    asset_id: str
+    value: float
+    formula: str
+    figures: tuple[Figure, ...] = ()
+    assumptions: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+class TornadoBar(FrozenModel):
+    """Value at a low and a high setting of one key input, the rest held at base."""
+
+    method: Method
+    input_name: str
+    label_zh: str
+    base_input: float
+    low_input: float
+    high_input: float
+    value_at_low: float
+    value_at_high: float
+
+    @property
+    def swing(self) -> float:
+        return abs(self.value_at_high - self.value_at_low)

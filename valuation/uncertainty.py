@@ -1,0 +1,84 @@
+"""How an input is uncertain, used by both the Monte Carlo and the tornado (DOMAIN §3.4).
+
+A :class:`Spread` describes one input around its base value ``b``:
+
+- ``shift="multiply"``: the input is ``b × m``; ``m`` is triangular(low, 1, high), uniform(low, high),
+  normal(1, sd) or lognormal(median 1, sigma=sd);
+- ``shift="add"``: the input is ``b + s`` (used for rates, e.g. a discount rate ± 1 pp); ``s`` is
+  triangular(low, 0, high), uniform(low, high) or normal(0, sd).
+
+Convention: the tornado moves each input to the 5th and 95th percentile of its spread
+(:data:`TORNADO_PERCENTILES`), so the tornado and the simulation rest on the same stated ranges.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from pydantic import model_validator
+from scipy import stats
+
+from valuation.models import FrozenModel
+
+TORNADO_PERCENTILES: tuple[float, float] = (0.05, 0.95)
+REPORT_PERCENTILES: tuple[float, float, float] = (5.0, 50.0, 95.0)
+
+
+class Spread(FrozenModel):
+    """Distribution of one input around its base value (see module docstring)."""
+
+    dist: Literal["triangular", "uniform", "normal", "lognormal"] = "triangular"
+    shift: Literal["multiply", "add"] = "multiply"
+    low: float | None = None
+    high: float | None = None
+    sd: float | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Spread:
+        centre = 1.0 if self.shift == "multiply" else 0.0
+        if self.dist in ("triangular", "uniform"):
+            if self.low is None or self.high is None:
+                raise ValueError(f"{self.dist} spread needs low and high")
+            if not self.low <= centre <= self.high or self.low == self.high:
+                raise ValueError(
+                    f"{self.dist} spread needs low <= {centre} <= high and low < high, "
+                    f"got low={self.low}, high={self.high}"
+                )
+        else:
+            if self.sd is None or self.sd <= 0:
+                raise ValueError(f"{self.dist} spread needs sd > 0, got {self.sd}")
+            if self.dist == "lognormal" and self.shift == "add":
+                raise ValueError("a lognormal spread is multiplicative (shift='multiply')")
+        return self
+
+    def _frozen_dist(self) -> stats.rv_continuous:
+        centre = 1.0 if self.shift == "multiply" else 0.0
+        if self.dist == "triangular":
+            lo, hi = float(self.low), float(self.high)  # type: ignore[arg-type]
+            return stats.triang(c=(centre - lo) / (hi - lo), loc=lo, scale=hi - lo)
+        if self.dist == "uniform":
+            lo, hi = float(self.low), float(self.high)  # type: ignore[arg-type]
+            return stats.uniform(loc=lo, scale=hi - lo)
+        if self.dist == "normal":
+            return stats.norm(loc=centre, scale=float(self.sd))  # type: ignore[arg-type]
+        return stats.lognorm(s=float(self.sd), scale=1.0)  # type: ignore[arg-type]
+
+    def factor(self, u: np.ndarray | float) -> np.ndarray:
+        """Multiplier (shift='multiply') or addend (shift='add') at uniform quantiles ``u``."""
+        return np.asarray(self._frozen_dist().ppf(u), dtype=np.float64)
+
+    def apply(self, base: np.ndarray | float, u: np.ndarray | float) -> np.ndarray:
+        """The input at quantiles ``u``: ``base × m`` or ``base + s``."""
+        f = self.factor(u)
+        return np.asarray(base) * f if self.shift == "multiply" else np.asarray(base) + f
+
+    def tornado_range(self, base: float) -> tuple[float, float]:
+        """Input at the tornado's low and high percentiles."""
+        lo, hi = self.apply(base, np.array(TORNADO_PERCENTILES))
+        return float(lo), float(hi)
+
+
+def percentiles(draws: np.ndarray, axis: int = -1) -> np.ndarray:
+    """P5, P50, P95 of draws along ``axis`` (last axis by default)."""
+    return np.percentile(draws, REPORT_PERCENTILES, axis=axis)
