@@ -1,0 +1,132 @@
+"""Reading cases and batch tables from files, and writing results: the shell's file edge."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import ValidationError
+
+from dataval.errors import AssetError, DatavalError, InvalidInput
+from dataval.validation import asset_errors, describe, dotted
+from valuation.case import AssetCase, ValuationCase
+
+MAX_INPUT_BYTES = 50 * 1024 * 1024
+BATCH_SUFFIXES = {".csv", ".parquet", ".pq", ".xlsx"}
+
+
+def _check_size(path: Path) -> None:
+    if not path.exists():
+        raise InvalidInput(f"file not found: {path}")
+    size = path.stat().st_size
+    if size > MAX_INPUT_BYTES:
+        raise InvalidInput(f"{path.name} is {size / 2**20:.1f} MB; the limit is {MAX_INPUT_BYTES / 2**20:.0f} MB")
+
+
+def case_from_dict(raw: Any, *, source: str = "case") -> tuple[ValuationCase, list[AssetError]]:
+    """Validate a case dict asset by asset: bad assets become errors, the good ones form the case."""
+    if not isinstance(raw, dict):
+        raise InvalidInput(f"{source}: a case is a JSON object with 'engagement' and 'assets'")
+    assets_raw = raw.get("assets")
+    if not isinstance(assets_raw, list) or not assets_raw:
+        raise InvalidInput(f"{source}: 'assets' must be a non-empty list", field="assets")
+    good: list[AssetCase] = []
+    errors: list[AssetError] = []
+    for i, a in enumerate(assets_raw):
+        asset_id = str((a.get("asset") or {}).get("asset_id") or f"assets[{i}]") if isinstance(a, dict) else f"assets[{i}]"
+        try:
+            good.append(AssetCase.model_validate(a))
+        except ValidationError as exc:
+            errors.extend(asset_errors(exc, asset_id, prefix=("assets", i)))
+        except DatavalError as exc:
+            errors.append(AssetError.from_exception(asset_id, exc))
+    if not good:
+        lines = "\n".join(f"  {e.asset_id} {e.field or ''}: {e.message}" for e in errors)
+        raise InvalidInput(f"{source}: no asset could be read:\n{lines}")
+    try:
+        case = ValuationCase.model_validate({**raw, "assets": good})
+    except ValidationError as exc:
+        lines = "\n".join(f"  {dotted(e['loc'])}: {describe(dict(e))}" for e in exc.errors())
+        raise InvalidInput(f"{source}: the case is not valid:\n{lines}") from None
+    return case, errors
+
+
+def read_case(path: Path) -> tuple[ValuationCase, list[AssetError]]:
+    """A case from JSON or from the Excel template."""
+    _check_size(path)
+    if path.suffix.lower() == ".xlsx":
+        from ledger_export.case_template import read_case_workbook
+
+        return case_from_dict(read_case_workbook(path), source=path.name)
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"{path.name}: not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path.name}: not UTF-8 text") from None
+    return case_from_dict(raw, source=path.name)
+
+
+def is_case_file(path: Path) -> bool:
+    """JSON files and workbooks made from the case template are cases; other tables are batches."""
+    if path.suffix.lower() == ".json":
+        return True
+    if path.suffix.lower() == ".xlsx":
+        from ledger_export.case_template import is_case_workbook
+
+        return is_case_workbook(path)
+    return False
+
+
+def read_batch(path: Path) -> pd.DataFrame:
+    """A flat batch table from CSV, Parquet or Excel (first sheet)."""
+    _check_size(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            return pd.read_csv(path, dtype={"asset_id": str}, encoding="utf-8")
+        if suffix in (".parquet", ".pq"):
+            return pd.read_parquet(path)
+        if suffix == ".xlsx":
+            return pd.read_excel(path, sheet_name=0, dtype={"asset_id": str}, engine="openpyxl")
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{path.name}: cannot read the table ({type(exc).__name__}: {exc})") from None
+    raise InvalidInput(f"{path.name}: batch tables are .csv, .parquet or .xlsx, got {suffix!r}")
+
+
+def batch_valuation_date(table: pd.DataFrame, given: date | None, *, source: str) -> date:
+    """The batch's one valuation date: --valuation-date, else the single value of its column."""
+    if given is not None:
+        return given
+    if "valuation_date" not in table.columns:
+        raise InvalidInput(f"{source}: give --valuation-date or a 'valuation_date' column", field="valuation_date")
+    values = pd.to_datetime(table["valuation_date"], errors="coerce").dropna().dt.date.unique()
+    if len(values) != 1:
+        raise InvalidInput(
+            f"{source}: a batch has one valuation date; found {sorted(map(str, values)) or 'none'}",
+            field="valuation_date",
+        )
+    return values[0]  # type: ignore[no-any-return]
+
+
+def write_table(df: pd.DataFrame, path: Path) -> None:
+    """Write a tidy table as CSV or Parquet, by suffix (atomically: temp file, then rename)."""
+    tmp = path.with_name(path.name + ".tmp")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        df.to_csv(tmp, index=False, encoding="utf-8")
+    elif suffix in (".parquet", ".pq"):
+        df.to_parquet(tmp, index=False)
+    else:
+        raise InvalidInput(f"results are written as .csv or .parquet, got {path.name}")
+    tmp.replace(path)
+
+
+def write_text(text: str, path: Path) -> None:
+    """Write text atomically."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)

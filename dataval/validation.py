@@ -1,0 +1,42 @@
+"""Turn pydantic validation errors into messages that name the asset and the field."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from dataval.errors import AssetError
+
+
+def dotted(loc: Sequence[int | str]) -> str:
+    """('cost', 'lines', 2, 'amount') -> 'cost.lines[2].amount'."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def describe(err: dict[str, Any]) -> str:
+    """One pydantic error as 'expected …, got …'."""
+    got = err.get("input")
+    shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
+    if len(shown) > 80:
+        shown = shown[:77] + "..."
+    if err.get("type") == "extra_forbidden":
+        return "unknown field (not part of the case format; check the spelling against `dataval schema`)"
+    if err.get("type") == "missing":
+        return "required field is missing"
+    return f"{err.get('msg', 'invalid')}; got {shown}"
+
+
+def asset_errors(exc: ValidationError, asset_id: str, *, prefix: Sequence[int | str] = ()) -> list[AssetError]:
+    """Every problem of a pydantic error as AssetError records (rule 'invalid_input')."""
+    return [
+        AssetError(asset_id, "invalid_input", dotted([*prefix, *e["loc"]]) or None, describe(dict(e)))
+        for e in exc.errors()
+    ]
