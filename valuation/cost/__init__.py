@@ -1,1 +1,81 @@
-"""cost method (placeholder, being written)."""
+"""成本法 cost method: P = C × δ (DOMAIN §3.1; 中评协〔2023〕17号《数据资产评估指导意见》).
+
+C is the replacement cost at the valuation date — 前期费用 + 直接成本 (建设, 运维) + 间接成本 + 机会成本
++ 相关税费, each historical cost line restated by the price index — and δ the value adjustment
+coefficient from quality (Σ w_j s_j, weights given or by AHP), remaining economic life, or both.
+
+Public API (the method contract shared with income and market):
+
+- :class:`CostInputs` (case-file key "cost") and its parts, :func:`parse_cost_inputs`;
+- :class:`CostResult` with :class:`CostDetail`;
+- :func:`value_cost`, :func:`simulate_cost`, :func:`tornado_cost`;
+- :data:`COST_BATCH_COLUMNS`, :func:`value_cost_batch`, :func:`synthetic_cost_columns`;
+- :func:`ahp_weights` / :class:`AhpResult` (general n, reused by quality profiling);
+- the kernels live in :mod:`valuation.cost.kernel`.
+"""
+
+from .ahp import AhpResult, ahp_weights
+from .batch import COST_BATCH_COLUMNS, value_cost_batch
+from .draws import STREAM_BASE
+from .errors import ConflictingInputs, DateAfterValuationDate, InvalidCostInput, InvalidJudgementMatrix
+from .inputs import (
+    CATEGORY_LABELS_ZH,
+    DEFAULT_TAX_BASE,
+    CostCategory,
+    CostInputs,
+    CostLine,
+    CostUncertainty,
+    DeltaBasis,
+    DeltaSpec,
+    OpportunityRate,
+    TaxRate,
+    parse_cost_inputs,
+)
+from .method import check_cost_inputs, simulate_cost, tornado_cost, value_cost
+from .result import (
+    CategoryTotal,
+    CostDetail,
+    CostLineResult,
+    CostResult,
+    DeltaDetail,
+    LifeDeltaDetail,
+    QualityDeltaDetail,
+    RateDetail,
+)
+from .synthetic import synthetic_cost_columns
+
+__all__ = [
+    "CATEGORY_LABELS_ZH",
+    "COST_BATCH_COLUMNS",
+    "DEFAULT_TAX_BASE",
+    "STREAM_BASE",
+    "AhpResult",
+    "CategoryTotal",
+    "ConflictingInputs",
+    "CostCategory",
+    "CostDetail",
+    "CostInputs",
+    "CostLine",
+    "CostLineResult",
+    "CostResult",
+    "CostUncertainty",
+    "DateAfterValuationDate",
+    "DeltaBasis",
+    "DeltaDetail",
+    "DeltaSpec",
+    "InvalidCostInput",
+    "InvalidJudgementMatrix",
+    "LifeDeltaDetail",
+    "OpportunityRate",
+    "QualityDeltaDetail",
+    "RateDetail",
+    "TaxRate",
+    "ahp_weights",
+    "check_cost_inputs",
+    "parse_cost_inputs",
+    "simulate_cost",
+    "synthetic_cost_columns",
+    "tornado_cost",
+    "value_cost",
+    "value_cost_batch",
+]

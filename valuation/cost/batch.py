@@ -1,0 +1,449 @@
+"""Cost method over a flat table, one row per asset, vectorized (DOMAIN §3.1).
+
+Flat simplification of :class:`~valuation.cost.inputs.CostInputs`: one historical amount per
+category (前期, 直接—建设, 直接—运维, 间接), all restated from one date; 机会成本 and 相关税费 only by
+rate; δ by quality (scores from the shared q_* columns, weights from the ``quality_weights`` or
+``quality_ahp_matrix`` keyword, equal 1/6 by default), life (elapsed / remaining years, remaining
+capped at ``rights_term_end``) or both. A row gives the same value and the same Monte Carlo draws as
+the single asset whose inputs are its flat equivalent (one line per non-blank category, dated
+cost_incurred_on; ``opportunity`` and ``taxes`` by rate with the default tax base).
+
+Bad rows become :class:`~dataval.errors.AssetError` records and NaN values; good rows are still valued.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from dataval.errors import AssetError
+from valuation.batch_types import BatchColumn, BatchMethodOutput
+from valuation.context import ValuationContext
+from valuation.errors import MissingInput, PriceIndexGap, WeightsDoNotSumToOne
+from valuation.models import QUALITY_DIMENSIONS
+from valuation.price_index import month_number
+
+from . import kernel
+from .ahp import ahp_weights
+from .draws import draw_drivers
+from .errors import ConflictingInputs, DateAfterValuationDate, InvalidCostInput
+from .inputs import TAX_BASE_CATEGORIES, CostUncertainty, DeltaBasis
+from .method import EQUAL_WEIGHTS, WEIGHT_TOLERANCE
+
+AMOUNT_COLUMNS: tuple[str, ...] = ("cost_planning", "cost_construction", "cost_operation", "cost_indirect")
+QUALITY_COLUMNS: tuple[str, ...] = tuple(f"q_{d.value}" for d in QUALITY_DIMENSIONS)
+DRAW_CELLS_PER_CHUNK = 1_000_000  # rows × draws evaluated at once, bounds temporary memory
+
+COST_BATCH_COLUMNS: tuple[BatchColumn, ...] = (
+    BatchColumn("cost_planning", "float", True, "CNY", "前期费用, historical; blank = none"),
+    BatchColumn(
+        "cost_construction",
+        "float",
+        True,
+        "CNY",
+        "直接成本—建设 (采集、获取、确认、描述、加工), historical; blank = none",
+    ),
+    BatchColumn(
+        "cost_operation",
+        "float",
+        True,
+        "CNY",
+        "直接成本—运维 (存储、整合、安全、维护), historical; blank = none",
+    ),
+    BatchColumn(
+        "cost_indirect", "float", True, "CNY", "间接成本 (分摊的软硬件、场地、管理), historical; blank = none"
+    ),
+    BatchColumn(
+        "cost_incurred_on",
+        "date",
+        True,
+        "",
+        "发生日期: the four amounts are restated from this date to the valuation date",
+    ),
+    BatchColumn(
+        "cost_opportunity_rate",
+        "float",
+        False,
+        "annual rate",
+        "机会成本率 r on (前期 + 直接 + 间接); blank = no opportunity cost",
+    ),
+    BatchColumn(
+        "cost_holding_years", "float", False, "years", "资本占用年限, needed with cost_opportunity_rate"
+    ),
+    BatchColumn(
+        "cost_tax_rate",
+        "float",
+        False,
+        "rate",
+        "相关税费率 on 前期 + 直接 + 间接 + 机会成本; blank = no related taxes",
+    ),
+    BatchColumn("cost_delta_basis", "str", True, "", "价值调整系数 δ basis: quality / life / both"),
+    BatchColumn("cost_elapsed_years", "float", False, "years", "已使用年限, for basis life / both"),
+    BatchColumn(
+        "cost_remaining_years",
+        "float",
+        False,
+        "years",
+        "剩余经济寿命, for basis life / both (capped at rights_term_end)",
+    ),
+)
+
+
+class _Rows:
+    """Row-error bookkeeping: every problem is reported; a row with any problem is not valued."""
+
+    def __init__(self, table: pd.DataFrame) -> None:
+        self.table = table
+        self.ids = table["asset_id"].astype("string").fillna("").to_numpy(dtype=object)
+        self.bad = np.zeros(len(table), dtype=bool)
+        self.errors: list[AssetError] = []
+
+    def flag(
+        self, mask: np.ndarray, rule: str, field: str, template: str, got: np.ndarray | None = None
+    ) -> None:
+        """One AssetError per flagged row; ``{got}`` in the template is ``got[i]`` or the raw cell."""
+        for i in np.flatnonzero(mask):
+            shown = got[i] if got is not None else self.raw(field, int(i))
+            self.errors.append(AssetError(str(self.ids[i]), rule, field, template.format(got=shown)))
+        self.bad |= mask
+
+    def raw(self, column: str, i: int) -> object:
+        return self.table[column].iat[i] if column in self.table.columns else None
+
+
+def _blank(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    text = raw.astype("string").str.strip()
+    return text, (text.fillna("") == "").to_numpy(dtype=bool)
+
+
+def _numbers(table: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(values with NaN for blanks, blank mask, text mask) of a number column as read from CSV/Parquet."""
+    n = len(table)
+    if column not in table.columns:
+        return np.full(n, np.nan), np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
+    raw = table[column]
+    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+        values = raw.to_numpy(dtype=np.float64, na_value=np.nan)
+        return values, np.isnan(values), np.zeros(n, dtype=bool)
+    text, blank = _blank(raw)
+    values = pd.to_numeric(text.where(~blank), errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    return values, blank, np.isnan(values) & ~blank
+
+
+def _read_number(
+    rows: _Rows,
+    column: str,
+    what: str,
+    *,
+    high: float = np.inf,
+    checked: np.ndarray | None = None,
+    needed: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Values of a number column in [0, high] and the mask of rows where a usable value is given.
+
+    Text, values outside [0, high] (where ``checked``, default every row) and blanks (where
+    ``needed``) are flagged; unusable cells read as 0.
+    """
+    v, blank, text = _numbers(rows.table, column)
+    checked = np.ones(len(v), dtype=bool) if checked is None else checked
+    out_of_range = checked & ~blank & ~text & ~((v >= 0) & (v <= high))
+    rows.flag(checked & text, InvalidCostInput.rule, column, f"expected {what}, got text {{got!r}}")
+    bound = "≥ 0" if np.isinf(high) else f"in [0, {high:g}]"
+    rows.flag(out_of_range, InvalidCostInput.rule, column, f"expected {what} {bound}, got {{got:g}}", v)
+    if needed is not None:
+        rows.flag(needed & blank, MissingInput.rule, column, f"expected {what}, got a blank cell")
+    given = checked & ~blank & ~text & ~out_of_range
+    return np.where(given, v, 0.0), given
+
+
+def _dates(table: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(datetime64[D] with NaT for blanks, blank mask, unreadable mask) of a date column."""
+    n = len(table)
+    if column not in table.columns:
+        nat = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+        return nat, np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
+    raw = table[column]
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        values = raw.to_numpy().astype("datetime64[D]")
+        return values, np.isnat(values), np.zeros(n, dtype=bool)
+    text, blank = _blank(raw)
+    parsed = pd.to_datetime(text.where(~blank), errors="coerce", format="ISO8601")
+    values = parsed.to_numpy().astype("datetime64[D]")
+    return values, blank, np.isnat(values) & ~blank
+
+
+def _weights(
+    quality_weights: Mapping[str, float] | None, quality_ahp_matrix: Sequence[Sequence[float]] | None
+) -> np.ndarray:
+    """Quality weights for the whole batch (six, in QUALITY_DIMENSIONS order); equal 1/6 by default."""
+    field = "quality_weights"
+    if quality_weights is not None and quality_ahp_matrix is not None:
+        raise ConflictingInputs("expected quality_weights or quality_ahp_matrix, got both", field=field)
+    if quality_ahp_matrix is not None:
+        a = np.asarray(quality_ahp_matrix, dtype=np.float64)
+        if a.shape != (6, 6):
+            raise InvalidCostInput(
+                f"expected a 6 × 6 AHP matrix in the order {[d.value for d in QUALITY_DIMENSIONS]}, "
+                f"got shape {a.shape}",
+                field="quality_ahp_matrix",
+            )
+        return np.array(ahp_weights(a, field="quality_ahp_matrix").weights)
+    if quality_weights is None:
+        return EQUAL_WEIGHTS
+    names = [d.value for d in QUALITY_DIMENSIONS]
+    unknown = sorted(set(quality_weights) - set(names))
+    missing = [d for d in names if d not in quality_weights]
+    if unknown or missing:
+        raise InvalidCostInput(
+            f"expected weights for exactly {names}, got unknown {unknown} and missing {missing}", field=field
+        )
+    try:
+        w = np.array([float(quality_weights[d]) for d in names])
+    except (TypeError, ValueError) as exc:
+        raise InvalidCostInput(f"expected numbers, got {dict(quality_weights)!r}", field=field) from exc
+    if not np.isfinite(w).all() or (w < 0).any():
+        raise InvalidCostInput(
+            f"expected each weight to be a number ≥ 0, got {dict(quality_weights)!r}", field=field
+        )
+    if abs(w.sum() - 1.0) > WEIGHT_TOLERANCE:
+        raise WeightsDoNotSumToOne(
+            f"expected the six quality weights to sum to 1 (within {WEIGHT_TOLERANCE:g}), got {w.sum():.12g}",
+            field=field,
+        )
+    return w
+
+
+def value_cost_batch(
+    table: pd.DataFrame,
+    ctx: ValuationContext,
+    keys: np.ndarray,
+    *,
+    quality_weights: Mapping[str, float] | None = None,
+    quality_ahp_matrix: Sequence[Sequence[float]] | None = None,
+    uncertainty: CostUncertainty | None = None,
+) -> BatchMethodOutput:
+    """Cost method P = C × δ for every row of ``table`` (shared columns + :data:`COST_BATCH_COLUMNS`).
+
+    Parameters
+    ----------
+    table
+        One row per asset, as read from CSV/Parquet.
+    ctx
+        Valuation date, price index, seed and n_draws.
+    keys
+        Asset keys (uint64, :func:`valuation.random.asset_keys`) of the rows, shape (n,).
+    quality_weights
+        Weights of the six quality dimensions by name (each ≥ 0, summing to 1); equal 1/6 if None.
+    quality_ahp_matrix
+        Alternatively a 6 × 6 AHP pairwise matrix (rows/columns in QUALITY_DIMENSIONS order).
+    uncertainty
+        Spreads of the drivers; the documented defaults of :class:`CostUncertainty` if None.
+
+    Returns
+    -------
+    BatchMethodOutput
+        values (n,) CNY; draws (n, n_draws) or None; errors; extra intermediate columns
+        (cost_index_factor, cost_C, cost_opportunity, cost_taxes, cost_delta_quality, cost_delta_life,
+        cost_remaining_years_used, cost_delta).
+    """
+    weights = _weights(quality_weights, quality_ahp_matrix)
+    spreads = uncertainty or CostUncertainty()
+    table = table.reset_index(drop=True)
+    n = len(table)
+    rows = _Rows(table)
+
+    # Cost amounts (CNY, historical); blank = no cost in the category.
+    amounts, amount_given = [], []
+    for col in AMOUNT_COLUMNS:
+        value, given = _read_number(rows, col, "an amount in CNY")
+        amounts.append(value)
+        amount_given.append(given)
+    any_amount = ~np.logical_and.reduce([_numbers(table, col)[1] for col in AMOUNT_COLUMNS])
+    rows.flag(
+        ~any_amount,
+        MissingInput.rule,
+        AMOUNT_COLUMNS[0],
+        f"expected at least one cost amount in {list(AMOUNT_COLUMNS)}, got none",
+    )
+
+    # Incurred date → restatement factor I(valuation month) / I(incurred month).
+    incurred, blank, unreadable = _dates(table, "cost_incurred_on")
+    rows.flag(
+        blank & any_amount,
+        MissingInput.rule,
+        "cost_incurred_on",
+        "expected the date the costs were incurred, got a blank cell",
+    )
+    rows.flag(
+        unreadable, InvalidCostInput.rule, "cost_incurred_on", "expected a date YYYY-MM-DD, got {got!r}"
+    )
+    valuation_day = np.datetime64(ctx.valuation_date, "D")
+    late = ~np.isnat(incurred) & (incurred > valuation_day)
+    rows.flag(
+        late,
+        DateAfterValuationDate.rule,
+        "cost_incurred_on",
+        f"expected a date on or before the valuation date {ctx.valuation_date}, got {{got}}",
+        incurred,
+    )
+    index_months = [int(k[:4]) * 12 + int(k[5:7]) - 1 for k in ctx.price_index.points]
+    first, last = min(index_months), max(index_months)
+    first_month, last_month = f"{first // 12}-{first % 12 + 1:02d}", f"{last // 12}-{last % 12 + 1:02d}"
+    series = f"the {ctx.price_index.name} series ({first_month} to {last_month})"
+    months = incurred.astype("datetime64[M]").astype(np.int64) + 1970 * 12
+    dated = ~np.isnat(incurred) & ~late
+    outside = dated & ((months < first) | (months > last))
+    rows.flag(
+        outside,
+        PriceIndexGap.rule,
+        "cost_incurred_on",
+        f"expected a date within {series}, got {{got}}",
+        incurred,
+    )
+    valuation_level = 1.0
+    if first <= month_number(ctx.valuation_date) <= last:
+        valuation_level = ctx.price_index.level(ctx.valuation_date)
+    else:
+        rows.flag(
+            np.ones(n, dtype=bool),
+            PriceIndexGap.rule,
+            "valuation_date",
+            f"expected the valuation date {ctx.valuation_date} within {series}",
+        )
+    levels = np.ones(n)
+    levels[dated & ~outside] = ctx.price_index.levels(months[dated & ~outside])
+    factor = kernel.index_factor(levels, valuation_level)
+    restated = [kernel.restate(a, factor) for a in amounts]
+
+    # 机会成本 and 相关税费 by rate.
+    opportunity_rate, opportunity_given = _read_number(
+        rows, "cost_opportunity_rate", "an annual rate", high=1.0
+    )
+    holding_years, _ = _read_number(rows, "cost_holding_years", "holding years", needed=opportunity_given)
+    holding_years = np.where(opportunity_given, holding_years, 0.0)
+    tax_rate, tax_given = _read_number(rows, "cost_tax_rate", "a tax rate", high=1.0)
+
+    # δ basis.
+    if "cost_delta_basis" in table.columns:
+        basis_text, basis_blank = _blank(table["cost_delta_basis"])
+        basis = basis_text.fillna("").str.lower().to_numpy(dtype=object)
+    else:
+        basis, basis_blank = np.full(n, "", dtype=object), np.ones(n, dtype=bool)
+    known = np.isin(basis, [b.value for b in DeltaBasis])
+    rows.flag(
+        basis_blank,
+        MissingInput.rule,
+        "cost_delta_basis",
+        "expected δ basis quality / life / both, got a blank cell",
+    )
+    rows.flag(
+        ~basis_blank & ~known,
+        InvalidCostInput.rule,
+        "cost_delta_basis",
+        "expected δ basis quality / life / both, got {got!r}",
+    )
+    use_quality = np.isin(basis, [DeltaBasis.QUALITY.value, DeltaBasis.BOTH.value])
+    use_life = np.isin(basis, [DeltaBasis.LIFE.value, DeltaBasis.BOTH.value])
+
+    # Quality scores (shared q_* columns), read where δ uses quality.
+    scores = np.column_stack(
+        [
+            _read_number(rows, col, "a quality score", high=1.0, checked=use_quality, needed=use_quality)[0]
+            for col in QUALITY_COLUMNS
+        ]
+    )
+
+    # Economic life (years), read where δ uses life; the remaining life is capped by the rights term.
+    elapsed, _ = _read_number(rows, "cost_elapsed_years", "elapsed years", needed=use_life)
+    remaining_stated, _ = _read_number(rows, "cost_remaining_years", "remaining years", needed=use_life)
+    for col in ("cost_elapsed_years", "cost_remaining_years"):
+        rows.flag(
+            known & ~use_life & ~_numbers(table, col)[1],
+            ConflictingInputs.rule,
+            col,
+            "δ basis {got!r} does not use economic life; expected a blank cell or basis life / both",
+            basis,
+        )
+    term_end, _, term_unreadable = _dates(table, "rights_term_end")
+    rows.flag(
+        term_unreadable, InvalidCostInput.rule, "rights_term_end", "expected a date YYYY-MM-DD, got {got!r}"
+    )
+    term_left = kernel.years_between(np.full(n, valuation_day), term_end)
+    remaining = kernel.capped_remaining_life(remaining_stated, term_left)
+    rows.flag(
+        use_life & ~rows.bad & (elapsed + remaining <= 0),
+        InvalidCostInput.rule,
+        "cost_remaining_years",
+        "expected elapsed + remaining economic life > 0 (after the cap at rights_term_end), got {got:g}",
+        elapsed + remaining,
+    )
+
+    ok = ~rows.bad
+    with np.errstate(divide="ignore", invalid="ignore"):
+        delta_quality = kernel.quality_delta(weights, scores)
+        delta_life = kernel.life_delta(elapsed, remaining)
+    delta = np.where(ok, kernel.combined_delta(delta_quality, delta_life, use_quality, use_life), 1.0)
+    zero = np.zeros(n)
+    drivers = kernel.CostDrivers(
+        planning=np.where(ok, restated[0], 0.0),
+        direct_construction=np.where(ok, restated[1], 0.0),
+        direct_operation=np.where(ok, restated[2], 0.0),
+        indirect=np.where(ok, restated[3], 0.0),
+        opportunity=zero,
+        taxes=zero,
+        opportunity_rate=np.where(ok, opportunity_rate, 0.0),
+        holding_years=np.where(ok, holding_years, 0.0),
+        tax_rate=np.where(ok, tax_rate, 0.0),
+        delta=delta,
+    )
+    tax_base = np.ones(len(TAX_BASE_CATEGORIES))
+    build = kernel.cost_build_up(drivers, tax_base)
+
+    draws = None
+    if ctx.n_draws > 0:
+        in_use = {
+            "planning": amount_given[0],
+            "direct_construction": amount_given[1],
+            "direct_operation": amount_given[2],
+            "indirect": amount_given[3],
+            "opportunity_rate": opportunity_given,
+            "holding_years": opportunity_given,
+            "tax_rate": tax_given,
+            "delta": np.ones(n, dtype=bool),
+        }
+        draws = np.full((n, ctx.n_draws), np.nan)
+        step = max(1, DRAW_CELLS_PER_CHUNK // ctx.n_draws)
+        keys = np.asarray(keys, dtype=np.uint64)
+        for start in range(0, n, step):
+            part = slice(start, min(n, start + step))
+            drawn = draw_drivers(
+                kernel.CostDrivers(*(x[part] for x in drivers)),
+                {k: v[part] for k, v in in_use.items()},
+                spreads,
+                seed=ctx.seed,
+                keys=keys[part],
+                n_draws=ctx.n_draws,
+            )
+            draws[part] = kernel.cost_build_up(drawn, tax_base).value
+        draws[~ok] = np.nan
+
+    def masked(x: np.ndarray, where: np.ndarray | None = None) -> np.ndarray:
+        return np.where(ok if where is None else ok & where, x, np.nan)
+
+    return BatchMethodOutput(
+        values=masked(build.value),
+        draws=draws,
+        errors=rows.errors,
+        extra={
+            "cost_index_factor": masked(factor),
+            "cost_C": masked(build.total_cost),
+            "cost_opportunity": masked(build.opportunity),
+            "cost_taxes": masked(build.taxes),
+            "cost_delta_quality": masked(delta_quality, use_quality),
+            "cost_delta_life": masked(delta_life, use_life),
+            "cost_remaining_years_used": masked(remaining, use_life),
+            "cost_delta": masked(delta),
+        },
+    )
