@@ -10,7 +10,16 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
-from pledge import BankPolicy, LoanConstraint, ValueDynamics, assess, collateral_value, liquidation
+from pledge import (
+    BankPolicy,
+    LoanConstraint,
+    MaxLoan,
+    PledgeCase,
+    ValueDynamics,
+    assess,
+    collateral_value,
+    liquidation,
+)
 from pledge.collateral import liquidation_value_of
 from pledge.simulation import simulate_values
 from pledge.sizing import shortfall_limit
@@ -19,7 +28,7 @@ from tests.pledge.conftest import base_policy, make_case
 L_BASE = 4_460_000 / 1.05  # 4,247,619.047...
 
 
-def test_liquidation_value_by_hand(policy) -> None:  # type: ignore[no-untyped-def]
+def test_liquidation_value_by_hand(policy: BankPolicy) -> None:
     liq = liquidation(8_000_000.0, policy)
     assert liq.gross_proceeds == pytest.approx(4_800_000.0)  # 8,000,000 × (1 − 0.40)
     assert liq.disposal_costs == pytest.approx(340_000.0)  # 4,800,000 × 5 % + 100,000
@@ -47,7 +56,7 @@ def test_blended_method_haircut_and_pledge_rate() -> None:
     assert cv.pledge_rate == pytest.approx(0.30)
 
 
-def limits(case):  # type: ignore[no-untyped-def]
+def limits(case: PledgeCase) -> tuple[MaxLoan, dict[LoanConstraint, float]]:
     a = assess(case)
     return a.max_loan, {c.constraint: c.amount for c in a.max_loan.constraints}
 

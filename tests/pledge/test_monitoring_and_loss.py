@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from pledge import BaselLgd, CovenantKind, TriggerKind, assess, expected_loss
+from pledge import BaselLgd, CovenantKind, PledgeCase, TriggerKind, assess, expected_loss
 from tests.pledge.conftest import make_case
 
 
-def decaying_case(**changes: object):  # type: ignore[no-untyped-def]
+def decaying_case(**changes: object) -> PledgeCase:
     """The base case with the collateral amortized straight-line over 24 months."""
     return make_case(
         collateral__dynamics={"decay": "straight_line"}, collateral__remaining_life_months=24, **changes

@@ -11,7 +11,7 @@ import numpy as np
 import numpy_financial as npf
 import pytest
 
-from pledge import RepaymentType, TermSheet, build_schedule
+from pledge import RepaymentSchedule, RepaymentType, TermSheet, build_schedule
 
 P, RATE, N, I = 1_200_000.0, 0.06, 12, 0.005  # noqa: E741
 
@@ -29,16 +29,16 @@ def terms(repayment: str, **kw: object) -> TermSheet:
     return TermSheet.model_validate(data)
 
 
-def col(schedule, name):  # type: ignore[no-untyped-def]
+def col(schedule: RepaymentSchedule, name: str) -> np.ndarray:
     return np.array([getattr(r, name) for r in schedule.rows])
 
 
-def principal_sums_exactly(schedule, amount: str) -> None:  # type: ignore[no-untyped-def]
+def principal_sums_exactly(schedule: RepaymentSchedule, amount: str) -> None:
     assert sum(Decimal(str(r.principal)) for r in schedule.rows) == Decimal(amount)
     assert schedule.rows[-1].closing_balance == 0.0
 
 
-def flows_at_contract_rate(schedule) -> list[float]:  # type: ignore[no-untyped-def]
+def flows_at_contract_rate(schedule: RepaymentSchedule) -> list[float]:
     return [-schedule.amount] + [r.payment for r in schedule.rows]
 
 
