@@ -26,17 +26,20 @@ from pledge.sizing import (
     shortfall_limit,
     shortfall_probability,
 )
-from valuation.uncertainty import percentiles
+from valuation.uncertainty import REPORT_PERCENTILES
 
 
 def assess(case: PledgeCase) -> PledgeAssessment:
     """Assess a pledge loan: collateral, maximum loan, schedule, paths, simulation, loss, stress.
 
     Raises :class:`pledge.errors.AssetNotHeld` / :class:`pledge.errors.AlreadyPledged` (register
-    link) before any figure is computed.
+    link) before any figure is computed; an existing pledge with this case's own registration number
+    is the loan being monitored, not a second pledge.
     """
     ts, policy, col = case.term_sheet, case.policy, case.collateral
-    check_pledgeable(col.asset_id, case.holding.holds_asset, case.holding.existing_pledges)
+    own = case.registration.pledge_registration_number
+    others = [p for p in case.holding.existing_pledges if p != own]  # this very pledge is not a second one
+    check_pledgeable(col.asset_id, case.holding.holds_asset, others)
 
     coll = collateral_value(col, policy)
     v, liq0 = coll.collateral_value, coll.liquidation.liquidation_value
@@ -108,7 +111,7 @@ def assess(case: PledgeCase) -> PledgeAssessment:
 
     base_liq = liquidation_value_of(base_values, policy)
     ltv = ltv_of(exposure, base_liq)
-    bands = percentiles(paths, axis=0)
+    bands = np.percentile(paths, REPORT_PERCENTILES, axis=0)
     path = tuple(
         PathPoint(
             period=k,

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from pledge.models import BankPolicy, Collateral, DecayPattern, ValueDynamics
 from pledge.results import CollateralValue, LiquidationValue
@@ -24,7 +25,7 @@ def liquidation_factors(policy: BankPolicy) -> tuple[float, float, float]:
     return g, policy.disposal_cost_fixed, disc
 
 
-def liquidation_value_of(values: np.ndarray | float, policy: BankPolicy) -> np.ndarray:
+def liquidation_value_of(values: ArrayLike, policy: BankPolicy) -> np.ndarray:
     """清算价值 of collateral values (CNY), any shape."""
     g, fixed, disc = liquidation_factors(policy)
     return np.maximum(np.asarray(values, dtype=np.float64) * g - fixed, 0.0) * disc

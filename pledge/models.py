@@ -240,7 +240,11 @@ class BankPolicy(FrozenModel):
                 f"{self.covenants.ltv_max}; the warning must come first",
                 field="policy.covenants.ltv_warning",
             )
-        _ratio(self.shortfall_target, "policy.shortfall_target", what="shortfall probability target")
+        if not 0.0 <= self.shortfall_target < 1.0:
+            raise RatioOutOfRange(
+                f"shortfall probability target must be in [0, 1), got {self.shortfall_target!r}",
+                field="policy.shortfall_target",
+            )
         for name in ("lgd_unsecured", "lgd_secured", "collateral_haircut", "exposure_haircut"):
             _ratio(getattr(self.basel, name), f"policy.basel.{name}", what=name)
         return self

@@ -224,7 +224,8 @@ class LossEstimate(FrozenModel):
 
     LGD* = LGD_U·E_U/(E(1+H_E)) + LGD_S·E_S/(E(1+H_E)); E_S = min(C(1 − H_C), E(1 + H_E));
     E_U = E(1 + H_E) − E_S. E = EAD = the amount at drawdown; C = the concluded appraised value
-    (current value of the collateral received, before the bank's own method haircut).
+    (current value of the collateral received, before the bank's own method haircut); PD one-year,
+    so EL is the first year's expected loss, CNY.
     """
 
     pd: float = Field(title="违约概率 PD")

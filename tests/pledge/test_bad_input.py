@@ -21,6 +21,7 @@ from pledge import (
     PledgeRateAboveOne,
     PolicyRateMissing,
     RateOutOfRange,
+    RatioOutOfRange,
     ScheduleMismatch,
     TermNotPositive,
     assess,
@@ -103,6 +104,16 @@ def test_second_pledge_refused() -> None:
     assert "DJ2024000777" in str(info.value) and info.value.field == "holding.existing_pledges"
 
 
+def test_own_registration_is_not_a_second_pledge() -> None:
+    # the register lists this loan's own pledge (REG-1, the case's registration number): monitoring goes on
+    a = assess(make_case(holding__existing_pledges=["REG-1"]))
+    assert a.restriction.restricted and a.restriction.pledge_registration_number == "REG-1"
+
+
+def test_shortfall_target_of_one_is_no_target() -> None:
+    refused(RatioOutOfRange, "policy.shortfall_target", policy__shortfall_target=1.0)
+
+
 def test_check_pledgeable_directly() -> None:
     check_pledgeable("DA-9", True, [])  # nothing to refuse
     with pytest.raises(AssetNotHeld):
@@ -129,3 +140,12 @@ def test_other_rules() -> None:
         collateral__conclusion_weights={"income": 0.7},
     )
     refused(TermNotPositive, "collateral.remaining_life_months", collateral__remaining_life_months=0)
+
+
+def test_unknown_repayment_type_names_the_field() -> None:
+    from pydantic import ValidationError
+
+    text = json.dumps(patch(base_case(), {"term_sheet.repayment": "balloon"}))
+    with pytest.raises(ValidationError) as info:
+        PledgeCase.model_validate_json(text)
+    assert info.value.errors()[0]["loc"] == ("term_sheet", "repayment")

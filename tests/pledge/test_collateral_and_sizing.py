@@ -40,7 +40,7 @@ def test_liquidation_value_by_hand(policy: BankPolicy) -> None:
     assert liquidation(8_000_000.0, six).liquidation_value == pytest.approx(4_460_000 / 1.05**0.5)
     # floored at zero when costs exceed proceeds: 100,000 × 0.57 − 100,000 < 0
     assert liquidation(100_000.0, policy).liquidation_value == 0.0
-    np.testing.assert_allclose(liquidation_value_of([8_000_000.0, 0.0], policy), [L_BASE, 0.0])
+    np.testing.assert_allclose(liquidation_value_of([8_000_000.0, 0.0], policy), np.array([L_BASE, 0.0]))
 
 
 def test_blended_method_haircut_and_pledge_rate() -> None:
