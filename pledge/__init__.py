@@ -3,6 +3,22 @@
 Entry point: :func:`assess` a :class:`PledgeCase` into a :class:`PledgeAssessment`. The bank policy
 (``data/bank_policy.json``) is loaded by the shell into a :class:`BankPolicy` and passed in, inside the
 case or through :func:`case_from_dict`. :func:`check_pledgeable` is the register link.
+
+How a shell calls it (no file or network access happens in this package)::
+
+    policy = BankPolicy.model_validate_json(Path("data/bank_policy.json").read_text("utf-8"))
+    case = case_from_dict(json.loads(Path(case_file).read_text("utf-8")), policy)
+    result = assess(case)                  # PledgeAssessment, frozen
+    result.model_dump(mode="json")         # clean JSON; field titles are the Chinese labels
+
+Errors: a rule broken raises a :class:`PledgeError` subclass (a ``dataval.errors.DatavalError``)
+naming the field as a dotted path from the case root; a wrong type or an unknown field raises
+pydantic's ``ValidationError``.
+
+Modules: ``models`` (inputs), ``results`` (outputs, enums), ``schedule`` (还款计划, rounding
+convention), ``collateral`` (押品价值, 清算价值 and its discounting convention), ``simulation`` (Monte
+Carlo), ``sizing`` (最高可贷额度), ``monitoring`` (paths, covenants, reverse stress), ``loss`` (Basel
+EL), ``register`` (register link), ``errors``.
 """
 
 from pledge.assess import assess
@@ -41,6 +57,7 @@ from pledge.models import (
     TermSheet,
     ValueDynamics,
     case_from_dict,
+    collateral_from_conclusion,
 )
 from pledge.register import check_pledgeable
 from pledge.results import (
@@ -117,6 +134,7 @@ __all__ = [
     "build_schedule",
     "case_from_dict",
     "check_pledgeable",
+    "collateral_from_conclusion",
     "collateral_value",
     "expected_loss",
     "liquidation",

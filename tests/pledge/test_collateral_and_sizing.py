@@ -17,6 +17,7 @@ from pledge import (
     PledgeCase,
     ValueDynamics,
     assess,
+    collateral_from_conclusion,
     collateral_value,
     liquidation,
 )
@@ -158,3 +159,36 @@ def test_bisection_agrees_with_order_statistics() -> None:
     # largest A with #{M < A} ≤ 250 is the 251st smallest M
     assert a4 == pytest.approx(m[250], abs=0.01)
     assert np.mean(m < a4) <= 0.05 < np.mean(m < a4 + 0.02)
+
+
+def test_collateral_from_an_appraisal_conclusion() -> None:
+    from valuation.conclusion import Conclusion, MethodDifference, MethodWeight
+    from valuation.models import Method
+
+    # V = 0.6 × 11,000,000 + 0.4 × 9,500,000 + 0 × 8,000,000 = 6,600,000 + 3,800,000 = 10,400,000
+    conclusion = Conclusion(
+        asset_id="DA-C",
+        value=10_400_000.0,
+        weights=(
+            MethodWeight(method=Method.INCOME, weight=0.6, reason="forecasts evidenced"),
+            MethodWeight(method=Method.MARKET, weight=0.4, reason="three comparables"),
+            MethodWeight(method=Method.COST, weight=0.0, reason="cross-check only"),
+        ),
+        differences=tuple(
+            MethodDifference(method=m, value=v, weight=w, difference=v - 10_400_000.0, relative=None)
+            for m, v, w in (
+                (Method.INCOME, 11_000_000.0, 0.6),
+                (Method.MARKET, 9_500_000.0, 0.4),
+                (Method.COST, 8_000_000.0, 0.0),
+            )
+        ),
+        spread=None,
+        analysis=(),
+    )
+    col = collateral_from_conclusion(conclusion, name="Dataset", asset_class="data", remaining_life_months=36)
+    assert col.concluded_value == 10_400_000.0
+    assert col.weights == {Method.INCOME: 0.6, Method.MARKET: 0.4}
+    assert col.values_by_method[Method.COST] == 8_000_000.0
+    policy = BankPolicy.model_validate(base_policy())
+    # haircut 20 % on both weighted methods: V = 10,400,000 × 0.8 = 8,320,000
+    assert collateral_value(col, policy).collateral_value == pytest.approx(8_320_000.0)
