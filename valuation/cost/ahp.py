@@ -95,7 +95,7 @@ def ahp_weights(
     if off_diag.size:
         i = int(off_diag[0])
         raise bad(f"expected a unit diagonal, got a[{i}][{i}] = {a[i, i]:g}")
-    rows, cols = np.nonzero(np.abs(a * a.T - 1.0) > tolerance)
+    rows, cols = np.nonzero(np.abs(a * a.T - 1.0) > tolerance + 1e-12)  # 3 × 0.33 is 0.99 ± ulp
     if rows.size:
         i, j = int(rows[0]), int(cols[0])
         raise bad(

@@ -7,6 +7,7 @@ Structure and ranges are checked here by pydantic; rules that need the asset or 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
@@ -85,9 +86,9 @@ class TaxRate(FrozenModel):
     @classmethod
     def _base_without_taxes(cls, v: tuple[CostCategory, ...]) -> tuple[CostCategory, ...]:
         if CostCategory.TAXES in v:
-            raise ValueError("the tax base cannot include the taxes themselves")
+            raise ValueError("expected tax-base categories other than 'taxes' (no tax on itself)")
         if len(set(v)) != len(v):
-            raise ValueError(f"the tax base lists a category twice: {[c.value for c in v]}")
+            raise ValueError(f"expected each tax-base category once, got {[c.value for c in v]}")
         return v
 
 
@@ -187,6 +188,14 @@ def parse_cost_inputs(raw: Mapping[str, Any] | CostInputs, *, asset_id: str) -> 
     try:
         return CostInputs.model_validate(raw)
     except ValidationError as exc:
-        problems = [(dotted(("cost", *e["loc"])), describe(dict(e))) for e in exc.errors()]
-        message = "; ".join(f"{path}: {text}" for path, text in problems)
+        problems = [(dotted(("cost", *e["loc"])), _expected(describe(dict(e)))) for e in exc.errors()]
+        message = problems[0][1]
+        if len(problems) > 1:
+            message = "; ".join(f"{path}: {text}" for path, text in problems)
         raise InvalidCostInput(message, asset_id=asset_id, field=problems[0][0]) from exc
+
+
+def _expected(text: str) -> str:
+    """pydantic's wording as "expected …, got …"."""
+    text = text.replace("Value error, ", "")
+    return re.sub(r"^(Input|Tuple|List|Dictionary|String) should (be|have)", "expected", text)

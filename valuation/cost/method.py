@@ -8,6 +8,7 @@ same kernel (valuation/cost/kernel.py) as the batch does.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 import numpy as np
@@ -102,8 +103,8 @@ def _check_delta(asset: DataAsset, spec: DeltaSpec, ctx: ValuationContext) -> No
     if uses_quality:
         if asset.quality is None:
             raise MissingInput(
-                f"δ basis '{spec.basis}' needs the asset's quality scores (six GB/T 36344 dimensions), "
-                "got none",
+                "expected the asset's quality scores (six GB/T 36344 dimensions) for δ basis "
+                f"'{spec.basis}', got none",
                 asset_id=aid,
                 field="asset.quality",
             )
@@ -134,13 +135,13 @@ def _check_delta(asset: DataAsset, spec: DeltaSpec, ctx: ValuationContext) -> No
     if uses_life:
         if spec.remaining_years is None:
             raise MissingInput(
-                f"δ basis '{spec.basis}' needs remaining_years (remaining economic life), got none",
+                f"expected remaining_years (remaining economic life) for δ basis '{spec.basis}', got none",
                 asset_id=aid,
                 field="cost.delta.remaining_years",
             )
         if spec.elapsed_years is None and spec.in_use_since is None:
             raise MissingInput(
-                f"δ basis '{spec.basis}' needs elapsed_years or in_use_since, got neither",
+                f"expected elapsed_years or in_use_since for δ basis '{spec.basis}', got neither",
                 asset_id=aid,
                 field="cost.delta.elapsed_years",
             )
@@ -173,6 +174,18 @@ class _Prepared:
     valuation_level: float
 
 
+def _index_level(ctx: ValuationContext, day: date, asset_id: str, field: str) -> float:
+    """Index level of the month of ``day``; a date outside the series is refused, not extrapolated."""
+    try:
+        return ctx.price_index.level(day)
+    except PriceIndexGap as exc:
+        raise PriceIndexGap(
+            f"expected a date in a month covered by the price index; {exc.message}",
+            asset_id=asset_id,
+            field=field,
+        ) from None
+
+
 def _one(x: float) -> np.ndarray:
     return np.array([x], dtype=np.float64)
 
@@ -180,19 +193,11 @@ def _one(x: float) -> np.ndarray:
 def _prepare(asset: DataAsset, inputs: CostInputs, ctx: ValuationContext) -> _Prepared:
     check_cost_inputs(asset, inputs, ctx)
     aid = asset.asset_id
-    try:
-        valuation_level = ctx.price_index.level(ctx.valuation_date, field="valuation_date")
-    except PriceIndexGap as exc:
-        raise exc.with_asset(aid) from None
+    valuation_level = _index_level(ctx, ctx.valuation_date, aid, "valuation_date")
     incurred_levels = np.ones(len(inputs.lines))
     for i, line in enumerate(inputs.lines):
         if line.restate:
-            try:
-                incurred_levels[i] = ctx.price_index.level(
-                    line.incurred_on, field=f"cost.lines[{i}].incurred_on"
-                )
-            except PriceIndexGap as exc:
-                raise exc.with_asset(aid) from None
+            incurred_levels[i] = _index_level(ctx, line.incurred_on, aid, f"cost.lines[{i}].incurred_on")
     restate_flags = np.array([line.restate for line in inputs.lines])
     historical = np.array([line.amount for line in inputs.lines], dtype=np.float64)
     factors = np.where(restate_flags, kernel.index_factor(incurred_levels, valuation_level), 1.0)
