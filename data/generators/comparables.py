@@ -58,14 +58,30 @@ VENUES = {  # venue -> home region
 }
 OTHER_REGIONS = ("Jiangsu", "Sichuan", "Shandong", "Hubei", "Anhui", "Yunnan", "national")
 REGION_TIER_EFFECT = {
-    "Beijing": 0.10, "Shanghai": 0.10, "Guangdong": 0.10, "Zhejiang": 0.10, "Jiangsu": 0.10,
+    "Beijing": 0.10,
+    "Shanghai": 0.10,
+    "Guangdong": 0.10,
+    "Zhejiang": 0.10,
+    "Jiangsu": 0.10,
     "national": 0.05,
-    "Chongqing": 0.0, "Sichuan": 0.0, "Hubei": 0.0, "Hunan": 0.0, "Shandong": 0.0, "Anhui": 0.0,
-    "Guizhou": -0.10, "Yunnan": -0.10,
+    "Chongqing": 0.0,
+    "Sichuan": 0.0,
+    "Hubei": 0.0,
+    "Hunan": 0.0,
+    "Shandong": 0.0,
+    "Anhui": 0.0,
+    "Guizhou": -0.10,
+    "Yunnan": -0.10,
 }
 FIELD_EFFECT = {
-    "finance": 0.35, "healthcare": 0.25, "energy": 0.15, "government": 0.10,
-    "transport": 0.0, "manufacturing": 0.0, "logistics": -0.05, "retail": -0.10,
+    "finance": 0.35,
+    "healthcare": 0.25,
+    "energy": 0.15,
+    "government": 0.10,
+    "transport": 0.0,
+    "manufacturing": 0.0,
+    "logistics": -0.05,
+    "retail": -0.10,
 }
 RIGHTS_EFFECT = {"holding": 0.25, "product_operation": 0.12, "processing_use": 0.0}
 DELIVERY_EFFECT = {"data_service": 0.10, "api": 0.0, "file": -0.10, "sandbox": -0.16}
@@ -73,13 +89,32 @@ DELIVERY_P = (0.40, 0.30, 0.20, 0.10)  # api, file, data_service, sandbox
 TERMS = (1.0, 2.0, 3.0, 5.0, None)
 TERM_EFFECT = (-0.15, -0.05, 0.0, 0.05, 0.10)
 UPDATE_FREQUENCIES = ("real-time", "daily", "weekly", "monthly", "quarterly")
-ANOMALIES = {17: (3.5, "bundled with a consulting service"), 58: (0.3, "distressed clearance sale"),
-             101: (3.5, "bundled with a consulting service"), 139: (0.3, "distressed clearance sale")}
+ANOMALIES = {
+    17: (3.5, "bundled with a consulting service"),
+    58: (0.3, "distressed clearance sale"),
+    101: (3.5, "bundled with a consulting service"),
+    139: (0.3, "distressed clearance sale"),
+}
 
 FIRST_DAY = date(2022, 1, 1)
 LAST_DAY = date(2026, 6, 30)
-COLUMNS = ("comp_id", "venue", "date", "rights_type", "field", "region", "records", "fields",
-           "update_frequency", "quality", "exclusivity", "delivery_form", "term_years", "price", "note")
+COLUMNS = (
+    "comp_id",
+    "venue",
+    "date",
+    "rights_type",
+    "field",
+    "region",
+    "records",
+    "fields",
+    "update_frequency",
+    "quality",
+    "exclusivity",
+    "delivery_form",
+    "term_years",
+    "price",
+    "note",
+)
 
 
 def rows() -> list[tuple[str, ...]]:
@@ -98,7 +133,7 @@ def rows() -> list[tuple[str, ...]]:
         right = rights[int(rng.integers(len(rights)))]
         delivery = deliveries[int(rng.choice(4, p=DELIVERY_P))]
         term_i = int(rng.integers(len(TERMS)))
-        records = int(round(10 ** rng.uniform(5.0, 9.0)))
+        records = round(10 ** rng.uniform(5.0, 9.0))
         n_fields = int(rng.integers(8, 240))
         frequency = UPDATE_FREQUENCIES[int(rng.integers(len(UPDATE_FREQUENCIES)))]
         quality = round(0.55 + 0.43 * float(rng.beta(4.0, 2.0)), 2)
@@ -124,11 +159,25 @@ def rows() -> list[tuple[str, ...]]:
             note = f"{NOTE}; deliberately anomalous: {why}"
         price = round(math.exp(log_price), -2)
         term = TERMS[term_i]
-        out.append((
-            f"C{i + 1:03d}", venue, day.isoformat(), right, field, region, str(records), str(n_fields),
-            frequency, f"{quality:.2f}", "true" if exclusive else "false", delivery,
-            "" if term is None else f"{term:g}", f"{price:.0f}", note,
-        ))
+        out.append(
+            (
+                f"C{i + 1:03d}",
+                venue,
+                day.isoformat(),
+                right,
+                field,
+                region,
+                str(records),
+                str(n_fields),
+                frequency,
+                f"{quality:.2f}",
+                "true" if exclusive else "false",
+                delivery,
+                "" if term is None else f"{term:g}",
+                f"{price:.0f}",
+                note,
+            )
+        )
     return out
 
 

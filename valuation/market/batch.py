@@ -1,0 +1,455 @@
+"""Market method over a flat table, one row per asset, all rows at once (DOMAIN §3.3).
+
+Target attributes come from the shared batch columns: field, region, rights (the first right listed
+is the rights type matched against comparables), records, exclusivity, delivery_form, the six quality
+scores (target quality = equal-weight mean), rights_term_end; the market columns below set top_k, β,
+X2 and the same-field restriction. Selection is an (assets × comparables) similarity matrix with
+top-k by argpartition, the grid is (n, k) arrays, the draws (n, n_draws) use the streams of
+simulate_market, so a row gets the same figures as the equivalent single asset.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from dataval.errors import AssetError, InvalidInput
+from valuation.batch_types import BatchColumn, BatchMethodOutput
+from valuation.context import ValuationContext
+from valuation.errors import MissingInput, PriceIndexGap, TooFewComparables
+from valuation.market import grid as g
+from valuation.market import kernel
+from valuation.market.adjustments import AdjustmentTable
+from valuation.market.comparables import (
+    DELIVERY_ORDER,
+    RIGHTS_ORDER,
+    Comparable,
+    ComparableColumns,
+    DeliveryForm,
+)
+from valuation.market.errors import RightsTermEnded, UnknownDeliveryForm
+from valuation.market.inputs import (
+    DEFAULT_OUTLIER_K,
+    MarketInputs,
+    MarketUncertainty,
+    OutlierRule,
+    QualityWeights,
+    Selection,
+    Weighting,
+)
+from valuation.market.method import DAYS_PER_YEAR, MIN_COMPARABLES
+from valuation.models import QUALITY_DIMENSIONS, DataRight
+from valuation.price_index import month_number
+
+_DEFAULTS = MarketInputs()
+ROW_BLOCK = 2048  # assets per block: bounds the (block × M) similarity matrices
+
+MARKET_BATCH_COLUMNS: tuple[BatchColumn, ...] = (
+    BatchColumn(
+        "market_top_k",
+        "int",
+        False,
+        "count",
+        f"市场法可比案例数 comparables chosen by similarity, 3–100 (blank: {Selection().top_k})",
+    ),
+    BatchColumn(
+        "market_beta",
+        "float",
+        False,
+        "ratio",
+        f"规模调整指数 β of X4 = (records_target/records_comp)^β, 0 < β ≤ 1 (blank: {_DEFAULTS.beta})",
+    ),
+    BatchColumn(
+        "market_x2",
+        "float",
+        False,
+        "ratio",
+        f"供求调整系数 X2 applied to every comparable, > 0 (blank: {_DEFAULTS.x2})",
+    ),
+    BatchColumn(
+        "market_field_only",
+        "bool",
+        False,
+        "",
+        "仅同领域案例 restrict comparables to the asset's field (blank: false)",
+    ),
+)
+
+_TRUE = {"true", "1", "1.0", "yes", "y", "t", "是"}
+_FALSE = {"false", "0", "0.0", "no", "n", "f", "否", ""}
+
+
+class _Checker:
+    """Collects per-row problems as AssetError records and the mask of rows still valid."""
+
+    def __init__(self, ids: np.ndarray) -> None:
+        self.ids = ids
+        self.ok = np.ones(len(ids), dtype=bool)
+        self.errors: list[AssetError] = []
+
+    def fail(self, mask: np.ndarray, rule: str, field: str, message: str | list[str]) -> None:
+        for n, i in enumerate(np.flatnonzero(mask)):
+            text = message if isinstance(message, str) else message[n]
+            self.errors.append(AssetError(str(self.ids[i]), rule, field, text))
+        self.ok &= ~mask
+
+
+def _raw(table: pd.DataFrame, col: str) -> pd.Series:
+    return (
+        table[col]
+        if col in table.columns
+        else pd.Series([None] * len(table), index=table.index, dtype=object)
+    )
+
+
+def _blank(raw: pd.Series) -> np.ndarray:
+    return (raw.isna() | (raw.astype("string").str.strip() == "")).to_numpy(dtype=bool)
+
+
+def _text(table: pd.DataFrame, col: str, default: str) -> np.ndarray:
+    raw = _raw(table, col)
+    text = raw.astype("string").fillna("").str.strip().str.lower().to_numpy(dtype=object)
+    return np.where(text == "", default, text)
+
+
+def _number(
+    table: pd.DataFrame,
+    col: str,
+    check: _Checker,
+    *,
+    default: float | None,
+    low: float,
+    high: float,
+    low_open: bool,
+    what: str,
+    integer: bool = False,
+) -> np.ndarray:
+    """A numeric column: text is refused, blanks take ``default`` (or are refused when it is None)."""
+    raw = _raw(table, col)
+    num = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64)
+    blank = _blank(raw)
+    text = np.isnan(num) & ~blank
+    check.fail(
+        text, InvalidInput.rule, col, [f"{what} must be a number, got {v!r}" for v in raw.to_numpy()[text]]
+    )
+    if default is None:
+        check.fail(blank, MissingInput.rule, col, f"{what} is blank; the market method needs it")
+    value = np.where(blank, np.nan if default is None else default, num)
+    with np.errstate(invalid="ignore"):
+        out = ~np.isnan(value) & ((value <= low if low_open else value < low) | (value > high))
+        if integer:
+            out |= ~np.isnan(value) & (value != np.round(value))
+    bound = f"{'(' if low_open else '['}{low:g}, {high:g}]"
+    check.fail(
+        out & check.ok,
+        InvalidInput.rule,
+        col,
+        [
+            f"{what} must be {'an integer ' if integer else ''}in {bound}, got {v:g}"
+            for v in value[out & check.ok]
+        ],
+    )
+    return value
+
+
+def _flag(table: pd.DataFrame, col: str, check: _Checker, what: str) -> np.ndarray:
+    raw = _raw(table, col)
+    text = raw.astype("string").fillna("").str.strip().str.lower().to_numpy(dtype=object)
+    truthy = np.isin(text, list(_TRUE))
+    bad = ~truthy & ~np.isin(text, list(_FALSE))
+    check.fail(
+        bad, InvalidInput.rule, col, [f"{what} must be true or false, got {v!r}" for v in raw.to_numpy()[bad]]
+    )
+    return truthy
+
+
+def _delivery(table: pd.DataFrame, check: _Checker) -> np.ndarray:
+    raw = _raw(table, "delivery_form")
+    blank = _blank(raw)
+    check.fail(
+        blank,
+        MissingInput.rule,
+        "delivery_form",
+        "delivery form is blank; X5 and the similarity need it (api / file / data_service / sandbox)",
+    )
+    text = raw.astype("string").fillna("").to_numpy(dtype=object)
+    uniq, inverse = np.unique(text.astype(str), return_inverse=True)
+    codes = np.full(len(uniq), -1)
+    for i, u in enumerate(uniq):  # the few distinct spellings, not the rows
+        with contextlib.suppress(ValueError):
+            codes[i] = DELIVERY_ORDER.index(DeliveryForm.parse(u))
+    out = codes[inverse]
+    bad = (out < 0) & ~blank
+    check.fail(
+        bad,
+        UnknownDeliveryForm.rule,
+        "delivery_form",
+        [f"delivery form must be one of {[f.value for f in DeliveryForm]}, got {v!r}" for v in text[bad]],
+    )
+    return np.maximum(out, 0)
+
+
+def _rights(table: pd.DataFrame, check: _Checker) -> np.ndarray:
+    raw = _raw(table, "rights")
+    first = raw.astype("string").fillna("").str.split(";").str[0].str.strip().to_numpy(dtype=object)
+    codes_of = {r.value: i for i, r in enumerate(RIGHTS_ORDER)}
+    codes = np.array([codes_of.get(str(v), -1) for v in pd.unique(first)])
+    out = codes[pd.Index(pd.unique(first)).get_indexer(first)]
+    blank = first == ""
+    check.fail(
+        blank,
+        MissingInput.rule,
+        "rights",
+        "rights is blank; the first right listed is the rights type matched",
+    )
+    bad = (out < 0) & ~blank
+    check.fail(
+        bad,
+        InvalidInput.rule,
+        "rights",
+        [f"first right must be one of {[r.value for r in DataRight]}, got {v!r}" for v in first[bad]],
+    )
+    return np.maximum(out, 0)
+
+
+def _term_years(table: pd.DataFrame, ctx: ValuationContext, check: _Checker) -> np.ndarray:
+    raw = _raw(table, "rights_term_end")
+    blank = _blank(raw)
+    ends = pd.to_datetime(raw.where(~blank, None), errors="coerce")
+    bad = ends.isna().to_numpy() & ~blank
+    check.fail(
+        bad,
+        InvalidInput.rule,
+        "rights_term_end",
+        [f"rights_term_end must be a date YYYY-MM-DD, got {v!r}" for v in raw.to_numpy()[bad]],
+    )
+    days = (ends.dt.normalize() - pd.Timestamp(ctx.valuation_date)).dt.days.to_numpy(
+        dtype=np.float64, na_value=np.nan
+    )
+    years = days / DAYS_PER_YEAR
+    with np.errstate(invalid="ignore"):
+        ended = years < 0
+    check.fail(
+        ended & check.ok,
+        RightsTermEnded.rule,
+        "rights_term_end",
+        [
+            f"the rights term ended on {v}, before the valuation date {ctx.valuation_date}"
+            for v in raw.to_numpy()[ended & check.ok]
+        ],
+    )
+    return years
+
+
+def _targets(table: pd.DataFrame, ctx: ValuationContext, check: _Checker) -> g.Targets:
+    """Target columns of every row; rows with a problem are reported and marked in ``check.ok``."""
+    scores = np.column_stack(
+        [
+            _number(
+                table,
+                f"q_{d.value}",
+                check,
+                default=None,
+                low=0.0,
+                high=1.0,
+                low_open=False,
+                what=f"quality score q_{d.value}",
+            )
+            for d in QUALITY_DIMENSIONS
+        ]
+    )
+    return g.Targets(
+        field_key=_text(table, "field", "general"),
+        region_key=_text(table, "region", "national"),
+        rights=_rights(table, check),
+        delivery=_delivery(table, check),
+        exclusivity=_flag(table, "exclusivity", check, "exclusivity"),
+        records=_number(
+            table,
+            "records",
+            check,
+            default=None,
+            low=0.0,
+            high=np.inf,
+            low_open=True,
+            what="records (X4 needs the target's record count)",
+        ),
+        quality=kernel.target_quality(scores, QualityWeights().vector()),
+        term_years=_term_years(table, ctx, check),
+        beta=_number(
+            table, "market_beta", check, default=_DEFAULTS.beta, low=0.0, high=1.0, low_open=True, what="β"
+        ),
+        x2=_number(
+            table, "market_x2", check, default=_DEFAULTS.x2, low=0.0, high=np.inf, low_open=True, what="X2"
+        ),
+        top_k=_number(
+            table,
+            "market_top_k",
+            check,
+            default=Selection().top_k,
+            low=3,
+            high=100,
+            low_open=False,
+            what="top_k",
+            integer=True,
+        ),
+        field_only=_flag(table, "market_field_only", check, "market_field_only"),
+    )
+
+
+def value_market_batch(
+    table: pd.DataFrame,
+    ctx: ValuationContext,
+    keys: np.ndarray,
+    *,
+    database: Sequence[Comparable] = (),
+    adjustments: AdjustmentTable | None = None,
+    weighting: Weighting = Weighting.EQUAL,
+    outlier_rule: OutlierRule = OutlierRule.MAD,
+    outlier_k: float | None = None,
+    uncertainty: MarketUncertainty | None = None,
+) -> BatchMethodOutput:
+    """Market values (CNY) of every row; bad rows become AssetError records and NaN, the rest are valued.
+
+    ``database`` and ``adjustments`` as for value_market; ``weighting``, ``outlier_rule``, ``outlier_k``
+    and ``uncertainty`` apply to every row (defaults: those of MarketInputs). Draws (n, ctx.n_draws)
+    when ctx.n_draws > 0. ``extra``: market_pool, market_selected, market_kept, market_target_quality,
+    market_similarity_mean, market_adjusted_min, market_adjusted_max, market_comparables (kept ids).
+    """
+    if adjustments is None:
+        raise MissingInput(
+            "the market method needs the X5 coefficient table: pass adjustments=AdjustmentTable "
+            "(data/market_adjustments.json)",
+            field="adjustments",
+        )
+    unc = uncertainty or MarketUncertainty()
+    k_rule = outlier_k if outlier_k is not None else DEFAULT_OUTLIER_K[outlier_rule]
+    n = len(table)
+    ids = _raw(table, "asset_id").astype("string").fillna("").to_numpy(dtype=object)
+    check = _Checker(ids)
+    targets = _targets(table, ctx, check)
+    targets = g.Targets(
+        **{
+            **targets.__dict__,
+            "top_k": np.nan_to_num(targets.top_k, nan=3).astype(np.int64),
+            "records": np.nan_to_num(targets.records, nan=1.0),
+            "quality": np.nan_to_num(targets.quality, nan=0.5),
+        }
+    )
+    comps = ComparableColumns.of(database)
+    valuation_month = month_number(ctx.valuation_date)
+    level_valuation = ctx.price_index.level(ctx.valuation_date, field="valuation_date")
+    comp_levels = g.comparable_levels(ctx.price_index, comps.month)
+    weights_vec = Selection().weights.vector()
+
+    values = np.full(n, np.nan)
+    draws = np.full((n, ctx.n_draws), np.nan) if ctx.n_draws > 0 else None
+    extra = {
+        name: np.full(n, np.nan)
+        for name in (
+            "market_pool",
+            "market_selected",
+            "market_kept",
+            "market_target_quality",
+            "market_similarity_mean",
+            "market_adjusted_min",
+            "market_adjusted_max",
+        )
+    }
+    extra["market_comparables"] = np.full(n, None, dtype=object)
+    good = np.flatnonzero(check.ok)
+    for start in range(0, len(good), ROW_BLOCK):
+        rows = good[start : start + ROW_BLOCK]
+        t = targets.take(rows)
+        scores = g.score(t, comps, adjustments, valuation_month, weights_vec)
+        pool = g.eligible(t, comps, scores, ctx.valuation_date.toordinal())
+        index, valid = kernel.select_top_k(scores.score, pool, t.top_k)
+        count = valid.sum(axis=1)
+        extra["market_pool"][rows] = pool.sum(axis=1)
+        extra["market_selected"][rows] = count
+        few = count < MIN_COMPARABLES
+        for i in np.flatnonzero(few):
+            chosen = comps.comp_id[index[i][valid[i]]]
+            check.errors.append(
+                AssetError(
+                    str(ids[rows[i]]),
+                    TooFewComparables.rule,
+                    "market_top_k",
+                    f"market method needs at least {MIN_COMPARABLES} comparables, {count[i]} qualified "
+                    f"({', '.join(chosen) or 'none'}) from the database of {len(comps)} dated on or before "
+                    f"{ctx.valuation_date}" + (" in the asset's field" if t.field_only[i] else ""),
+                )
+            )
+        if len(comps) == 0 or few.all():
+            continue
+        live = np.flatnonzero(~few)
+        t, index, valid, scores = (
+            t.take(live),
+            index[live],
+            valid[live],
+            g.Scores(scores.score[live], scores.components, scores.same_field[live]),
+        )
+        rows = rows[live]
+        gap = (valid & np.isnan(comp_levels[index])).any(axis=1)
+        for i in np.flatnonzero(gap):
+            check.errors.append(
+                AssetError(
+                    str(ids[rows[i]]),
+                    PriceIndexGap.rule,
+                    "market_top_k",
+                    f"a chosen comparable is dated outside the {ctx.price_index.name} "
+                    "series: X3 cannot be computed",
+                )
+            )
+        grid = g.build_grid(t, comps, index, valid, scores, adjustments, level_valuation, comp_levels)
+        kept, _, _, _ = kernel.screen_outliers(np.log(grid.adjusted), valid, outlier_rule, k_rule)
+        m = kept.sum(axis=1)
+        few_kept = (m < MIN_COMPARABLES) & ~gap
+        for i in np.flatnonzero(few_kept):
+            kept_ids = comps.comp_id[index[i][kept[i]]]
+            removed = comps.comp_id[index[i][valid[i] & ~kept[i]]]
+            check.errors.append(
+                AssetError(
+                    str(ids[rows[i]]),
+                    TooFewComparables.rule,
+                    "market_top_k",
+                    f"market method needs at least {MIN_COMPARABLES} comparables after outlier screening "
+                    f"({outlier_rule.value}, k={k_rule:g}), {m[i]} kept ({', '.join(kept_ids) or 'none'}); "
+                    f"removed: {', '.join(removed) or 'none'}",
+                )
+            )
+        fine = ~(gap | few_kept)
+        w = g.weights_of(grid, weighting)
+        v = kernel.weighted_mean(grid.adjusted, w, kept)
+        values[rows[fine]] = v[fine]
+        extra["market_kept"][rows] = m
+        extra["market_target_quality"][rows] = t.quality
+        with np.errstate(invalid="ignore"):
+            extra["market_similarity_mean"][rows] = kernel.weighted_mean(
+                grid.similarity, np.ones_like(w), kept
+            )
+            extra["market_adjusted_min"][rows] = np.where(kept, grid.adjusted, np.inf).min(axis=1)
+            extra["market_adjusted_max"][rows] = np.where(kept, grid.adjusted, -np.inf).max(axis=1)
+        used = np.where(kept, comps.comp_id[index], "")
+        extra["market_comparables"][rows] = [";".join(x for x in r if x) for r in used]
+        if draws is not None:
+            sim = g.simulate(grid, kept, w, t.beta, unc, ctx.seed, np.asarray(keys)[rows], ctx.n_draws)
+            draws[rows[fine]] = sim[fine]
+    return BatchMethodOutput(values=values, draws=draws, errors=check.errors, extra=extra)
+
+
+def synthetic_market_columns(rng: np.random.Generator, table: pd.DataFrame) -> pd.DataFrame:
+    """Plausible market columns for synthetic assets (shared columns already in ``table``)."""
+    n = len(table)
+    return pd.DataFrame(
+        {
+            "market_top_k": rng.choice(np.array([5, 8, 8, 10]), n),
+            "market_beta": rng.choice(np.array([0.4, 0.5, 0.5, 0.6]), n),
+            "market_x2": rng.choice(np.array([0.95, 1.0, 1.0, 1.0, 1.05]), n),
+            "market_field_only": rng.random(n) < 0.2,
+        },
+        index=table.index,
+    )
