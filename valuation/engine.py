@@ -20,6 +20,9 @@ from dataval.errors import AssetError, DatavalError
 from valuation import cost, income, market
 from valuation.case import AssetCase, ValuationCase
 from valuation.conclusion import Conclusion, reconcile
+from valuation.cost import CostResult
+from valuation.income import IncomeResult
+from valuation.market import MarketResult
 from valuation.context import ValuationContext
 from valuation.models import DataAsset, Engagement, FrozenModel, Method, MethodResult, TornadoBar
 from valuation.price_index import PriceIndex
@@ -57,9 +60,9 @@ class AssetValuation(FrozenModel):
     """One asset's method results and conclusion."""
 
     asset: DataAsset
-    cost: cost.CostResult | None = None
-    income: income.IncomeResult | None = None
-    market: market.MarketResult | None = None
+    cost: CostResult | None = None
+    income: IncomeResult | None = None
+    market: MarketResult | None = None
     conclusion: Conclusion
 
     def method_results(self) -> list[MethodResult]:
