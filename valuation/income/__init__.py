@@ -1,1 +1,92 @@
-"""income method (placeholder, being written)."""
+"""收益法 income method: P = Σ_{t=1..n} F_t / (1 + i)^t (DOMAIN §3.2).
+
+Four forms of F_t (direct, split, excess earnings, incremental), a horizon capped by every legal,
+contractual and authorization term, explicit decay, end or mid-period timing with a partial first
+period, a build-up or WACC discount rate whose tax basis must match the flows, a terminal value only
+for an indefinite life, and a base that may be forecast from its history by ETS.
+
+The arithmetic lives once in :mod:`valuation.income.kernel`; the single asset, its Monte Carlo and
+tornado, and the batch all call it.
+"""
+
+from . import kernel
+from ._batch import INCOME_BATCH_COLUMNS, value_income_batch
+from ._inputs import (
+    ChargeComponent,
+    ContributoryCharge,
+    DiscountRateSpec,
+    ForecastRow,
+    HistoryPoint,
+    IncomeForm,
+    IncomeInputs,
+    IncomeUncertainty,
+    Projection,
+    RevenueHistory,
+    RiskPremium,
+    RiskPremiumName,
+    TaxBasis,
+    TermCap,
+    TerminalValue,
+    Timing,
+    parse_income_inputs,
+)
+from ._result import (
+    ChargeLine,
+    EtsForecast,
+    EtsStep,
+    HorizonCap,
+    HorizonDetail,
+    IncomeDetail,
+    IncomeResult,
+    RateBuildUp,
+    RateComponent,
+    ScheduleRow,
+    TerminalDetail,
+)
+from ._simulate import STREAM_BASE, simulate_income, tornado_income
+from ._synthetic import synthetic_income_columns
+from ._value import value_income
+from .errors import ForecastTooShort, HistoryTooShort, InvalidIncomeInput, TerminalValueNotAllowed
+
+__all__ = [
+    "INCOME_BATCH_COLUMNS",
+    "STREAM_BASE",
+    "ChargeComponent",
+    "ChargeLine",
+    "ContributoryCharge",
+    "DiscountRateSpec",
+    "EtsForecast",
+    "EtsStep",
+    "ForecastRow",
+    "ForecastTooShort",
+    "HistoryPoint",
+    "HistoryTooShort",
+    "HorizonCap",
+    "HorizonDetail",
+    "IncomeDetail",
+    "IncomeForm",
+    "IncomeInputs",
+    "IncomeResult",
+    "IncomeUncertainty",
+    "InvalidIncomeInput",
+    "Projection",
+    "RateBuildUp",
+    "RateComponent",
+    "RevenueHistory",
+    "RiskPremium",
+    "RiskPremiumName",
+    "ScheduleRow",
+    "TaxBasis",
+    "TermCap",
+    "TerminalDetail",
+    "TerminalValue",
+    "TerminalValueNotAllowed",
+    "Timing",
+    "kernel",
+    "parse_income_inputs",
+    "simulate_income",
+    "synthetic_income_columns",
+    "tornado_income",
+    "value_income",
+    "value_income_batch",
+]
