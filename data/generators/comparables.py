@@ -181,12 +181,17 @@ def rows() -> list[tuple[str, ...]]:
     return out
 
 
-def main() -> None:
-    path = Path(__file__).resolve().parents[1] / "comparables.csv"
+def write_csv(path: Path) -> None:
+    """Write the database to ``path`` (UTF-8, LF line ends)."""
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(COLUMNS)
         w.writerows(rows())
+
+
+def main() -> None:
+    path = Path(__file__).resolve().parents[1] / "comparables.csv"
+    write_csv(path)
     print(f"wrote {path}")
 
 
