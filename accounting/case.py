@@ -1,0 +1,74 @@
+"""The book case: the company's data resources (facts), their events, and its accounting policy."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from pydantic import Field, model_validator
+
+from accounting.base import FrozenModel
+from accounting.chart import ChartOfAccounts
+from accounting.events import Event
+from accounting.facts import DataResource
+from accounting.money import Amount
+
+
+class PeriodClose(FrozenModel):
+    """Books closed ``through`` a date, on ``closed_on``: later-recorded events dated ≤ through are refused."""
+
+    through: date
+    closed_on: date
+
+    @model_validator(mode="after")
+    def _order(self) -> PeriodClose:
+        if self.closed_on < self.through:
+            raise ValueError(f"closed_on {self.closed_on} is before the period end {self.through}")
+        return self
+
+
+class Policy(FrozenModel):
+    """Accounting policy of the company.
+
+    ``vat_rate``: output VAT on data services and products (DOMAIN §2.1 convention 6 %).
+    ``materiality_threshold``: carrying amount (CNY) from which a single data asset is disclosed
+    as material. ``auto_amortize``: book straight-line amortization at every month end up to
+    ``as_of``; when False only ``amortization`` events book it. ``chart``: the loaded chart of
+    accounts (the shell may pass it to :func:`accounting.book` instead).
+    """
+
+    fiscal_year_start_month: int = Field(1, ge=1, le=12)
+    period_closes: tuple[PeriodClose, ...] = ()
+    vat_rate: Decimal = Field(Decimal("0.06"), ge=0, le=1)
+    materiality_threshold: Amount = Decimal("1000000")
+    auto_amortize: bool = True
+    inventory_cost_formula: str = Field(
+        "weighted_average",
+        pattern="^weighted_average$",
+        description="moving weighted average (specific identification when one lot is sold whole)",
+    )
+    nrv_basis: str = "estimated selling price less costs to complete, selling costs and related taxes"
+    chart: ChartOfAccounts | None = None
+
+
+class BookCase(FrozenModel):
+    """Everything :func:`accounting.book` needs: company, resources, events, policy."""
+
+    case_id: str = Field(min_length=1, max_length=64)
+    company: str = ""
+    description: str = ""
+    resources: tuple[DataResource, ...] = Field(min_length=1)
+    events: tuple[Event, ...] = ()
+    policy: Policy = Policy()
+
+    @model_validator(mode="after")
+    def _ids_unique(self) -> BookCase:
+        ids = [r.asset_id for r in self.resources]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate asset_id: {dupes}")
+        eids = [e.event_id for e in self.events if e.event_id]
+        dupes = sorted({i for i in eids if eids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate event_id: {dupes}")
+        return self

@@ -1,0 +1,262 @@
+"""Fixed sets of choices: classification, purpose, formation, account role, event kind, movements.
+
+Chinese labels follow DOMAIN §2.3-§2.5 exactly; :func:`label` gives the Chinese or English one.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Framework(StrEnum):
+    """Reporting framework of a run: CAS (the books) or IFRS (the comparison view only)."""
+
+    CAS = "cas"
+    IFRS = "ifrs"
+
+
+class HoldingPurpose(StrEnum):
+    """持有目的 purpose of holding (财会〔2023〕11号 §2)."""
+
+    INTERNAL_USE = "internal_use"  # 企业内部使用
+    SERVING_CUSTOMERS = "serving_customers"  # 对外提供服务
+    HELD_FOR_SALE = "held_for_sale"  # 日常活动中持有、最终目的用于出售
+
+
+class Formation(StrEnum):
+    """形成方式 how the resource was formed; decides the column of Tables A and B."""
+
+    PURCHASED = "purchased"  # 外购
+    SELF_DEVELOPED = "self_developed"  # 自行开发 / 自行加工
+    OTHER = "other"  # 其他方式取得
+
+
+class BusinessModel(StrEnum):
+    """The question that separates a licensed data product (intangible) from one sold outright."""
+
+    LICENSE_COPIES_KEEP_CONTROL = "license_copies_keep_control"  # 授权使用，企业保留控制
+    TRANSFER_DATASET = "transfer_dataset"  # 出售数据集，控制权转移
+    INTERNAL_ONLY = "internal_only"  # 仅内部使用，不对外提供
+
+
+class ResourceNature(StrEnum):
+    """What was acquired: a data resource, or a processing service bought from a supplier."""
+
+    DATA_RESOURCE = "data_resource"
+    PROCESSING_SERVICE = "processing_service"  # 采集、脱敏、清洗、标注、整合、分析、可视化 services
+
+
+class DataRight(StrEnum):
+    """The "three rights" split: 持有权 / 加工使用权 / 产品经营权."""
+
+    HOLDING = "holding"
+    PROCESSING_USE = "processing_use"
+    PRODUCT_OPERATION = "product_operation"
+
+
+class RightSource(StrEnum):
+    """Source of a right."""
+
+    OWN_COLLECTION = "own_collection"
+    PURCHASE = "purchase"
+    LICENCE = "licence"
+    AUTHORIZED_OPERATION = "authorized_operation"  # 公共数据授权运营
+
+
+class Classification(StrEnum):
+    """Recognition decision (DOMAIN §2 table)."""
+
+    INTANGIBLE_ASSET = "intangible_asset"  # 无形资产—其中：数据资源 (CAS 6)
+    INVENTORY = "inventory"  # 存货—其中：数据资源 (CAS 1)
+    INTERNAL_RD = "internal_rd"  # 内部研发: research expensed, development → 开发支出 → 无形资产
+    EXPENSE = "expense"  # 费用化 (processing services, criteria unmet)
+    NOT_AN_ASSET = "not_an_asset"  # 不确认为资产; voluntary disclosure only
+    UNDECIDED = "undecided"  # facts missing
+
+
+class AmortizationMethod(StrEnum):
+    """CAS 6 art. 17: pattern of benefits, else straight-line."""
+
+    STRAIGHT_LINE = "straight_line"
+    UNITS_OF_USAGE = "units_of_usage"
+
+
+class RDPhase(StrEnum):
+    """CAS 6 art. 7-9 research and development phases."""
+
+    RESEARCH = "research"
+    DEVELOPMENT = "development"
+
+
+class CostCategory(StrEnum):
+    """Cost-line categories (DOMAIN §2.1)."""
+
+    PURCHASE_PRICE = "purchase_price"  # 购买价款
+    TAXES = "taxes"  # 相关税费 (non-deductible)
+    COLLECTION = "collection"  # 采集
+    DESENSITIZATION = "desensitization"  # 脱敏
+    CLEANING = "cleaning"  # 清洗
+    LABELING = "labeling"  # 标注
+    INTEGRATION = "integration"  # 整合
+    ANALYSIS = "analysis"  # 分析
+    VISUALIZATION = "visualization"  # 可视化
+    RIGHTS_VERIFICATION = "rights_verification"  # 权属鉴证
+    QUALITY_ASSESSMENT = "quality_assessment"  # 质量评估
+    REGISTRATION_SETTLEMENT = "registration_settlement"  # 登记结算
+    SECURITY_MANAGEMENT = "security_management"  # 安全管理
+    INSURANCE = "insurance"  # 保险费
+    STAFF = "staff"  # 职工薪酬
+    STORAGE_COMPUTE = "storage_compute"  # 存储、算力
+    OTHER_DIRECT = "other_direct"  # 其他直接归属成本
+    TRAINING = "training"  # 培训 (never capitalized)
+    GENERAL_ADMIN = "general_admin"  # 一般管理费用 (never capitalized)
+    SELLING = "selling"  # 销售费用 (never capitalized)
+    MAINTENANCE = "maintenance"  # 日常维护 (expensed)
+
+
+PROCESSING_CATEGORIES = frozenset(
+    {
+        CostCategory.COLLECTION,
+        CostCategory.DESENSITIZATION,
+        CostCategory.CLEANING,
+        CostCategory.LABELING,
+        CostCategory.INTEGRATION,
+        CostCategory.ANALYSIS,
+        CostCategory.VISUALIZATION,
+    }
+)
+
+
+class EventKind(StrEnum):
+    """Lifecycle events of a data resource (issue 3)."""
+
+    PURCHASE = "purchase"
+    RD_SPEND = "rd_spend"
+    PROCESSING = "processing"
+    CRITERIA_MET = "criteria_met"
+    READY_FOR_USE = "ready_for_use"
+    AMORTIZATION = "amortization"
+    IMPAIRMENT_TEST = "impairment_test"
+    NRV_TEST = "nrv_test"
+    SALE = "sale"
+    LICENCE_REVENUE = "licence_revenue"
+    LAPSE = "lapse"
+    DISPOSAL = "disposal"
+    PLEDGE = "pledge"
+    PLEDGE_RELEASE = "pledge_release"
+    CHANGE_OF_ESTIMATE = "change_of_estimate"
+
+
+class AccountRole(StrEnum):
+    """What an account is used for; the chart of accounts maps each role to a code (DOMAIN §2.5)."""
+
+    CASH = "cash"  # 1002 银行存款
+    RECEIVABLE = "receivable"  # 1122 应收账款
+    DATA_INVENTORY = "data_inventory"  # 1405 库存商品—数据资源
+    INVENTORY_PROVISION = "inventory_provision"  # 1471 存货跌价准备
+    DATA_INTANGIBLE = "data_intangible"  # 1701 无形资产—数据资源
+    ACCUMULATED_AMORTIZATION = "accumulated_amortization"  # 1702 累计摊销
+    INTANGIBLE_IMPAIRMENT = "intangible_impairment"  # 1703 无形资产减值准备
+    PAYABLE = "payable"  # 2202 应付账款
+    STAFF_PAYABLE = "staff_payable"  # 2211 应付职工薪酬
+    VAT_INPUT = "vat_input"  # 2221 应交税费—应交增值税（进项税额）
+    VAT_OUTPUT = "vat_output"  # 2221 应交税费—应交增值税（销项税额）
+    RETAINED_EARNINGS = "retained_earnings"  # 4104 利润分配—未分配利润 (prior periods' P&L)
+    RD_EXPENSED = "rd_expensed"  # 5301 研发支出—费用化支出
+    RD_CAPITALIZED = "rd_capitalized"  # 5301 研发支出—资本化支出 (开发支出)
+    REVENUE = "revenue"  # 6001 主营业务收入
+    COST_OF_SALES = "cost_of_sales"  # 6401 主营业务成本
+    ADMIN_EXPENSE = "admin_expense"  # 6602 管理费用
+    RD_EXPENSE = "rd_expense"  # 6602 管理费用—研发费用
+    IMPAIRMENT_LOSS = "impairment_loss"  # 6701 资产减值损失
+    NON_OPERATING_EXPENSE = "non_operating_expense"  # 6711 营业外支出
+    DISPOSAL_GAIN = "disposal_gain"  # 6115 资产处置损益
+
+
+class AccountCategory(StrEnum):
+    """Where an account lands: balance sheet (asset, liability, equity, cost) or profit and loss."""
+
+    ASSET = "asset"
+    LIABILITY = "liability"
+    EQUITY = "equity"
+    COST = "cost"  # 成本类 (5301 研发支出)
+    PROFIT_LOSS = "profit_loss"
+
+
+class Side(StrEnum):
+    """Normal balance side."""
+
+    DEBIT = "debit"
+    CREDIT = "credit"
+
+
+class EntryType(StrEnum):
+    """Why an entry was made; drives the P&L-effect view and the R&D disclosure."""
+
+    PURCHASE = "purchase"
+    COST_CAPITALIZED = "cost_capitalized"
+    COST_EXPENSED = "cost_expensed"
+    RD_EXPENSED = "rd_expensed"
+    RD_EXPENSED_TRANSFER = "rd_expensed_transfer"
+    RD_CAPITALIZED = "rd_capitalized"
+    TRANSFER_TO_INTANGIBLE = "transfer_to_intangible"
+    AMORTIZATION = "amortization"
+    IMPAIRMENT = "impairment"
+    IMPAIRMENT_REVERSAL = "impairment_reversal"  # IFRS view only (IAS 36.117); never under CAS
+    INVENTORY_WRITE_DOWN = "inventory_write_down"
+    INVENTORY_WRITE_DOWN_REVERSAL = "inventory_write_down_reversal"
+    SALE_REVENUE = "sale_revenue"
+    SALE_COST = "sale_cost"
+    PROVISION_RELEASE = "provision_release"
+    LICENCE_REVENUE = "licence_revenue"
+    LAPSE = "lapse"
+    DISPOSAL = "disposal"
+
+
+class Movement(StrEnum):
+    """Row of disclosure Table A / B that a line on a data account feeds (DOMAIN §2.4)."""
+
+    # Table A, 账面原值 / 累计摊销 / 减值准备 increases and decreases
+    INCREASE_PURCHASE = "increase_purchase"  # 购入
+    INCREASE_INTERNAL_RD = "increase_internal_rd"  # 内部研发
+    INCREASE_OTHER = "increase_other"  # 其他增加
+    INCREASE_CHARGE = "increase_charge"  # 计提 (amortization, impairment, write-down)
+    INCREASE_PROCESSING = "increase_processing"  # 采集加工 (Table B)
+    DECREASE_DISPOSAL = "decrease_disposal"  # 处置
+    DECREASE_SALE = "decrease_sale"  # 出售 (Table B)
+    DECREASE_LAPSE = "decrease_lapse"  # 失效且终止确认
+    DECREASE_OTHER = "decrease_other"  # 其他减少
+    DECREASE_REVERSAL = "decrease_reversal"  # 转回 (Table B provision; IFRS view of Table A)
+    DECREASE_WRITE_OFF = "decrease_write_off"  # 转销 (Table B provision on sale or lapse)
+
+
+LABELS: dict[str, tuple[str, str]] = {
+    # classification
+    "intangible_asset": ("无形资产—数据资源", "intangible asset — data resources"),
+    "inventory": ("存货—数据资源", "inventory — data resources"),
+    "internal_rd": ("内部研发（开发支出—数据资源，达到预定用途后转入无形资产）",
+                    "internal R&D (development expenditure, then intangible asset)"),
+    "expense": ("费用化", "expensed as incurred"),
+    "not_an_asset": ("不确认为资产（可自愿披露）", "not an asset (voluntary disclosure only)"),
+    "undecided": ("无法判断（缺少事实）", "undecided (facts missing)"),
+    # purpose / formation / business model
+    "internal_use": ("企业内部使用", "internal use"),
+    "serving_customers": ("对外提供服务", "used to serve customers"),
+    "held_for_sale": ("日常活动中持有以备出售", "held for sale in ordinary activities"),
+    "purchased": ("外购", "purchased"),
+    "self_developed": ("自行开发", "self-developed"),
+    "other": ("其他方式取得", "obtained otherwise"),
+    "license_copies_keep_control": ("授权使用、企业保留控制", "license copies, keep control"),
+    "transfer_dataset": ("出售数据集、控制权转移", "sell the dataset, control transfers"),
+    "internal_only": ("仅内部使用", "internal use only"),
+    "straight_line": ("直线法", "straight-line"),
+    "units_of_usage": ("工作量法（按使用量）", "units of usage"),
+}
+
+
+def label(value: str, lang: str = "zh") -> str:
+    """Chinese (``lang="zh"``) or English label of an enum value; the value itself if unknown."""
+    pair = LABELS.get(str(value))
+    if pair is None:
+        return str(value)
+    return pair[0] if lang == "zh" else pair[1]

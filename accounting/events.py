@@ -1,0 +1,220 @@
+"""Lifecycle events of data resources (issue 3), a discriminated union on ``kind``.
+
+Amounts are CNY excluding VAT unless a field says otherwise. ``counter_account`` / ``settled_to``
+are account codes of the chart (default: the cash account). ``recorded_on`` is when the event was
+entered in the books; it decides whether a back-dated event falls in a closed period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from accounting.base import FrozenModel
+from accounting.enums import CostCategory, EventKind, RDPhase
+from accounting.money import Amount, Quantity
+
+
+class CostLine(FrozenModel):
+    """One cost line: category, amount excluding VAT, the VAT on it and whether it is deductible."""
+
+    category: CostCategory
+    amount: Amount
+    vat: Amount = Decimal("0")
+    vat_deductible: bool = True
+    counter_account: str | None = Field(None, description="credit account code; default cash")
+    description: str = ""
+
+
+class ValuationReference(FrozenModel):
+    """The appraisal behind a recoverable amount or NRV, for the appraisal disclosure (DOMAIN §2.4).
+
+    Accounting receives only these numbers and words; it never runs or imports the valuation.
+    """
+
+    report_id: str = ""
+    appraiser: str = ""
+    valuation_date: dt.date
+    purpose: str = "financial_reporting"
+    value_type: str = "value_in_use"
+    methods: tuple[str, ...] = Field(min_length=1)
+    concluded_method: str = ""
+    value: Amount
+    information_sources: tuple[str, ...] = ()
+    assumptions: tuple[str, ...] = ()
+    limiting_conditions: tuple[str, ...] = ()
+    method_choice: str = ""
+    key_parameters: tuple[KeyParameter, ...] = ()
+
+
+class KeyParameter(FrozenModel):
+    """An important parameter: value, source, analysis and comparison, calculation."""
+
+    name: str
+    value: str
+    source: str = ""
+    analysis: str = ""
+    calculation: str = ""
+
+
+class _EventBase(FrozenModel):
+    event_id: str = Field("", max_length=64)
+    asset_id: str = Field(min_length=1, max_length=64)
+    date: dt.date
+    recorded_on: dt.date | None = None
+    memo: str = ""
+
+
+class Purchase(_EventBase):
+    """Acquire the resource (or part of it): cost lines; ``quantity`` units for inventory."""
+
+    kind: Literal[EventKind.PURCHASE] = EventKind.PURCHASE
+    cost_lines: tuple[CostLine, ...] = Field(min_length=1)
+    quantity: Quantity = Decimal("1")
+
+
+class RDSpend(_EventBase):
+    """R&D spending. ``phase`` None: taken from the resource's development_start.
+
+    ``capitalize`` True asserts capitalization (refused unless all five criteria are proven).
+    """
+
+    kind: Literal[EventKind.RD_SPEND] = EventKind.RD_SPEND
+    phase: RDPhase | None = None
+    cost_lines: tuple[CostLine, ...] = Field(min_length=1)
+    capitalize: bool | None = None
+
+
+class Processing(_EventBase):
+    """Processing and other attributable costs (采集、脱敏、清洗、标注、整合、分析、可视化 ...)."""
+
+    kind: Literal[EventKind.PROCESSING] = EventKind.PROCESSING
+    cost_lines: tuple[CostLine, ...] = Field(min_length=1)
+    quantity: Decimal = Field(Decimal("0"), ge=0, description="units produced (inventory)")
+
+
+class CriteriaMet(_EventBase):
+    """Declares that all five CAS 6 art. 9 criteria are met from this date."""
+
+    kind: Literal[EventKind.CRITERIA_MET] = EventKind.CRITERIA_MET
+
+
+class ReadyForUse(_EventBase):
+    """The asset is available for its intended use (amortization starts this month)."""
+
+    kind: Literal[EventKind.READY_FOR_USE] = EventKind.READY_FOR_USE
+
+
+class Amortization(_EventBase):
+    """Book amortization through the end of this event's month; ``units`` for units of usage."""
+
+    kind: Literal[EventKind.AMORTIZATION] = EventKind.AMORTIZATION
+    units: Decimal | None = Field(None, ge=0)
+
+
+class ImpairmentTest(_EventBase):
+    """CAS 8 test: recoverable amount (higher of FVLCD and value in use) arrives as a number."""
+
+    kind: Literal[EventKind.IMPAIRMENT_TEST] = EventKind.IMPAIRMENT_TEST
+    recoverable_amount: Amount
+    basis: str = Field("", description="how the recoverable amount was determined")
+    valuation: ValuationReference | None = None
+
+
+class NRVTest(_EventBase):
+    """CAS 1 lower of cost and NRV. Give ``nrv`` or the selling price and the deductions."""
+
+    kind: Literal[EventKind.NRV_TEST] = EventKind.NRV_TEST
+    nrv: Amount | None = None
+    estimated_selling_price: Amount | None = None
+    costs_to_complete: Amount = Decimal("0")
+    selling_costs: Amount = Decimal("0")
+    related_taxes: Amount = Decimal("0")
+    basis: str = ""
+    valuation: ValuationReference | None = None
+
+    @model_validator(mode="after")
+    def _nrv_given(self) -> NRVTest:
+        if self.nrv is None and self.estimated_selling_price is None:
+            raise ValueError("give nrv or estimated_selling_price")
+        return self
+
+    def net_realizable_value(self) -> Decimal:
+        """NRV = selling price − costs to complete − selling costs − related taxes (CAS 1 art. 15)."""
+        if self.nrv is not None:
+            return self.nrv
+        assert self.estimated_selling_price is not None
+        return max(Decimal("0.00"), self.estimated_selling_price - self.costs_to_complete
+                   - self.selling_costs - self.related_taxes)
+
+
+class Sale(_EventBase):
+    """Sale of data inventory (``quantity`` units at ``price`` excl. VAT); on an intangible: a disposal."""
+
+    kind: Literal[EventKind.SALE] = EventKind.SALE
+    quantity: Quantity = Decimal("1")
+    price: Amount
+    vat_rate: Decimal | None = Field(None, ge=0, le=1, description="default: policy.vat_rate")
+    settled_to: str | None = None
+
+
+class LicenceRevenue(_EventBase):
+    """Licence fee for a data product the entity keeps control of (CAS 14 revenue)."""
+
+    kind: Literal[EventKind.LICENCE_REVENUE] = EventKind.LICENCE_REVENUE
+    amount: Amount
+    vat_rate: Decimal | None = Field(None, ge=0, le=1)
+    settled_to: str | None = None
+    revenue_account: str | None = None
+
+
+class Lapse(_EventBase):
+    """Rights lapse, data obsolete, compliance ban: derecognize, loss to 营业外支出."""
+
+    kind: Literal[EventKind.LAPSE] = EventKind.LAPSE
+    reason: str = Field(min_length=1)
+
+
+class Disposal(_EventBase):
+    """Disposal of a data intangible for ``proceeds`` (excl. VAT); difference to 资产处置损益."""
+
+    kind: Literal[EventKind.DISPOSAL] = EventKind.DISPOSAL
+    proceeds: Amount = Decimal("0")
+    vat_rate: Decimal | None = Field(None, ge=0, le=1)
+    settled_to: str | None = None
+
+
+class Pledge(_EventBase):
+    """The resource is pledged (质押) or otherwise restricted from this date."""
+
+    kind: Literal[EventKind.PLEDGE] = EventKind.PLEDGE
+    pledgee: str = Field(min_length=1)
+    secured_amount: Amount | None = None
+    registration: str = ""
+
+
+class PledgeRelease(_EventBase):
+    """The pledge is released."""
+
+    kind: Literal[EventKind.PLEDGE_RELEASE] = EventKind.PLEDGE_RELEASE
+
+
+class ChangeOfEstimate(_EventBase):
+    """CAS 28 change in estimate, prospective: new total life (months from ready) and/or residual."""
+
+    kind: Literal[EventKind.CHANGE_OF_ESTIMATE] = EventKind.CHANGE_OF_ESTIMATE
+    useful_life_months: int | None = Field(None, ge=1, le=1200)
+    residual_value: Amount | None = None
+    reason: str = Field(min_length=1)
+
+
+Event = Annotated[
+    Purchase | RDSpend | Processing | CriteriaMet | ReadyForUse | Amortization | ImpairmentTest
+    | NRVTest | Sale | LicenceRevenue | Lapse | Disposal | Pledge | PledgeRelease | ChangeOfEstimate,
+    Field(discriminator="kind"),
+]
+
+ValuationReference.model_rebuild()

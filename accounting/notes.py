@@ -1,0 +1,341 @@
+"""The other mandatory disclosures of DOMAIN §2.4 (财会〔2023〕11号 §4) and the appraisal text.
+
+Every figure is read from the journal and the engine's state; nothing is recomputed separately,
+except the counterfactual "old estimate" schedule of a change in estimate, which calls the same
+amortization functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+
+from accounting.amortization import month_charge, monthly_amount
+from accounting.base import FrozenModel
+from accounting.case import Policy
+from accounting.chart import ChartOfAccounts
+from accounting.classify import RecognitionDecision
+from accounting.engine import AssetState, EventOutcome
+from accounting.enums import AccountRole, AmortizationMethod, Classification, EntryType, EventKind, label
+from accounting.events import ValuationReference
+from accounting.journal import JournalEntry
+from accounting.money import ZERO
+from accounting.statements import data_balances
+
+
+class LifeAndMethodNote(FrozenModel):
+    asset_id: str
+    name: str
+    finite: bool
+    useful_life_months: int | None
+    method_zh: str
+    method_en: str
+    residual_value: Decimal
+    available_for_use: date | None
+    remaining_months: int | None
+    carrying_amount: Decimal
+    basis: str
+
+
+class EstimateChangeNote(FrozenModel):
+    asset_id: str
+    date: date
+    reason: str
+    old_useful_life_months: int
+    new_useful_life_months: int
+    old_residual_value: Decimal
+    new_residual_value: Decimal
+    old_monthly_amount: Decimal
+    new_monthly_amount: Decimal
+    effect_on_period_amortization: Decimal
+    basis: str = "CAS 28 art. 9-10: prospective; effect = amortization booked − amount under the old estimate"
+
+
+class MaterialItem(FrozenModel):
+    asset_id: str
+    name: str
+    content: str
+    line_zh: str
+    carrying_amount: Decimal
+    remaining_amortization_months: int | None = None
+    net_realizable_value: Decimal | None = None
+
+
+class RestrictedItem(FrozenModel):
+    asset_id: str
+    name: str
+    line_zh: str
+    pledgee: str
+    pledged_on: date
+    released_on: date | None
+    pledged_at_period_end: bool
+    secured_amount: Decimal | None
+    registration: str
+    carrying_amount: Decimal
+    period_amortization: Decimal
+
+
+class RDItem(FrozenModel):
+    asset_id: str
+    name: str
+    expensed: Decimal
+    capitalized: Decimal
+
+
+class RDNote(FrozenModel):
+    items: tuple[RDItem, ...]
+    total_expensed: Decimal
+    total_capitalized: Decimal
+
+
+class ImpairmentNote(FrozenModel):
+    asset_id: str
+    date: date
+    carrying_before: Decimal
+    recoverable_amount: Decimal
+    loss: Decimal
+    unreversed_recovery: Decimal
+    basis: str
+
+
+class InventoryItem(FrozenModel):
+    asset_id: str
+    name: str
+    cost: Decimal
+    provision: Decimal
+    carrying_amount: Decimal
+    net_realizable_value: Decimal | None
+    pledged: bool
+
+
+class InventoryNote(FrozenModel):
+    cost_formula: str
+    nrv_basis: str
+    provision_method: str
+    provided: Decimal
+    reversed: Decimal
+    written_off: Decimal
+    items: tuple[InventoryItem, ...]
+    pledged_carrying_amount: Decimal
+
+
+class LapseNote(FrozenModel):
+    asset_id: str
+    date: date
+    reason: str
+    carrying_written_off: Decimal
+
+
+class AppraisalDisclosure(FrozenModel):
+    asset_id: str
+    event_id: str
+    used_in: str
+    material_effect: bool
+    text_zh: str
+    text_en: str
+
+
+class VoluntaryItem(FrozenModel):
+    asset_id: str
+    name: str
+    classification: Classification
+    reason: str
+
+
+class OtherDisclosures(FrozenModel):
+    life_and_method: tuple[LifeAndMethodNote, ...]
+    estimate_changes: tuple[EstimateChangeNote, ...]
+    material_items: tuple[MaterialItem, ...]
+    restricted_items: tuple[RestrictedItem, ...]
+    rd: RDNote
+    impairments: tuple[ImpairmentNote, ...]
+    inventory: InventoryNote
+    lapses: tuple[LapseNote, ...]
+    appraisal: tuple[AppraisalDisclosure, ...]
+    voluntary: tuple[VoluntaryItem, ...]
+
+
+def _in(d: date, start: date, end: date) -> bool:
+    return start <= d <= end
+
+
+def _line_zh(cls: Classification) -> str:
+    return {Classification.INVENTORY: "存货—其中：数据资源",
+            Classification.INTANGIBLE_ASSET: "无形资产—其中：数据资源",
+            Classification.INTERNAL_RD: "无形资产/开发支出—其中：数据资源"}.get(cls, "未确认")
+
+
+def _amortization_of(entries: Sequence[JournalEntry], asset_id: str, start: date, end: date,
+                     after: date | None = None) -> tuple[Decimal, int]:
+    total, months = ZERO, 0
+    for e in entries:
+        if (e.asset_id == asset_id and e.entry_type == EntryType.AMORTIZATION and _in(e.date, start, end)
+                and (after is None or e.date >= after)):
+            total += e.total_debit
+            months += 1
+    return total, months
+
+
+def build_notes(entries: Sequence[JournalEntry], chart: ChartOfAccounts, states: Mapping[str, AssetState],
+                outcomes: Sequence[EventOutcome], decisions: Sequence[RecognitionDecision], policy: Policy,
+                period_start: date, as_of: date) -> OtherDisclosures:
+    """All other mandatory disclosures for the period."""
+    life: list[LifeAndMethodNote] = []
+    changes: list[EstimateChangeNote] = []
+    material: list[MaterialItem] = []
+    restricted: list[RestrictedItem] = []
+    rd_items: list[RDItem] = []
+    inv_items: list[InventoryItem] = []
+    bal_code = {r: chart.code(r) for r in AccountRole}
+
+    for asset_id, s in states.items():
+        r = s.resource
+        carrying = data_balances(entries, chart, as_of, asset_id)
+        total_carrying = carrying["inventory"] + carrying["intangible"] + carrying["development"]
+        remaining = None
+        if s.cls in (Classification.INTANGIBLE_ASSET, Classification.INTERNAL_RD) and s.ready is not None \
+                and s.derecognized is None:
+            remaining = None if s.life_months is None else s.life_months - s.months_booked
+            method = r.amortization_method
+            life.append(LifeAndMethodNote(
+                asset_id=asset_id, name=r.name, finite=s.life_months is not None,
+                useful_life_months=s.life_months, method_zh=label(method.value, "zh"),
+                method_en=label(method.value, "en"), residual_value=s.residual, available_for_use=s.ready,
+                remaining_months=remaining if method == AmortizationMethod.STRAIGHT_LINE else None,
+                carrying_amount=carrying["intangible"], basis=s.life_basis))
+        for ch in s.estimate_changes:
+            if not _in(ch.date, period_start, as_of):
+                continue
+            old_left = ch.old_life - ch.months_booked
+            new_left = ch.new_life - ch.months_booked
+            old_rate = monthly_amount(ch.old_remaining_amortizable, old_left)
+            booked, k = _amortization_of(entries, asset_id, period_start, as_of, after=ch.date)
+            old_total, rem = ZERO, ch.old_remaining_amortizable
+            for i in range(min(k, old_left)):
+                amt = month_charge(old_rate, rem, old_left - i)
+                old_total += amt
+                rem -= amt
+            changes.append(EstimateChangeNote(
+                asset_id=asset_id, date=ch.date, reason=ch.reason, old_useful_life_months=ch.old_life,
+                new_useful_life_months=ch.new_life, old_residual_value=ch.old_residual,
+                new_residual_value=ch.new_residual, old_monthly_amount=old_rate,
+                new_monthly_amount=monthly_amount(ch.new_remaining_amortizable, new_left),
+                effect_on_period_amortization=booked - old_total))
+        is_material = r.material if r.material is not None else total_carrying >= policy.materiality_threshold
+        if is_material and s.derecognized is None and s.cls in (
+                Classification.INVENTORY, Classification.INTANGIBLE_ASSET, Classification.INTERNAL_RD):
+            material.append(MaterialItem(
+                asset_id=asset_id, name=r.name, content=r.description, line_zh=_line_zh(s.cls),
+                carrying_amount=total_carrying, remaining_amortization_months=remaining,
+                net_realizable_value=s.last_nrv if s.cls == Classification.INVENTORY else None))
+        pledged_now = False
+        for p in s.pledges:
+            if p.since > as_of or (p.released is not None and p.released < period_start):
+                continue
+            at_end = p.released is None or p.released > as_of
+            pledged_now = pledged_now or at_end
+            amort, _ = _amortization_of(entries, asset_id, period_start, as_of)
+            restricted.append(RestrictedItem(
+                asset_id=asset_id, name=r.name, line_zh=_line_zh(s.cls), pledgee=p.pledgee, pledged_on=p.since,
+                released_on=p.released if not at_end else None, pledged_at_period_end=at_end,
+                secured_amount=p.secured_amount, registration=p.registration, carrying_amount=total_carrying,
+                period_amortization=amort))
+        exp = cap = ZERO
+        for e in entries:
+            if e.asset_id != asset_id or not _in(e.date, period_start, as_of):
+                continue
+            for ln in e.lines:
+                if ln.account_code == bal_code[AccountRole.RD_EXPENSE]:
+                    exp += ln.debit - ln.credit
+                if ln.account_code == bal_code[AccountRole.RD_CAPITALIZED] and e.entry_type == EntryType.RD_CAPITALIZED:
+                    cap += ln.debit - ln.credit
+        if exp or cap:
+            rd_items.append(RDItem(asset_id=asset_id, name=r.name, expensed=exp, capitalized=cap))
+        if s.cls == Classification.INVENTORY:
+            cost = data_balances(entries, chart, as_of, asset_id)
+            prov = ZERO
+            c_cost = ZERO
+            for e in entries:
+                if e.date > as_of:
+                    continue
+                for ln in e.lines:
+                    if ln.asset_id != asset_id:
+                        continue
+                    if ln.account_code == bal_code[AccountRole.INVENTORY_PROVISION]:
+                        prov += ln.credit - ln.debit
+                    if ln.account_code == bal_code[AccountRole.DATA_INVENTORY]:
+                        c_cost += ln.debit - ln.credit
+            inv_items.append(InventoryItem(asset_id=asset_id, name=r.name, cost=c_cost, provision=prov,
+                                           carrying_amount=cost["inventory"], net_realizable_value=s.last_nrv,
+                                           pledged=pledged_now))
+
+    impairments: list[ImpairmentNote] = []
+    lapses: list[LapseNote] = []
+    appraisal: list[AppraisalDisclosure] = []
+    provided = reversed_ = written_off = ZERO
+    for o in outcomes:
+        if not _in(o.date, period_start, as_of):
+            continue
+        if o.kind == EventKind.IMPAIRMENT_TEST:
+            impairments.append(ImpairmentNote(
+                asset_id=o.asset_id, date=o.date, carrying_before=o.figures["carrying_before"],
+                recoverable_amount=o.figures["recoverable_amount"], loss=o.figures["loss"],
+                unreversed_recovery=o.figures["unreversed_recovery"], basis=" ".join(o.rationale)))
+        if o.kind == EventKind.NRV_TEST:
+            provided += o.figures["write_down"]
+            reversed_ += o.figures["reversal"]
+        if o.kind == EventKind.SALE:
+            written_off += o.figures["provision_released"]
+        if o.kind == EventKind.LAPSE:
+            written_off += o.figures.get("provision", ZERO)
+            lapses.append(LapseNote(asset_id=o.asset_id, date=o.date, reason=o.rationale[0],
+                                    carrying_written_off=o.figures.get("carrying", ZERO)))
+        if o.valuation is not None and o.kind in (EventKind.IMPAIRMENT_TEST, EventKind.NRV_TEST):
+            appraisal.append(_appraisal(o, o.valuation, states[o.asset_id].resource.name))
+
+    voluntary = [VoluntaryItem(asset_id=d.asset_id, name=d.name, classification=d.classification,
+                               reason=" ".join(d.rationale))
+                 for d in decisions if d.classification in (Classification.NOT_AN_ASSET, Classification.EXPENSE)]
+    pledged_inv = sum((i.carrying_amount for i in inv_items if i.pledged), ZERO)
+    return OtherDisclosures(
+        life_and_method=tuple(life), estimate_changes=tuple(changes), material_items=tuple(material),
+        restricted_items=tuple(restricted),
+        rd=RDNote(items=tuple(rd_items), total_expensed=sum((i.expensed for i in rd_items), ZERO),
+                  total_capitalized=sum((i.capitalized for i in rd_items), ZERO)),
+        impairments=tuple(impairments),
+        inventory=InventoryNote(
+            cost_formula="移动加权平均法 moving weighted average; a lot sold whole is in effect specific identification",
+            nrv_basis=policy.nrv_basis,
+            provision_method="item by item: provision = max(0, cost − NRV) at each test; reversal up to the "
+                             "provision previously made (CAS 1 art. 15-19)",
+            provided=provided, reversed=reversed_, written_off=written_off, items=tuple(inv_items),
+            pledged_carrying_amount=pledged_inv),
+        lapses=tuple(lapses), appraisal=tuple(appraisal), voluntary=tuple(voluntary))
+
+
+def _appraisal(o: EventOutcome, v: ValuationReference, name: str) -> AppraisalDisclosure:
+    """Appraisal disclosure text (DOMAIN §2.4) from the valuation actually used in a test."""
+    used_zh, used_en = ("减值测试（可收回金额）", "impairment test (recoverable amount)") \
+        if o.kind == EventKind.IMPAIRMENT_TEST else ("可变现净值测试", "net realizable value test")
+    effect = o.figures.get("loss", ZERO) + o.figures.get("write_down", ZERO) + o.figures.get("reversal", ZERO) \
+        + o.figures.get("unreversed_recovery", ZERO)
+    params_zh = "；".join(f"{p.name}={p.value}（来源：{p.source}；分析比较：{p.analysis}；计算：{p.calculation}）"
+                         for p in v.key_parameters) or "无"
+    params_en = "; ".join(f"{p.name} = {p.value} (source: {p.source}; analysis and comparison: {p.analysis}; "
+                          f"calculation: {p.calculation})" for p in v.key_parameters) or "none"
+    zh = (f"{name}于{o.date}进行{used_zh}时采用了资产评估结果：评估报告{v.report_id or '（未编号）'}，评估机构"
+          f"{v.appraiser or '（未列明）'}，评估基准日{v.valuation_date}，评估目的{v.purpose}，价值类型{v.value_type}，"
+          f"评估结论{v.value}元。信息来源：{'；'.join(v.information_sources) or '未列明'}。"
+          f"评估假设：{'；'.join(v.assumptions) or '未列明'}。限制条件：{'；'.join(v.limiting_conditions) or '未列明'}。"
+          f"评估方法：{'、'.join(v.methods)}，最终采用{v.concluded_method or v.methods[0]}；方法选择理由："
+          f"{v.method_choice or '未列明'}。重要参数：{params_zh}。")
+    en = (f"{name}: the {used_en} of {o.date} used appraisal report {v.report_id or '(no id)'} by "
+          f"{v.appraiser or '(not stated)'}, valuation date {v.valuation_date}, purpose {v.purpose}, value type "
+          f"{v.value_type}, concluded value CNY {v.value}. Information sources: "
+          f"{'; '.join(v.information_sources) or 'not stated'}. Assumptions: {'; '.join(v.assumptions) or 'not stated'}. "
+          f"Limiting conditions: {'; '.join(v.limiting_conditions) or 'not stated'}. Methods: {', '.join(v.methods)}; "
+          f"concluded by {v.concluded_method or v.methods[0]}; reason for the choice: {v.method_choice or 'not stated'}. "
+          f"Important parameters: {params_en}. Effect on the statements: CNY {effect}.")
+    return AppraisalDisclosure(asset_id=o.asset_id, event_id=o.event_id, used_in=used_en,
+                               material_effect=effect != 0, text_zh=zh, text_en=en)
