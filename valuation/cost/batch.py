@@ -363,7 +363,7 @@ def value_cost_batch(
             known & ~use_life & ~_numbers(table, col)[1],
             ConflictingInputs.rule,
             col,
-            "δ basis {got!r} does not use economic life; expected a blank cell or basis life / both",
+            "expected a blank cell or δ basis life / both, got basis {got!r} (which does not use life)",
             basis,
         )
     term_end, _, term_unreadable = _dates(table, "rights_term_end")

@@ -1,6 +1,6 @@
 """Fixtures of the cost-method tests: a small hand-made price index and a reference asset.
 
-The index is 100.0 in every month of 2020-01 .. 2025-12 except the months the tests restate from or
+The index is 100.0 in every month of 2015-01 .. 2025-12 except the months the tests restate from or
 to, whose levels are set here so each restatement factor can be written by hand:
 
     2022-03: 96.0   →  factor to 2024-12 = 120 / 96  = 1.25
@@ -43,7 +43,7 @@ SCORES = {
 
 
 def small_index() -> PriceIndex:
-    points = {f"{y}-{m:02d}": 100.0 for y in range(2020, 2026) for m in range(1, 13)}
+    points = {f"{y}-{m:02d}": 100.0 for y in range(2015, 2026) for m in range(1, 13)}
     points.update(LEVELS)
     return PriceIndex(name="test index", source="hand-made for tests", points=points)
 

@@ -118,12 +118,12 @@ def test_use_begun_after_valuation_date(ctx):
 
 
 def test_date_outside_price_index(ctx):
-    inputs = make_inputs(lines=_with_line(0, incurred_on="2019-06-30"))
+    inputs = make_inputs(lines=_with_line(0, incurred_on="2014-06-30"))
     with pytest.raises(PriceIndexGap) as err:
         value_cost(make_asset("A5"), inputs, ctx)
     _assert_names(err, "A5", "cost.lines[0].incurred_on")
     # the same line kept as given needs no index
-    ok = make_inputs(lines=_with_line(0, incurred_on="2019-06-30", restate=False))
+    ok = make_inputs(lines=_with_line(0, incurred_on="2014-06-30", restate=False))
     assert value_cost(make_asset("A5"), ok, ctx).detail.lines[0].index_factor == 1.0
 
 
