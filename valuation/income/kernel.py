@@ -178,8 +178,12 @@ def income_value(
     flows = cash_flows(base, share, decay, tax, grid.coverage)
     factors = discount_factors(rate, times)
     last_annual = flows[..., -1] / grid.length[..., -1]
-    flows *= factors  # now the present values, in place: the draws' arrays are the large ones
-    value = sum_periods(flows)
+    if np.broadcast_shapes(flows.shape, factors.shape) == flows.shape:
+        flows *= factors  # the present values, in place: the draws' arrays are the large ones
+        present = flows
+    else:
+        present = flows * factors
+    value = sum_periods(present)
     if terminal_growth is None:
         return value
     tv = terminal_value(last_annual, rate, terminal_growth)
