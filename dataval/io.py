@@ -109,7 +109,7 @@ def batch_valuation_date(table: pd.DataFrame, given: date | None, *, source: str
             f"{source}: a batch has one valuation date; found {sorted(map(str, values)) or 'none'}",
             field="valuation_date",
         )
-    return values[0]  # type: ignore[no-any-return]
+    return date.fromisoformat(str(values[0]))
 
 
 def write_table(df: pd.DataFrame, path: Path) -> None:

@@ -117,8 +117,12 @@ def _sheet(wb: Workbook, title: str, keys: list[str], labels: list[str], rows: l
 
 
 def write_case_workbook(case: Any, path: Path) -> None:
-    """Write a ValuationCase as the Excel template (atomically)."""
-    data = case.model_dump(mode="json")
+    """Write a ValuationCase as the Excel template (atomically).
+
+    Only what differs from the format's defaults is written, so the sheets show what the appraiser
+    decided; ``dataval schema`` lists the defaults.
+    """
+    data = case.model_dump(mode="json", exclude_defaults=True)
     wb = Workbook()
     ws = wb.active
     ws.title = README
@@ -144,7 +148,7 @@ def write_case_workbook(case: Any, path: Path) -> None:
         for mw in a["methods"]:
             method_rows.append([aid, mw["method"], mw["weight"], mw["reason"]])
         for m in METHOD_KEYS:
-            if a.get(m) is None:
+            if m not in a:
                 continue
             scalars: dict[str, Any] = {}
             sub_tables: dict[str, list[dict[str, Any]]] = {}
@@ -194,7 +198,7 @@ def _rows(ws: Any, sheet: str) -> list[dict[str, Any]]:
     if keys is None:
         return []
     next(it, None)  # label row
-    out = []
+    out: list[dict[str, Any]] = []
     for r in it:
         if r is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in r):
             continue

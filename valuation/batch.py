@@ -83,7 +83,7 @@ class BatchResult:
         return int((self.table["status"] != "ok").sum())
 
 
-def _weights(table: pd.DataFrame, ids: pd.Series, errors: list[AssetError]) -> tuple[np.ndarray, np.ndarray]:
+def _weights(table: pd.DataFrame, ids: list[str], errors: list[AssetError]) -> tuple[np.ndarray, np.ndarray]:
     """Method weights (n, 3) in Method order and a mask of rows whose weights are valid."""
     n = len(table)
     w = np.zeros((n, len(Method)))
@@ -96,21 +96,21 @@ def _weights(table: pd.DataFrame, ids: pd.Series, errors: list[AssetError]) -> t
         num = pd.to_numeric(raw, errors="coerce")
         text = num.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
         bad = text | (num < 0) | (num > 1)
-        for i in np.flatnonzero(bad.to_numpy()):
-            errors.append(AssetError(ids.iat[i], "invalid_input", col, f"weight must be a number in [0, 1], got {raw.iat[i]!r}"))
+        for i in map(int, np.flatnonzero(bad.to_numpy())):
+            errors.append(AssetError(ids[i], "invalid_input", col, f"weight must be a number in [0, 1], got {raw.iat[i]!r}"))
         ok &= ~bad.to_numpy()
         w[:, j] = num.fillna(0.0).clip(0, 1).to_numpy()
     total = w.sum(axis=1)
     off = ok & (np.abs(total - 1.0) > WEIGHT_TOLERANCE)
-    for i in np.flatnonzero(off):
+    for i in map(int, np.flatnonzero(off)):
         errors.append(
-            AssetError(ids.iat[i], "weights_sum", "w_cost/w_income/w_market",
+            AssetError(ids[i], "weights_sum", "w_cost/w_income/w_market",
                        f"method weights must sum to 1, got {total[i]:g}")
         )
     return w, ok & ~off
 
 
-def _validate_shared(table: pd.DataFrame, errors: list[AssetError]) -> tuple[pd.Series, np.ndarray]:
+def _validate_shared(table: pd.DataFrame, errors: list[AssetError]) -> tuple[list[str], np.ndarray]:
     if "asset_id" not in table.columns:
         raise InvalidInput("the batch table has no 'asset_id' column", field="asset_id")
     known = {c.name for c in batch_columns()}
@@ -120,15 +120,16 @@ def _validate_shared(table: pd.DataFrame, errors: list[AssetError]) -> tuple[pd.
             f"unknown columns {unknown}; the batch format is listed by `dataval schema --batch`",
             field=unknown[0],
         )
-    ids = table["asset_id"].astype("string").fillna("").str.strip()
+    ids: list[str] = [str(a) for a in table["asset_id"].astype("string").fillna("").str.strip()]
     ok = np.ones(len(table), dtype=bool)
-    for i in np.flatnonzero((ids == "").to_numpy()):
-        ids.iat[i] = f"row {i + 2}"
-        errors.append(AssetError(ids.iat[i], "invalid_input", "asset_id", "asset_id is blank"))
-        ok[i] = False
-    dup = ids.duplicated(keep="first").to_numpy()
-    for i in np.flatnonzero(dup & ok):
-        errors.append(AssetError(ids.iat[i], "invalid_input", "asset_id", f"asset_id {ids.iat[i]!r} is repeated (row {i + 2})"))
+    for i, a in enumerate(ids):
+        if not a:
+            ids[i] = f"row {i + 2}"
+            errors.append(AssetError(ids[i], "invalid_input", "asset_id", "asset_id is blank"))
+            ok[i] = False
+    dup = pd.Series(ids).duplicated(keep="first").to_numpy()
+    for i in map(int, np.flatnonzero(dup & ok)):
+        errors.append(AssetError(ids[i], "invalid_input", "asset_id", f"asset_id {ids[i]!r} is repeated (row {i + 2})"))
     ok &= ~dup
     allowed_rights = {r.value for r in DataRight}
     if "rights" in table.columns:
@@ -137,13 +138,13 @@ def _validate_shared(table: pd.DataFrame, errors: list[AssetError]) -> tuple[pd.
             parts = [p.strip() for p in text.split(";") if p.strip()]
             bad = [p for p in parts if p not in allowed_rights]
             if bad:
-                errors.append(AssetError(ids.iat[i], "invalid_input", "rights", f"unknown right(s) {bad}; expected {sorted(allowed_rights)}"))
+                errors.append(AssetError(ids[i], "invalid_input", "rights", f"unknown right(s) {bad}; expected {sorted(allowed_rights)}"))
                 ok[i] = False
     if "source" in table.columns:
         allowed = {s.value for s in DataSource}
         src = table["source"].astype("string").fillna("").str.strip()
-        for i in np.flatnonzero(((src != "") & ~src.isin(allowed)).to_numpy()):
-            errors.append(AssetError(ids.iat[i], "invalid_input", "source", f"unknown source {src.iat[i]!r}; expected {sorted(allowed)}"))
+        for i in map(int, np.flatnonzero(((src != "") & ~src.isin(allowed)).to_numpy())):
+            errors.append(AssetError(ids[i], "invalid_input", "source", f"unknown source {src.iat[i]!r}; expected {sorted(allowed)}"))
             ok[i] = False
     return ids, ok
 
@@ -167,7 +168,7 @@ def run_batch(
     weights, w_ok = _weights(table, ids, errors)
     ok &= w_ok
     table = table.assign(asset_id=ids)
-    keys = asset_keys(ids.tolist())
+    keys = asset_keys(ids)
     n = len(table)
     n_draws = ctx.n_draws
     chunk = max(1, CHUNK_CELLS // max(1, n_draws)) if n_draws else max(1, CHUNK_CELLS)
@@ -215,7 +216,7 @@ def run_batch(
     message: dict[str, list[str]] = {}
     for e in errors:
         message.setdefault(e.asset_id, []).append(f"{e.field}: {e.message}" if e.field else e.message)
-    out_cols: dict[str, Any] = {"asset_id": ids.to_numpy()}
+    out_cols: dict[str, Any] = {"asset_id": np.array(ids, dtype=object)}
     if "name" in table.columns:
         out_cols["name"] = table["name"].to_numpy()
     for j, m in enumerate(Method):

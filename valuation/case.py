@@ -50,7 +50,7 @@ class AssetCase(FrozenModel):
     def method_inputs(self, method: Method) -> CostInputs | IncomeInputs | MarketInputs:
         inputs = getattr(self, method.value)
         assert inputs is not None  # guaranteed by the validator
-        return inputs  # type: ignore[no-any-return]
+        return inputs
 
 
 class ValuationCase(FrozenModel):

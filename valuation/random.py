@@ -52,7 +52,7 @@ def uniforms(seed: int, keys: np.ndarray, stream: int, n_draws: int) -> np.ndarr
     """
     keys = np.asarray(keys, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        head = _mix(np.uint64(seed) * _GOLDEN + np.uint64(stream + 1) * _M1)
+        head = _mix(np.asarray(np.uint64(seed) * _GOLDEN + np.uint64(stream + 1) * _M1))
         per_asset = _mix(keys ^ head)
         draws = np.arange(1, n_draws + 1, dtype=np.uint64) * _GOLDEN
         z = _mix(per_asset[:, None] + draws[None, :])
