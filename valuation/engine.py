@@ -20,10 +20,10 @@ from dataval.errors import AssetError, DatavalError
 from valuation import cost, income, market
 from valuation.case import AssetCase, ValuationCase
 from valuation.conclusion import Conclusion, reconcile
+from valuation.context import ValuationContext
 from valuation.cost import CostResult
 from valuation.income import IncomeResult
 from valuation.market import MarketResult
-from valuation.context import ValuationContext
 from valuation.models import DataAsset, Engagement, FrozenModel, Method, MethodResult, TornadoBar
 from valuation.price_index import PriceIndex
 
