@@ -40,7 +40,7 @@ class Policy(FrozenModel):
     fiscal_year_start_month: int = Field(1, ge=1, le=12)
     period_closes: tuple[PeriodClose, ...] = ()
     vat_rate: Decimal = Field(Decimal("0.06"), ge=0, le=1)
-    materiality_threshold: Amount = Decimal("1000000")
+    materiality_threshold: Amount = Decimal("1000000.00")
     auto_amortize: bool = True
     inventory_cost_formula: str = Field(
         "weighted_average",

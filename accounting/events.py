@@ -23,7 +23,7 @@ class CostLine(FrozenModel):
 
     category: CostCategory
     amount: Amount
-    vat: Amount = Decimal("0")
+    vat: Amount = Decimal("0.00")
     vat_deductible: bool = True
     counter_account: str | None = Field(None, description="credit account code; default cash")
     description: str = ""
@@ -130,9 +130,9 @@ class NRVTest(_EventBase):
     kind: Literal[EventKind.NRV_TEST] = EventKind.NRV_TEST
     nrv: Amount | None = None
     estimated_selling_price: Amount | None = None
-    costs_to_complete: Amount = Decimal("0")
-    selling_costs: Amount = Decimal("0")
-    related_taxes: Amount = Decimal("0")
+    costs_to_complete: Amount = Decimal("0.00")
+    selling_costs: Amount = Decimal("0.00")
+    related_taxes: Amount = Decimal("0.00")
     basis: str = ""
     valuation: ValuationReference | None = None
 
@@ -182,7 +182,7 @@ class Disposal(_EventBase):
     """Disposal of a data intangible for ``proceeds`` (excl. VAT); difference to 资产处置损益."""
 
     kind: Literal[EventKind.DISPOSAL] = EventKind.DISPOSAL
-    proceeds: Amount = Decimal("0")
+    proceeds: Amount = Decimal("0.00")
     vat_rate: Decimal | None = Field(None, ge=0, le=1)
     settled_to: str | None = None
 

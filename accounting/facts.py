@@ -139,7 +139,7 @@ class DataResource(FrozenModel):
     useful_life: UsefulLifeFactors | None = None
     amortization_method: AmortizationMethod = AmortizationMethod.STRAIGHT_LINE
     expected_total_units: Decimal | None = Field(None, gt=0, description="units of usage over the life")
-    residual_value: Amount = Decimal("0")
+    residual_value: Amount = Decimal("0.00")
     amortization_account: str | None = None
     expense_account: str | None = None
     material: bool | None = Field(None, description="force (True/False) the material-item disclosure")
