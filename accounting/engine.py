@@ -149,8 +149,8 @@ class AssetState:
     rate: Decimal | None = None
     shadow_acc: Decimal = ZERO  # accumulated amortization had no impairment been recognized (IAS 36.117)
     shadow_rate: Decimal | None = None
-    units_used: Decimal = ZERO
-    qty: Decimal = ZERO
+    units_used: Decimal = Decimal("0")
+    qty: Decimal = Decimal("0")
     derecognized: date | None = None
     pledges: tuple[PledgeRecord, ...] = ()
     last_nrv: Decimal | None = None
@@ -755,7 +755,7 @@ class BookKeeper:
             figs = {"cost": cost, "provision": prov, "carrying": cost - prov}
         else:
             figs = {"carrying": ZERO}
-        new = replace(s, derecognized=ev.date, qty=ZERO)
+        new = replace(s, derecognized=ev.date, qty=Decimal("0"))
         return new, f"derecognized (lapse), loss {figs.get('carrying', ZERO)}", why, figs
 
     def _disposal(self, tx: _Tx, s: AssetState, ev: Disposal) -> Any:
