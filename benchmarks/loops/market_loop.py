@@ -182,14 +182,14 @@ def _one_asset(
     if n_draws > 0:
         u_beta = uniforms(ctx.seed, key, STREAM_BASE, n_draws)[0].tolist()
         u_x2 = uniforms(ctx.seed, key, STREAM_BASE + 1, n_draws)[0].tolist()
-        u_boot = uniforms(ctx.seed, key, STREAM_BASE + 2, n_draws * len(kept))[0].tolist()
+        u_boot = [uniforms(ctx.seed, key, STREAM_BASE + 2 + j, n_draws)[0].tolist() for j in range(len(kept))]
     m = len(kept)
     for d in range(n_draws):
         beta_d = min(1.0, max(0.0, _apply(spreads.beta, beta, u_beta[d])))
         x2_d = _apply(spreads.x2, x2, u_x2[d])
         total = 0.0
         for j in range(m):
-            base, ratio = grid[kept[min(math.floor(u_boot[j * n_draws + d] * m), m - 1)]]
+            base, ratio = grid[kept[min(math.floor(u_boot[j][d] * m), m - 1)]]
             total += base * x2_d * math.pow(ratio, beta_d)
         draws.append(total / m)
     return value, draws

@@ -24,7 +24,7 @@ from valuation.random import uniforms
 STREAM_BASE = 300
 STREAM_BETA = STREAM_BASE + 0
 STREAM_X2 = STREAM_BASE + 1
-STREAM_BOOTSTRAP = STREAM_BASE + 2  # slot j of draw d is counter j·n_draws + d: independent of m
+STREAM_BOOTSTRAP = STREAM_BASE + 2  # bootstrap slot j draws from stream 302 + j: independent of m and k
 SIM_CELLS = 2_000_000  # assets × slots × draws per simulation chunk (memory bound)
 
 
@@ -243,7 +243,8 @@ def simulate(
     """Monte Carlo draws (n, n_draws) of the market value (convention: inputs.MarketUncertainty).
 
     Per draw: β from stream 300 (clipped to [0, 1]), a common X2 multiplier/addend from stream 301,
-    and a bootstrap of the kept comparables from stream 302; selection and screening held at base.
+    and a bootstrap of the m kept comparables, slot j (j < m) picking floor(u·m) with u from stream
+    302 + j; selection and screening held at base.
     """
     n, k = grid.price.shape
     out = np.full((n, n_draws), np.nan)
@@ -255,7 +256,7 @@ def simulate(
         key = keys[r]
         u_beta = uniforms(seed, key, STREAM_BETA, n_draws)
         u_x2 = uniforms(seed, key, STREAM_X2, n_draws)
-        u_boot = uniforms(seed, key, STREAM_BOOTSTRAP, n_draws * k).reshape(len(key), k, n_draws)
+        u_boot = np.stack([uniforms(seed, key, STREAM_BOOTSTRAP + j, n_draws) for j in range(k)], axis=1)
         beta_d = np.clip(uncertainty.beta.apply(beta[r][:, None], u_beta), 0.0, 1.0)
         x2_d = uncertainty.x2.apply(grid.x2[r][:, :, None], u_x2[:, None, :])
         x4_d = kernel.volume_factor(grid.records_ratio[r][:, :, None], beta_d[:, None, :])

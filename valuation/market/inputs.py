@@ -124,8 +124,9 @@ class X5Override(FrozenModel):
 class MarketUncertainty(FrozenModel):
     """Spreads of the key inputs (valuation.uncertainty.Spread), for the Monte Carlo and the tornado.
 
-    Convention: the simulation resamples the kept comparables (bootstrap: m indices per draw, floor(u·m))
-    and draws β and X2 from their spreads; target quality and price level are moved only in the
+    Convention: the simulation resamples the kept comparables (bootstrap: m indices per draw, floor(u·m),
+    slot j from stream 302 + j) and draws β (stream 300) and X2 (stream 301, one factor shared by all
+    comparables) from their spreads; target quality and price level are moved only in the
     tornado (the bootstrap already carries the comparables' price dispersion). Defaults: β ± 0.2
     (additive triangular; draws are clipped to [0, 1] since the guidance requires β ≤ 1), X2 × [0.9, 1.1],
     target quality × [0.9, 1.1] (clipped at 1), price level × [0.85, 1.15], all triangular.

@@ -420,8 +420,8 @@ def simulate_market(
 ) -> np.ndarray:
     """Monte Carlo draws of the market value, shape (ctx.n_draws,), CNY.
 
-    Convention (inputs.MarketUncertainty): bootstrap of the kept comparables (stream 302), β (stream 300)
-    and X2 (stream 301) from their spreads; selection and screening held at base.
+    Convention (inputs.MarketUncertainty): β (stream 300) and X2 (stream 301) from their spreads, and a
+    bootstrap of the m kept comparables (slot j from stream 302 + j); selection and screening held.
     """
     p = _prepare(asset, inputs, ctx, database, adjustments)
     draws = g.simulate(

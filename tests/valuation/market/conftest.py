@@ -29,8 +29,14 @@ DATA = Path(__file__).resolve().parents[3] / "data"
 VALUATION_DATE = date(2025, 12, 31)
 LEVELS = {"2023-09": 108.0, "2024-06": 117.0, "2025-03": 126.0, "2025-12": 135.0}
 # Six quality scores whose equal-weight mean is 4.8 / 6 = 0.8.
-SCORES = {"accuracy": 0.9, "consistency": 0.8, "completeness": 0.7, "conformance": 0.8, "timeliness": 0.6,
-          "accessibility": 1.0}
+SCORES = {
+    "accuracy": 0.9,
+    "consistency": 0.8,
+    "completeness": 0.7,
+    "conformance": 0.8,
+    "timeliness": 0.6,
+    "accessibility": 1.0,
+}
 
 
 def small_index() -> PriceIndex:
@@ -39,10 +45,15 @@ def small_index() -> PriceIndex:
     return PriceIndex(name="test index", source="hand-made for tests", points=points)
 
 
-def make_ctx(n_draws: int = 0, seed: int = 7, valuation_date: date = VALUATION_DATE,
-             price_index: PriceIndex | None = None) -> ValuationContext:
-    return ValuationContext(valuation_date=valuation_date, price_index=price_index or small_index(), seed=seed,
-                            n_draws=n_draws)
+def make_ctx(
+    n_draws: int = 0,
+    seed: int = 7,
+    valuation_date: date = VALUATION_DATE,
+    price_index: PriceIndex | None = None,
+) -> ValuationContext:
+    return ValuationContext(
+        valuation_date=valuation_date, price_index=price_index or small_index(), seed=seed, n_draws=n_draws
+    )
 
 
 def make_asset(asset_id: str = "A1", **overrides: Any) -> DataAsset:
@@ -92,8 +103,10 @@ def adjustments() -> AdjustmentTable:
 def database() -> tuple[Comparable, ...]:
     """The bundled (illustrative) comparables, read as the shell reads them."""
     with (DATA / "comparables.csv").open(encoding="utf-8", newline="") as f:
-        return tuple(Comparable.model_validate({k: (v if v != "" else None) for k, v in row.items()})
-                     for row in csv.DictReader(f))
+        return tuple(
+            Comparable.model_validate({k: (v if v != "" else None) for k, v in row.items()})
+            for row in csv.DictReader(f)
+        )
 
 
 @cache

@@ -28,7 +28,9 @@ from valuation.market import (
     value_market,
 )
 
-COMPS = [make_comp(f"C{i}", price=p).model_dump(mode="json") for i, p in enumerate((90_000, 100_000, 110_000))]
+COMPS = [
+    make_comp(f"C{i}", price=p).model_dump(mode="json") for i, p in enumerate((90_000, 100_000, 110_000))
+]
 
 
 def schema_errors(raw: dict[str, Any]) -> list[tuple[str | None, str]]:
@@ -39,8 +41,12 @@ def schema_errors(raw: dict[str, Any]) -> list[tuple[str | None, str]]:
 
 def run(inputs: MarketInputs | None = None, asset_overrides: dict[str, Any] | None = None, **kw: Any):
     inputs = inputs or MarketInputs(comparables=tuple(Comparable.model_validate(c) for c in COMPS))
-    return value_market(make_asset("DA-7", **(asset_overrides or {})), inputs, make_ctx(),
-                        adjustments=kw.get("adjustments", adjustments()))
+    return value_market(
+        make_asset("DA-7", **(asset_overrides or {})),
+        inputs,
+        make_ctx(),
+        adjustments=kw.get("adjustments", adjustments()),
+    )
 
 
 @pytest.mark.parametrize(
@@ -52,7 +58,11 @@ def run(inputs: MarketInputs | None = None, asset_overrides: dict[str, Any] | No
         ({"x2": -1}, "market.x2", "greater than 0"),
         ({"comparables": [{**COMPS[0], "price": -5}]}, "market.comparables[0].price", "greater than 0"),
         ({"comparables": [{**COMPS[0], "records": "many"}]}, "market.comparables[0].records", "many"),
-        ({"comparables": [{**COMPS[0], "delivery_form": "fax"}]}, "market.comparables[0].delivery_form", "fax"),
+        (
+            {"comparables": [{**COMPS[0], "delivery_form": "fax"}]},
+            "market.comparables[0].delivery_form",
+            "fax",
+        ),
         ({"selection": {"top_k": 2}}, "market.selection.top_k", "greater than or equal to 3"),
     ],
 )
@@ -62,9 +72,17 @@ def test_schema_errors_name_the_asset_and_field(patch: dict[str, Any], field: st
 
 
 def test_quality_weights_must_sum_to_one() -> None:
-    bad = MarketInputs(comparables=tuple(Comparable.model_validate(c) for c in COMPS),
-                       quality_weights={"accuracy": 0.5, "consistency": 0.5, "completeness": 0.5,
-                                        "conformance": 0, "timeliness": 0, "accessibility": 0})
+    bad = MarketInputs(
+        comparables=tuple(Comparable.model_validate(c) for c in COMPS),
+        quality_weights={
+            "accuracy": 0.5,
+            "consistency": 0.5,
+            "completeness": 0.5,
+            "conformance": 0,
+            "timeliness": 0,
+            "accessibility": 0,
+        },
+    )
     with pytest.raises(WeightsDoNotSumToOne) as info:
         run(bad)
     assert info.value.asset_id == "DA-7" and info.value.field == "market.quality_weights"
@@ -97,8 +115,11 @@ def test_repeated_comparable_and_unknown_override() -> None:
         run(MarketInputs.model_validate({"comparables": [*COMPS, COMPS[0]]}))
     assert info.value.field == "market.comparables[3].comp_id"
     with pytest.raises(UnknownComparable) as info:
-        run(MarketInputs.model_validate(
-            {"comparables": COMPS, "x2_overrides": [{"comp_id": "C99", "value": 1.1, "evidence": "x"}]}))
+        run(
+            MarketInputs.model_validate(
+                {"comparables": COMPS, "x2_overrides": [{"comp_id": "C99", "value": 1.1, "evidence": "x"}]}
+            )
+        )
     assert info.value.field == "market.x2_overrides[0].comp_id" and "C99" in str(info.value)
 
 

@@ -17,16 +17,39 @@ from tests.valuation.market.conftest import adjustments, make_asset, make_comp, 
 from valuation.market import MarketInputs, Weighting, X2Override, X5Item, X5Override, value_market
 
 C1 = make_comp(
-    "C1", venue="上海数据交易所", date=date(2024, 6, 15), rights_type="holding", region="Shanghai", exclusivity=True,
-    delivery_form="file", term_years=3, records=1_000_000, quality=0.64, price=500_000,
+    "C1",
+    venue="上海数据交易所",
+    date=date(2024, 6, 15),
+    rights_type="holding",
+    region="Shanghai",
+    exclusivity=True,
+    delivery_form="file",
+    term_years=3,
+    records=1_000_000,
+    quality=0.64,
+    price=500_000,
 )
 C2 = make_comp(
-    "C2", venue="贵阳大数据交易所", date=date(2025, 3, 1), field="transport", region="Guizhou",
-    records=16_000_000, quality=0.8, price=300_000,
+    "C2",
+    venue="贵阳大数据交易所",
+    date=date(2025, 3, 1),
+    field="transport",
+    region="Guizhou",
+    records=16_000_000,
+    quality=0.8,
+    price=300_000,
 )
 C3 = make_comp(
-    "C3", venue="北京国际大数据交易所", date=date(2023, 9, 30), rights_type="product_operation", region="national",
-    delivery_form="data_service", term_years=1, records=4_000_000, quality=0.5, price=200_000,
+    "C3",
+    venue="北京国际大数据交易所",
+    date=date(2023, 9, 30),
+    rights_type="product_operation",
+    region="national",
+    delivery_form="data_service",
+    term_years=1,
+    records=4_000_000,
+    quality=0.5,
+    price=200_000,
 )
 
 # Every coefficient by hand.
@@ -42,12 +65,15 @@ X5_ITEMS = (
     (1.00 / 1.13, 1.00 / 1.00, 1.10 / 1.05, 1.10 / 0.86, 1.00 / 1.11),
 )
 X5 = tuple(math.prod(items) for items in X5_ITEMS)
-ADJUSTED = tuple(q * x1 * x2 * x3 * x4 * x5 for q, x1, x2, x3, x4, x5 in zip(Q, X1, X2, X3, X4, X5, strict=True))
+ADJUSTED = tuple(
+    q * x1 * x2 * x3 * x4 * x5 for q, x1, x2, x3, x4, x5 in zip(Q, X1, X2, X3, X4, X5, strict=True)
+)
 
 
 def run(**inputs: object):
-    return value_market(make_asset(), MarketInputs(comparables=(C1, C2, C3), **inputs), make_ctx(),
-                        adjustments=adjustments())
+    return value_market(
+        make_asset(), MarketInputs(comparables=(C1, C2, C3), **inputs), make_ctx(), adjustments=adjustments()
+    )
 
 
 def test_three_comparable_grid_by_hand() -> None:
@@ -100,9 +126,19 @@ def test_similarity_weighted_mean_by_hand() -> None:
 
 def test_explicit_target_quality_and_quality_weights() -> None:
     explicit = run(target_quality=0.9)
-    assert explicit.value == pytest.approx(sum(ADJUSTED) / 3 * 0.9 / 0.8, abs=0.005)  # X1 scales with q_target
-    weighted = run(quality_weights={"accuracy": 0.5, "consistency": 0.1, "completeness": 0.1, "conformance": 0.1,
-                                    "timeliness": 0.1, "accessibility": 0.1})
+    assert explicit.value == pytest.approx(
+        sum(ADJUSTED) / 3 * 0.9 / 0.8, abs=0.005
+    )  # X1 scales with q_target
+    weighted = run(
+        quality_weights={
+            "accuracy": 0.5,
+            "consistency": 0.1,
+            "completeness": 0.1,
+            "conformance": 0.1,
+            "timeliness": 0.1,
+            "accessibility": 0.1,
+        }
+    )
     q = 0.5 * 0.9 + 0.1 * (0.8 + 0.7 + 0.8 + 0.6 + 1.0)  # Σ w_j·s_j = 0.84
     assert weighted.detail.target.quality == pytest.approx(q, rel=1e-12)
     assert weighted.value == pytest.approx(sum(ADJUSTED) / 3 * q / 0.8, abs=0.005)
@@ -117,8 +153,12 @@ def test_beta_and_x2_enter_as_stated() -> None:
 
 def test_per_comparable_overrides_replace_x2_and_x5_items_with_evidence() -> None:
     result = run(
-        x2_overrides=(X2Override(comp_id="C2", value=1.2, evidence="2025 transport data scarce: venue report"),),
-        x5_overrides=(X5Override(comp_id="C1", item=X5Item.EXCLUSIVITY, value=0.9, evidence="expert panel 2025-11"),),
+        x2_overrides=(
+            X2Override(comp_id="C2", value=1.2, evidence="2025 transport data scarce: venue report"),
+        ),
+        x5_overrides=(
+            X5Override(comp_id="C1", item=X5Item.EXCLUSIVITY, value=0.9, evidence="expert panel 2025-11"),
+        ),
     )
     c1, c2, _ = result.detail.grid
     assert c2.x2.value == 1.2 and "venue report" in c2.x2.evidence
@@ -134,7 +174,9 @@ def test_per_comparable_overrides_replace_x2_and_x5_items_with_evidence() -> Non
 def test_remaining_term_of_target_uses_the_band() -> None:
     # Term ends 2027-12-31: 730 days / 365.25 = 1.9986 years → band "over 1 up to 2 years", 0.95.
     asset = make_asset(rights_term_end=date(2027, 12, 31))
-    result = value_market(asset, MarketInputs(comparables=(C1, C2, C3)), make_ctx(), adjustments=adjustments())
+    result = value_market(
+        asset, MarketInputs(comparables=(C1, C2, C3)), make_ctx(), adjustments=adjustments()
+    )
     assert result.detail.target.remaining_term_years == pytest.approx(730 / 365.25)
     terms = [r.x5_items[3].value for r in result.detail.grid]
     assert terms == pytest.approx([0.95 / 1.00, 0.95 / 1.10, 0.95 / 0.86], rel=1e-12)

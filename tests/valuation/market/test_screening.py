@@ -21,13 +21,19 @@ def comps(*prices: float):
 
 
 def run(prices: tuple[float, ...], **inputs: object):
-    return value_market(make_asset(), MarketInputs(comparables=comps(*prices), **inputs), make_ctx(),
-                        adjustments=adjustments())
+    return value_market(
+        make_asset(),
+        MarketInputs(comparables=comps(*prices), **inputs),
+        make_ctx(),
+        adjustments=adjustments(),
+    )
 
 
 def test_every_factor_is_one_for_identical_comparables() -> None:
     row = run((100_000, 110_000, 90_000)).detail.grid[0]
-    assert (row.x1.value, row.x2.value, row.x3.value, row.x4.value, row.x5.value) == pytest.approx((1, 1, 1, 1, 1))
+    assert (row.x1.value, row.x2.value, row.x3.value, row.x4.value, row.x5.value) == pytest.approx(
+        (1, 1, 1, 1, 1)
+    )
 
 
 def test_outlier_removed_with_its_reason() -> None:
@@ -68,13 +74,18 @@ def test_iqr_rule_by_hand() -> None:
 def test_no_screening_when_mad_is_zero_or_rule_none() -> None:
     assert run((100_000, 100_000, 100_000, 900_000)).detail.screening.removed == ()  # MAD = 0
     assert run((100_000, 110_000, 90_000, 1_000_000), outlier_rule=OutlierRule.NONE).value == pytest.approx(
-        (100_000 + 110_000 + 90_000 + 1_000_000) / 4, abs=0.005)
+        (100_000 + 110_000 + 90_000 + 1_000_000) / 4, abs=0.005
+    )
 
 
 def test_two_comparables_refused_naming_the_asset_and_the_comparables() -> None:
     with pytest.raises(TooFewComparables) as info:
-        value_market(make_asset("DA-9"), MarketInputs(comparables=comps(100_000, 120_000)), make_ctx(),
-                     adjustments=adjustments())
+        value_market(
+            make_asset("DA-9"),
+            MarketInputs(comparables=comps(100_000, 120_000)),
+            make_ctx(),
+            adjustments=adjustments(),
+        )
     err = info.value
     assert err.asset_id == "DA-9" and err.field == "market.comparables"
     assert "at least 3 comparables, 2 qualified (C001, C002)" in str(err)
