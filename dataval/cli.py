@@ -101,7 +101,12 @@ def _value_case(path: Path, args: argparse.Namespace) -> int:
         if out.suffix.lower() != ".json":
             raise DatavalError(f"-o for a case writes the full result as .json, got {out.name}")
         write_text(_dump(result.model_dump(mode="json")), out)
-    if args.json:
+    if args.disclosure:
+        from valuation.disclosure import appraisal_disclosure
+
+        for v in result.valuations:
+            print(appraisal_disclosure(result.engagement, v))
+    elif args.json:
         print(_dump({**summary, "result": result.model_dump(mode="json") if args.full else None}))
     else:
         _print_case_text(summary)
@@ -213,6 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("path")
     v.add_argument("--json", action="store_true", help="print JSON (per-method values, conclusion, range)")
     v.add_argument("--full", action="store_true", help="with --json on a case: include every explanation")
+    v.add_argument("--disclosure", action="store_true",
+                   help="case: print the appraisal disclosure (DOMAIN §2.4) of each asset as Markdown")
     v.add_argument("-o", "--output", help="case: full result .json; batch: tidy results .csv or .parquet")
     v.add_argument("--seed", type=int, help="Monte Carlo seed (default: the case's, or 20240101)")
     v.add_argument("--draws", type=int, help="Monte Carlo draws per asset (0 = off; default 1000)")

@@ -44,3 +44,20 @@ def test_additive_normal_spread() -> None:
 def test_bad_spreads_refused(kwargs: dict) -> None:
     with pytest.raises(ValueError):
         Spread(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "spread",
+    [
+        Spread(dist="triangular", low=0.9, high=1.1),
+        Spread(dist="triangular", low=0.7, high=1.05),
+        Spread(dist="triangular", shift="add", low=-0.01, high=0.02),
+        Spread(dist="uniform", low=0.8, high=1.3),
+        Spread(dist="normal", shift="add", sd=0.01),
+        Spread(dist="normal", sd=0.2),
+        Spread(dist="lognormal", sd=0.15),
+    ],
+)
+def test_closed_form_quantiles_equal_scipy(spread: Spread) -> None:
+    u = np.linspace(1e-6, 1 - 1e-6, 10_001)
+    np.testing.assert_allclose(spread.factor(u), spread.distribution().ppf(u), rtol=1e-12, atol=1e-14)

@@ -17,7 +17,7 @@ from typing import Literal
 
 import numpy as np
 from pydantic import model_validator
-from scipy import stats
+from scipy import special, stats
 
 from valuation.models import FrozenModel
 
@@ -64,9 +64,31 @@ class Spread(FrozenModel):
             return stats.norm(loc=centre, scale=float(self.sd))  # type: ignore[arg-type]
         return stats.lognorm(s=float(self.sd), scale=1.0)  # type: ignore[arg-type]
 
+    def distribution(self) -> stats.rv_continuous:
+        """The scipy distribution of the multiplier or addend (for plots and reports)."""
+        return self._frozen_dist()
+
     def factor(self, u: np.ndarray | float) -> np.ndarray:
-        """Multiplier (shift='multiply') or addend (shift='add') at uniform quantiles ``u``."""
-        return np.asarray(self._frozen_dist().ppf(u), dtype=np.float64)
+        """Multiplier (shift='multiply') or addend (shift='add') at uniform quantiles ``u``.
+
+        Closed-form inverse CDFs of the scipy distributions above (equal to ``distribution().ppf``
+        to rounding; ~10× faster, which matters with millions of draws).
+        """
+        u = np.asarray(u, dtype=np.float64)
+        centre = 1.0 if self.shift == "multiply" else 0.0
+        if self.dist == "triangular":
+            lo, hi = float(self.low), float(self.high)  # type: ignore[arg-type]
+            c = (centre - lo) / (hi - lo)
+            left = lo + np.sqrt(u * (hi - lo) * (centre - lo))
+            right = hi - np.sqrt((1.0 - u) * (hi - lo) * (hi - centre))
+            return np.where(u < c, left, right)
+        if self.dist == "uniform":
+            lo, hi = float(self.low), float(self.high)  # type: ignore[arg-type]
+            return lo + u * (hi - lo)
+        z = special.ndtri(u)
+        if self.dist == "normal":
+            return centre + float(self.sd) * z  # type: ignore[arg-type]
+        return np.exp(float(self.sd) * z)  # type: ignore[arg-type]
 
     def apply(self, base: np.ndarray | float, u: np.ndarray | float) -> np.ndarray:
         """The input at quantiles ``u``: ``base × m`` or ``base + s``."""
