@@ -41,7 +41,7 @@ def appraisal_disclosure(engagement: Engagement, valuation: AssetValuation) -> s
         f"- 评估目的 purpose: {LABELS_ZH[engagement.purpose.value]} ({engagement.purpose.value})",
         f"- 价值类型 value type: {LABELS_ZH[engagement.value_type.value]} ({engagement.value_type.value})",
         f"- 评估基准日 valuation date: {engagement.valuation_date.isoformat()}",
-        f"- 评估对象权利 rights appraised: " + "、".join(f"{LABELS_ZH[r.value]} ({r.value})" for r in a.rights),
+        "- 评估对象权利 rights appraised: " + "、".join(f"{LABELS_ZH[r.value]} ({r.value})" for r in a.rights),
         f"- 数据来源 source: {LABELS_ZH[a.source.value]} ({a.source.value})"
         + (f"; 权利期限至 rights term ends {a.rights_term_end} ({a.term_basis})" if a.rights_term_end else ""),
         f"- 登记证书 registration certificate: {a.registration_certificate or '未提供 not provided'}",
