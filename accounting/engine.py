@@ -815,7 +815,7 @@ class BookKeeper:
                                       f"({cap} months from {s.ready})", field="useful_life_months")
         cost, acc, imp = self._carrying(tx)
         new_residual = ev.residual_value if ev.residual_value is not None else s.residual
-        if new_residual > cost - acc - imp:
+        if ev.residual_value is not None and new_residual > cost - acc - imp:
             raise InvalidEvent(f"residual value {new_residual} exceeds the carrying amount {cost - acc - imp}",
                                field="residual_value")
         ch = EstimateChange(date=ev.date, event_id=tx.event_id, reason=ev.reason, old_life=s.life_months,

@@ -209,7 +209,7 @@ def build_notes(entries: Sequence[JournalEntry], chart: ChartOfAccounts, states:
                 continue
             old_left = ch.old_life - ch.months_booked
             new_left = ch.new_life - ch.months_booked
-            old_rate = monthly_amount(ch.old_remaining_amortizable, old_left)
+            old_rate = monthly_amount(ch.old_remaining_amortizable, old_left) if old_left > 0 else ZERO
             booked, k = _amortization_of(entries, asset_id, period_start, as_of, after=ch.date)
             old_total, rem = ZERO, ch.old_remaining_amortizable
             for i in range(min(k, old_left)):
