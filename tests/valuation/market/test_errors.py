@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from dataval.validation import asset_errors
 from tests.valuation.market.conftest import adjustments, make_asset, make_comp, make_ctx
-from valuation.errors import MissingInput, WeightsDoNotSumToOne
+from valuation.errors import MissingInput, ValuationError, WeightsDoNotSumToOne
 from valuation.market import (
     AdjustmentTable,
     Comparable,
@@ -134,7 +134,9 @@ def test_repeated_comparable_and_unknown_override() -> None:
         ({"rights_term_end": date(2025, 6, 30)}, RightsTermEnded, "asset.rights_term_end"),
     ],
 )
-def test_target_attributes_the_method_needs(asset_overrides: dict[str, Any], error: type, field: str) -> None:
+def test_target_attributes_the_method_needs(
+    asset_overrides: dict[str, Any], error: type[ValuationError], field: str
+) -> None:
     with pytest.raises(error) as info:
         run(asset_overrides=asset_overrides)
     assert info.value.asset_id == "DA-7" and info.value.field == field

@@ -1,7 +1,7 @@
 """The adjustment grid by hand (DOMAIN §3.3): P = (1/m)·Σ Q_k·X1_k·X2_k·X3_k·X4_k·X5_k, and weighted.
 
-Target (conftest.make_asset): logistics, Zhejiang (tier_1, 1.10), processing_use (1.00),
-non-exclusive (1.00), API (1.00), rights not limited (> 5 years band, 1.10), 4,000,000 records,
+Target (conftest.make_asset): logistics, Zhejiang (tier_1, 1.11), processing_use (1.00),
+non-exclusive (1.00), API (1.00), rights not limited (> 5 years band, 1.11), 4,000,000 records,
 quality = mean(0.9, 0.8, 0.7, 0.8, 0.6, 1.0) = 0.8. Valuation month 2025-12, I = 135. β = 0.5.
 X5 coefficients are those of data/market_adjustments.json.
 """
@@ -60,9 +60,9 @@ X3 = (135 / 117, 135 / 126, 135 / 108)  # I(2025-12) / I(comparable month)
 X4 = ((4e6 / 1e6) ** 0.5, (4e6 / 16e6) ** 0.5, (4e6 / 4e6) ** 0.5)  # (records_t / records_c)^β
 X5_ITEMS = (
     # rights, exclusivity, region tier, remaining term, delivery: target coefficient / comparable coefficient
-    (1.00 / 1.28, 1.00 / 1.35, 1.10 / 1.10, 1.10 / 1.00, 1.00 / 0.90),
-    (1.00 / 1.00, 1.00 / 1.00, 1.10 / 0.90, 1.10 / 1.10, 1.00 / 1.00),
-    (1.00 / 1.13, 1.00 / 1.00, 1.10 / 1.05, 1.10 / 0.86, 1.00 / 1.11),
+    (1.00 / 1.28, 1.00 / 1.35, 1.11 / 1.11, 1.11 / 1.00, 1.00 / 0.90),
+    (1.00 / 1.00, 1.00 / 1.00, 1.11 / 0.90, 1.11 / 1.11, 1.00 / 1.00),
+    (1.00 / 1.13, 1.00 / 1.00, 1.11 / 1.05, 1.11 / 0.86, 1.00 / 1.11),
 )
 X5 = tuple(math.prod(items) for items in X5_ITEMS)
 ADJUSTED = tuple(
@@ -179,4 +179,4 @@ def test_remaining_term_of_target_uses_the_band() -> None:
     )
     assert result.detail.target.remaining_term_years == pytest.approx(730 / 365.25)
     terms = [r.x5_items[3].value for r in result.detail.grid]
-    assert terms == pytest.approx([0.95 / 1.00, 0.95 / 1.10, 0.95 / 0.86], rel=1e-12)
+    assert terms == pytest.approx([0.95 / 1.00, 0.95 / 1.11, 0.95 / 0.86], rel=1e-12)
