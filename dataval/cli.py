@@ -201,6 +201,50 @@ def cmd_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------- pledge
+def cmd_pledge(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from dataval.data_files import data_dir
+    from dataval.io import read_json
+    from dataval.validation import describe, dotted
+    from pledge import BankPolicy, assess, case_from_dict
+
+    policy = BankPolicy.model_validate_json((data_dir() / "bank_policy.json").read_text(encoding="utf-8"))
+    path = Path(args.path)
+    try:
+        case = case_from_dict(read_json(path), policy)
+    except ValidationError as exc:
+        lines = "\n".join(f"  {dotted(e['loc'])}: {describe(dict(e))}" for e in exc.errors())
+        raise DatavalError(f"{path.name}: the pledge case is not valid:\n{lines}") from None
+    result = assess(case)
+    if args.output:
+        out = Path(args.output)
+        if out.suffix.lower() != ".xlsx":
+            raise DatavalError(f"-o writes the credit memo as .xlsx, got {out.name}")
+        from ledger_export.credit_memo import write_credit_memo
+
+        write_credit_memo(case, result, out)
+    if args.json:
+        print(_dump(result.model_dump(mode="json")))
+    else:
+        ml = result.max_loan
+        print(f"质押融资 pledge {result.case_id} · 质押物 {case.collateral.name} ({result.asset_id})")
+        print(f"  押品价值 collateral value   {result.collateral.collateral_value:>16,.2f} CNY")
+        print(f"  清算价值 liquidation value  {result.collateral.liquidation.liquidation_value:>16,.2f} CNY")
+        for c in ml.constraints:
+            mark = "  <- binding" if c.constraint == ml.binding else ""
+            print(f"  {c.label_zh:<12} {c.amount:>16,.2f} CNY{mark}")
+        print(f"  最高可贷额度 maximum loan  {ml.amount:>16,.2f} CNY (requested {ml.requested:,.2f}; "
+              f"{'within' if ml.within_limit else 'ABOVE'} the limit)")
+        print(f"  押品不足概率 P(shortfall)   {result.simulation.prob_shortfall:>15.2%}")
+        for b in result.breaches:
+            print(f"  预警 breach period {b.period}: {b.covenant.value} → {b.trigger.value}")
+        for w in result.warnings:
+            print(f"  提示 warning: {w}", file=sys.stderr)
+    return EXIT_OK
+
+
 # ---------------------------------------------------------------- parser
 def _date(text: str) -> date:
     try:
@@ -230,6 +274,12 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("schema", help="print the JSON Schema of the case file (or the batch columns)")
     s.add_argument("--batch", action="store_true", help="list the flat batch table's columns instead")
     s.set_defaults(fn=cmd_schema)
+
+    pl = sub.add_parser("pledge", help="size and monitor a pledge loan on a data asset (bank view)")
+    pl.add_argument("path", help="pledge case JSON (see data/examples/pledges/)")
+    pl.add_argument("--json", action="store_true", help="print the full assessment as JSON")
+    pl.add_argument("-o", "--output", help="write the credit memo workbook (.xlsx)")
+    pl.set_defaults(fn=cmd_pledge)
 
     t = sub.add_parser("template", help="write the Excel engagement template")
     t.add_argument("-o", "--output", required=True)

@@ -54,6 +54,17 @@ def case_from_dict(raw: Any, *, source: str = "case") -> tuple[ValuationCase, li
     return case, errors
 
 
+def read_json(path: Path) -> Any:
+    """Parse a JSON file, refusing oversized, non-UTF-8 or malformed files with the position."""
+    _check_size(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"{path.name}: not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path.name}: not UTF-8 text") from None
+
+
 def read_case(path: Path) -> tuple[ValuationCase, list[AssetError]]:
     """A case from JSON or from the Excel template."""
     _check_size(path)
@@ -61,13 +72,7 @@ def read_case(path: Path) -> tuple[ValuationCase, list[AssetError]]:
         from ledger_export.case_template import read_case_workbook
 
         return case_from_dict(read_case_workbook(path), source=path.name)
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{path.name}: not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{path.name}: not UTF-8 text") from None
-    return case_from_dict(raw, source=path.name)
+    return case_from_dict(read_json(path), source=path.name)
 
 
 def is_case_file(path: Path) -> bool:

@@ -11,7 +11,7 @@ FORMULA_LEADERS = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def set_text_or_value(cell: Cell, value: Any) -> None:
+def set_text_or_value(cell: Cell, value: Any) -> Cell:
     """Put ``value`` in ``cell``; strings are always stored as text (data type 's').
 
     openpyxl turns any string starting with '=' into a formula; forcing the text type keeps the user's
@@ -23,3 +23,4 @@ def set_text_or_value(cell: Cell, value: Any) -> None:
         cell.data_type = "s"
     else:
         cell.value = value
+    return cell
