@@ -28,10 +28,12 @@ from accounting.money import ZERO
 from accounting.notes import OtherDisclosures, build_notes
 from accounting.statements import (
     BalanceSheetLine,
+    LedgerBalance,
     PnLEffects,
     TrialBalance,
     balance_sheet_lines,
     fiscal_year_start,
+    ledger_balances,
     pnl_effects,
     trial_balance,
 )
@@ -66,6 +68,7 @@ class BookResult(FrozenModel):
     decisions: tuple[RecognitionDecision, ...]
     events: tuple[EventOutcome, ...]
     journal: tuple[JournalEntry, ...] = Field(description="all entries dated ≤ as_of, in posting order")
+    ledger: tuple[LedgerBalance, ...] = Field(description="balances by account and asset at as_of")
     trial_balance: TrialBalance
     balance_sheet: tuple[BalanceSheetLine, ...]
     pnl_effects: PnLEffects
@@ -165,7 +168,8 @@ def book(case: BookCase, as_of: date, *, chart: ChartOfAccounts | None = None,
     )
     return BookResult(
         case_id=case.case_id, company=case.company, as_of=as_of, period_start=start, chart_name=chart.name,
-        decisions=decisions, events=tuple(keeper.outcomes), journal=journal, trial_balance=tb,
+        decisions=decisions, events=tuple(keeper.outcomes), journal=journal,
+        ledger=ledger_balances(journal, chart, start, as_of), trial_balance=tb,
         balance_sheet=bs, pnl_effects=pnl, table_a=table_a, table_b=table_b, disclosures=notes,
         ifrs_view=ifrs, rejected=tuple(rejected), checks=checks, all_checks_pass=all(c.ok for c in checks),
     )

@@ -48,6 +48,42 @@ class TrialBalance(FrozenModel):
     balanced: bool
 
 
+class LedgerBalance(FrozenModel):
+    """General-ledger balance of one account for one asset (``asset_id`` None: no asset) at ``as_of``.
+
+    ``balance`` is debit-positive (CNY); ``period_debit`` / ``period_credit`` are the period's movements.
+    """
+
+    code: str
+    name_zh: str
+    name_en: str
+    asset_id: str | None
+    period_debit: Decimal
+    period_credit: Decimal
+    balance: Decimal
+
+
+def ledger_balances(entries: Sequence[JournalEntry], chart: ChartOfAccounts, period_start: date,
+                    as_of: date) -> tuple[LedgerBalance, ...]:
+    """Balances by account and asset (the subsidiary ledger behind the trial balance)."""
+    accounts = {a.code: a for a in chart.accounts}
+    bal: dict[tuple[str, str | None], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO])
+    for e in entries:
+        if e.date > as_of:
+            continue
+        for ln in e.lines:
+            row = bal[(ln.account_code, ln.asset_id)]
+            row[2] += ln.debit - ln.credit
+            if e.date >= period_start:
+                row[0] += ln.debit
+                row[1] += ln.credit
+    return tuple(
+        LedgerBalance(code=code, name_zh=accounts[code].name_zh, name_en=accounts[code].name_en, asset_id=asset,
+                      period_debit=v[0], period_credit=v[1], balance=v[2])
+        for (code, asset), v in sorted(bal.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
+    )
+
+
 class BalanceSheetLine(FrozenModel):
     """A balance-sheet line with its "其中：数据资源" amount (CNY), closing and opening, and the accounts."""
 

@@ -49,7 +49,7 @@ def test_cost_life_cap_and_first_year() -> None:
     # cost = 1,000,000.00 + 30,000.00 + 20,000.00 + 150,000.00 + 9,000.00 (non-deductible VAT) = 1,209,000.00
     assert r.table_a.value("cost.increase.purchase", 0) == D("1209000.00")
     # training 10,000.00 is not attributable: expensed to 管理费用
-    assert _pnl(r, "expensed_spending") == D("-10000.00") * -1
+    assert _pnl(r, "expensed_spending") == D("10000.00")
     # input VAT 60,000.00 + 1,800.00 = 61,800.00 on 2221.01
     vat = next(x for x in r.trial_balance.rows if x.code == "2221.01")
     assert vat.closing_debit == D("61800.00")
