@@ -213,20 +213,24 @@ def bootstrap_mean(values: np.ndarray, weights: np.ndarray, kept: np.ndarray, u:
     """Bootstrap of the kept comparables: per draw, m indices floor(u·m), weighted mean of those.
 
     values (n, k, D) adjusted prices per draw; weights, kept (n, k); u (n, k, D) uniforms, slot j of
-    draw d in u[:, j, d] (slots ≥ m unused). Returns (n, D).
+    draw d in u[:, j, d] (slots ≥ m unused). Index i < m counts the kept comparables in grid order.
+    Returns (n, D).
     """
-    order = np.argsort(~kept, axis=1, kind="stable")  # kept comparables first, in grid order
-    vals = np.take_along_axis(values, order[:, :, None], axis=1)
-    w = np.take_along_axis(np.where(kept, weights, 0.0), order, axis=1)
+    n, k, n_draws = values.shape
+    order = np.argsort(~kept, axis=1, kind="stable").reshape(-1)  # kept comparables first, in grid order
+    flat_values = np.ascontiguousarray(values).reshape(-1)
+    flat_weights = np.where(kept, weights, 0.0).reshape(-1)
     m = kept.sum(axis=1)
-    pos = np.minimum(np.floor(u * m[:, None, None]).astype(np.int64), np.maximum(m, 1)[:, None, None] - 1)
-    num = np.zeros((values.shape[0], values.shape[2]))
+    m_col, last = m[:, None], np.maximum(m, 1)[:, None] - 1
+    row = (np.arange(n) * k)[:, None]
+    draw = np.arange(n_draws)[None, :]
+    num = np.zeros((n, n_draws))
     den = np.zeros_like(num)
-    for j in range(values.shape[1]):
+    for j in range(int(m.max(initial=0))):
         active = (j < m)[:, None]
-        p = pos[:, j, :]
-        v = np.take_along_axis(vals, p[:, None, :], axis=1)[:, 0, :]
-        wj = np.take_along_axis(w, p, axis=1)
+        slot = order.take(row + np.minimum(np.floor(u[:, j, :] * m_col).astype(np.int64), last))
+        v = flat_values.take((row + slot) * n_draws + draw)
+        wj = flat_weights.take(row + slot)
         num = num + np.where(active, wj * v, 0.0)
         den = den + np.where(active, wj, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
