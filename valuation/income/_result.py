@@ -120,7 +120,7 @@ class EtsForecast(FrozenModel):
 
     model: str = "ETS(A,Ad,N): additive error, additive damped trend, no season (statsmodels ETSModel)"
     params: dict[str, float]
-    aic: float
+    aic: float = Field(description="AIC of the fit on the history in units of its mean absolute value")
     converged: bool
     history_years: tuple[int, ...]
     history: tuple[float, ...]

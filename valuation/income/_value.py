@@ -300,6 +300,12 @@ def _notes(p: PreparedIncome) -> tuple[str, ...]:
         notes.append(f"{p.forecast_periods - p.n_periods} forecast period(s) beyond the horizon were dropped")
     if p.ets is not None and not p.ets.converged:
         notes.append("the ETS optimizer did not report convergence; check the forecast against the history")
+    if p.ets is not None and len(p.ets.steps) > 1 and p.ets.steps[-1].sd <= p.ets.steps[0].sd * (1 + 1e-3):
+        notes.append(
+            "the ETS interval does not widen with the horizon: the fitted smoothing level is at its lower "
+            "bound (a deterministic damped trend fits the history), so it reflects year-to-year noise, not "
+            "the uncertainty of the trend itself"
+        )
     if p.ets is not None and p.ets.floored_at_zero:
         notes.append("negative ETS revenue forecasts or bounds were set to 0")
     return tuple(notes)
