@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from dataval.validation import asset_errors
 from tests.valuation.market.conftest import adjustments, make_asset, make_comp, make_ctx
-from valuation.errors import MissingInput, ValuationError, WeightsDoNotSumToOne
+from valuation.errors import MissingInput, PriceIndexGap, ValuationError, WeightsDoNotSumToOne
 from valuation.market import (
     AdjustmentTable,
     Comparable,
@@ -158,3 +158,11 @@ def test_adjustment_table_must_be_complete() -> None:
     raw["remaining_term"] = list(reversed(raw["remaining_term"]))
     with pytest.raises(ValidationError, match="only the last band is open-ended"):
         AdjustmentTable.model_validate(raw)
+
+
+def test_comparable_outside_the_price_index_is_refused() -> None:
+    old = [*COMPS[:2], {**COMPS[2], "date": "2014-06-30"}]  # the test index starts 2015-01
+    with pytest.raises(PriceIndexGap) as info:
+        run(MarketInputs.model_validate({"comparables": old}))
+    assert info.value.asset_id == "DA-7" and info.value.field == "market.comparables"
+    assert "C2 is dated 2014-06" in str(info.value) and "X3 cannot be computed" in str(info.value)
