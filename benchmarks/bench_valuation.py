@@ -18,6 +18,7 @@ import resource
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -36,7 +37,7 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
-def _loop(table, ctx, database, adjustments):  # type: ignore[no-untyped-def]
+def _loop(table: Any, ctx: Any, database: Any, adjustments: Any) -> tuple[list[float], list[tuple[float, ...]]]:
     """Per asset: each weighted method one draw at a time, then V and its percentiles in plain Python."""
     n = len(table)
     values = [0.0] * n

@@ -52,5 +52,5 @@ def test_row_for_an_unknown_asset_is_reported(tmp_path: Path) -> None:
     wb.save(xlsx)
     from dataval.errors import InvalidInput
 
-    with pytest.raises(InvalidInput, match="方法 Methods.*row 3.*NOPE-9"):
+    with pytest.raises(InvalidInput, match=r"方法 Methods.*row 3.*NOPE-9"):
         read_case_workbook(xlsx)
