@@ -140,5 +140,9 @@ class ComparableColumns:
             price=np.array([c.price for c in cs], dtype=np.float64),
         )
 
+    def take(self, rows: np.ndarray) -> ComparableColumns:
+        """The comparables at positions ``rows``."""
+        return ComparableColumns(**{k: v[rows] for k, v in self.__dict__.items()})
+
     def __len__(self) -> int:
         return len(self.comp_id)

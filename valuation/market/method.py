@@ -685,9 +685,8 @@ def _result(
         )
         for i in pool_idx[np.argsort(-p.scores.score[0, pool_idx], kind="stable")]
     )
-    pool_cols = ComparableColumns.of([p.universe[i] for i in pool_idx])
     hedonic, hedonic_note = hedonic_cross_check(
-        pool_cols,
+        comps.take(pool_idx),
         records=float(asset.records or 0),
         quality=q_t,
         exclusive=asset.exclusivity,
