@@ -285,17 +285,20 @@ def _targets(table: pd.DataFrame, ctx: ValuationContext, check: _Checker) -> g.T
         x2=_number(
             table, "market_x2", check, default=_DEFAULTS.x2, low=0.0, high=np.inf, low_open=True, what="X2"
         ),
-        top_k=_number(
-            table,
-            "market_top_k",
-            check,
-            default=Selection().top_k,
-            low=3,
-            high=100,
-            low_open=False,
-            what="top_k",
-            integer=True,
-        ),
+        top_k=np.nan_to_num(  # NaN only on rows already refused
+            _number(
+                table,
+                "market_top_k",
+                check,
+                default=Selection().top_k,
+                low=3,
+                high=100,
+                low_open=False,
+                what="top_k",
+                integer=True,
+            ),
+            nan=0,
+        ).astype(np.int64),
         field_only=_flag(table, "market_field_only", check, "market_field_only"),
     )
 
@@ -331,14 +334,6 @@ def value_market_batch(
     ids = _raw(table, "asset_id").astype("string").fillna("").to_numpy(dtype=object)
     check = _Checker(ids)
     targets = _targets(table, ctx, check)
-    targets = g.Targets(
-        **{
-            **targets.__dict__,
-            "top_k": np.nan_to_num(targets.top_k, nan=3).astype(np.int64),
-            "records": np.nan_to_num(targets.records, nan=1.0),
-            "quality": np.nan_to_num(targets.quality, nan=0.5),
-        }
-    )
     comps = ComparableColumns.of(database)
     valuation_month = month_number(ctx.valuation_date)
     level_valuation = ctx.price_index.level(ctx.valuation_date, field="valuation_date")
@@ -377,7 +372,7 @@ def value_market_batch(
                 AssetError(
                     str(ids[rows[i]]),
                     TooFewComparables.rule,
-                    "market_top_k",
+                    "market_field_only" if t.field_only[i] else "market_top_k",
                     f"market method needs at least {MIN_COMPARABLES} comparables, {count[i]} qualified "
                     f"({', '.join(chosen) or 'none'}) from the database of {len(comps)} dated on or before "
                     f"{ctx.valuation_date}" + (" in the asset's field" if t.field_only[i] else ""),

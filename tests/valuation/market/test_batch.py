@@ -198,7 +198,7 @@ def test_rows_with_too_few_comparables() -> None:
     out = batch([row("S1", field="space", market_field_only=True), GOOD[0]])
     assert np.isnan(out.values[0]) and not np.isnan(out.values[1])
     (err,) = out.errors
-    assert (err.asset_id, err.rule) == ("S1", "too_few_comparables")
+    assert (err.asset_id, err.rule, err.field) == ("S1", "too_few_comparables", "market_field_only")
     assert "at least 3 comparables, 0 qualified (none)" in err.message and "field" in err.message
 
 
