@@ -12,6 +12,7 @@ spreads of IncomeUncertainty.
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable, Mapping
 from datetime import date
 from statistics import NormalDist
 from typing import Any
@@ -48,14 +49,14 @@ def _ppf(spread: Spread, u: float) -> float:
     return math.exp(float(spread.sd or 0.0) * z)
 
 
-def _number(row: dict[str, Any], column: str, default: float | None = None) -> float | None:
+def _number(row: Mapping[Hashable, Any], column: str, default: float | None = None) -> float | None:
     value = row.get(column)
     if value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == "":
         return default
     return float(value)
 
 
-def _text(row: dict[str, Any], column: str, default: str) -> str:
+def _text(row: Mapping[Hashable, Any], column: str, default: str) -> str:
     value = row.get(column)
     if value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == "":
         return default
@@ -94,7 +95,7 @@ def _value(
 
 
 def _one_asset(
-    row: dict[str, Any], ctx: ValuationContext, n_draws: int, spreads: IncomeUncertainty
+    row: Mapping[Hashable, Any], ctx: ValuationContext, n_draws: int, spreads: IncomeUncertainty
 ) -> tuple[float, list[float]]:
     form = _text(row, "income_form", "")
     b1 = _number(row, "income_base_y1")
@@ -141,7 +142,9 @@ def _one_asset(
         share_k = share
         if spreads.share is not None and form != "incremental":
             share_k = share * _ppf(spreads.share, streams["share"][k])
-        rate_k = rate + _ppf(spreads.discount_rate, streams["discount_rate"][k]) if spreads.discount_rate else rate
+        rate_k = (
+            rate + _ppf(spreads.discount_rate, streams["discount_rate"][k]) if spreads.discount_rate else rate
+        )
         rate_k = max(rate_k, 0.0)
         decay_k = decay + _ppf(spreads.decay, streams["decay"][k]) if spreads.decay else decay
         decay_k = min(max(decay_k, DECAY_RANGE[0]), DECAY_RANGE[1])

@@ -155,7 +155,7 @@ class _Rows:
         )
         if default is None:
             self.fail(blank, "invalid_input", column, f"{what} is required, got a blank")
-        return np.where(blank | unknown, default or allowed[0], text)
+        return np.where(blank | unknown, default or "", text)  # "" = no valid choice (already an error)
 
     def given(self, column: str) -> np.ndarray:
         return ~self.raw(column)[1]
@@ -227,7 +227,7 @@ def value_income_batch(
     share = np.ones(n)
     for form, column in _SHARE_COLUMN.items():
         is_form = forms[form]
-        misplaced = ~is_form & rows.given(column)
+        misplaced = (form_text != "") & ~is_form & rows.given(column)
         rows.fail(
             misplaced,
             "invalid_input",
