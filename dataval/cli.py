@@ -265,7 +265,12 @@ def cmd_pledge(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         lines = "\n".join(f"  {dotted(e['loc'])}: {describe(dict(e))}" for e in exc.errors())
         raise DatavalError(f"{path.name}: the pledge case is not valid:\n{lines}") from None
+    restricted: list[dict[str, Any]] = []
+    if args.books:
+        case = _pledge_against_books(case, Path(args.books))
     result = assess(case)
+    if args.books:
+        restricted = _restricted_after_pledge(Path(args.books), result, case)
     if args.output:
         out = Path(args.output)
         if out.suffix.lower() != ".xlsx":
@@ -274,7 +279,7 @@ def cmd_pledge(args: argparse.Namespace) -> int:
 
         write_credit_memo(case, result, out)
     if args.json:
-        print(_dump(result.model_dump(mode="json")))
+        print(_dump({**result.model_dump(mode="json"), "restricted_items": restricted}))
     else:
         ml = result.max_loan
         print(f"质押融资 pledge {result.case_id} · 质押物 {case.collateral.name} ({result.asset_id})")
@@ -288,9 +293,48 @@ def cmd_pledge(args: argparse.Namespace) -> int:
         print(f"  押品不足概率 P(shortfall)   {result.simulation.prob_shortfall:>15.2%}")
         for b in result.breaches:
             print(f"  预警 breach period {b.period}: {b.covenant.value} → {b.trigger.value}")
+        for item in restricted:
+            print(f"  受限资产 restricted (books): {item['asset_id']} carrying {item['carrying_amount']} CNY, "
+                  f"period amortization {item['period_amortization']} CNY, pledgee {item['pledgee']}")
         for w in result.warnings:
             print(f"  提示 warning: {w}", file=sys.stderr)
     return EXIT_OK
+
+
+def _load_books(path: Path) -> Any:
+    from accounting import BookCase
+    from dataval.io import read_json
+
+    return BookCase.model_validate(read_json(path))
+
+
+def _pledge_at(case: Any) -> date:
+    if case.term_sheet.drawdown_date is None:
+        raise DatavalError("--books needs term_sheet.drawdown_date: the pledge is booked from that date",
+                           field="term_sheet.drawdown_date")
+    return case.term_sheet.drawdown_date  # type: ignore[no-any-return]
+
+
+def _pledge_against_books(case: Any, books_path: Path) -> Any:
+    """Replace the case's holding facts by what the books say at the drawdown date."""
+    from dataval.register_link import holding_from_books
+
+    holding = holding_from_books(_load_books(books_path), case.collateral.asset_id, _pledge_at(case))
+    return case.model_copy(update={"holding": holding})
+
+
+def _restricted_after_pledge(books_path: Path, result: Any, case: Any) -> list[dict[str, Any]]:
+    """Book the pledge and return the restricted-items disclosure at the drawdown year's end."""
+    from accounting import ChartOfAccounts, book
+    from dataval.data_files import data_dir
+    from dataval.register_link import with_pledge
+
+    on = _pledge_at(case)
+    books = with_pledge(_load_books(books_path), result.restriction, on=on)
+    chart = ChartOfAccounts.model_validate_json((data_dir() / "chart_of_accounts.json").read_text(encoding="utf-8"))
+    booked = book(books, date(on.year, 12, 31), chart=chart)
+    return [i.model_dump(mode="json") for i in booked.disclosures.restricted_items
+            if i.asset_id == result.asset_id]
 
 
 # ---------------------------------------------------------------- parser
@@ -336,6 +380,8 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("path", help="pledge case JSON (see data/examples/pledges/)")
     pl.add_argument("--json", action="store_true", help="print the full assessment as JSON")
     pl.add_argument("-o", "--output", help="write the credit memo workbook (.xlsx)")
+    pl.add_argument("--books", help="the company's accounting case: holding and existing pledges are read "
+                    "from it, and the pledge is booked so the disclosure lists the asset as restricted")
     pl.set_defaults(fn=cmd_pledge)
 
     t = sub.add_parser("template", help="write the Excel engagement template")

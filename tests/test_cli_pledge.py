@@ -42,3 +42,43 @@ def test_pledge_bad_case_is_refused(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["pledge", str(bad)]) == EXIT_REFUSED
     err = capsys.readouterr().err
     assert "term_sheet.term_months" in err and "-3" in err
+
+
+BOOKS = Path(__file__).resolve().parents[1] / "data" / "examples" / "books" / "purchased_authorized_dataset.json"
+
+
+def _pledge_on_books_asset(tmp_path: Path, asset_id: str = "D-BUY-01", drawdown: str = "2025-03-15") -> Path:
+    raw = json.loads(PLEDGES[0].read_text(encoding="utf-8"))
+    raw["collateral"]["asset_id"] = asset_id
+    raw["term_sheet"]["drawdown_date"] = drawdown
+    raw["holding"] = {"holds_asset": False, "existing_pledges": []}  # replaced by what the books say
+    path = tmp_path / "pledge.json"
+    path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_pledge_is_booked_as_restricted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # books without their own 2025-06-30 pledge: drawdown 2025-03-15 on D-BUY-01, held and unpledged
+    books = json.loads(BOOKS.read_text(encoding="utf-8"))
+    books["events"] = [e for e in books["events"] if e["kind"] not in ("pledge", "pledge_release")]
+    books_path = tmp_path / "books.json"
+    books_path.write_text(json.dumps(books, ensure_ascii=False), encoding="utf-8")
+    case = _pledge_on_books_asset(tmp_path)
+    assert main(["pledge", str(case), "--books", str(books_path), "--json"]) == EXIT_OK
+    out = json.loads(capsys.readouterr().out)
+    items = out["restricted_items"]
+    assert items and all(i["asset_id"] == "D-BUY-01" for i in items)
+    ours = next(i for i in items if i["registration"] == out["restriction"]["pledge_registration_number"])
+    assert ours["pledgee"] == out["restriction"]["pledgee"]
+    assert ours["pledged_on"] == "2025-03-15" and ours["pledged_at_period_end"] is True  # year end 2025
+    assert float(ours["carrying_amount"]) > 0 and float(ours["period_amortization"]) > 0
+
+
+def test_second_pledge_and_asset_not_held_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the books pledge D-BUY-01 on 2025-06-30 until 2026-06-30: a pledge on 2025-07-15 is a second pledge
+    case = _pledge_on_books_asset(tmp_path, drawdown="2025-07-15")
+    assert main(["pledge", str(case), "--books", str(BOOKS)]) == EXIT_REFUSED
+    assert "already pledged" in capsys.readouterr().err
+    other = _pledge_on_books_asset(tmp_path, asset_id="NOT-ON-BOOKS")
+    assert main(["pledge", str(other), "--books", str(BOOKS)]) == EXIT_REFUSED
+    assert "does not hold" in capsys.readouterr().err
