@@ -311,7 +311,7 @@ def _prepare(
         pool = np.ones((1, len(comps)), dtype=bool)
         top_k = np.array([len(comps)])
         field = "market.comparables"
-        where = "inline"
+        where = f"of the {len(comps)} inline comparables"
     else:
         pool = (
             g.eligible(targets, comps, scores, ctx.valuation_date.toordinal())
@@ -321,8 +321,8 @@ def _prepare(
         top_k = targets.top_k
         field = "market.selection"
         where = (
-            f"database of {len(comps)}, dated on or before {ctx.valuation_date}, "
-            "selection "
+            f"of the {len(comps)} database comparables, counting those dated on or before "
+            f"{ctx.valuation_date} that pass the selection "
             f"{inputs.selection.model_dump(mode='json', exclude={'weights'}, exclude_defaults=True)}"
         )
     index, valid = kernel.select_top_k(scores.score, pool, top_k)
@@ -330,7 +330,7 @@ def _prepare(
     if len(chosen) < MIN_COMPARABLES:
         raise TooFewComparables(
             f"market method needs at least {MIN_COMPARABLES} comparables, {len(chosen)} qualified "
-            f"({_ids(list(comps.comp_id[chosen]))}) from the {where} comparables",
+            f"({_ids(list(comps.comp_id[chosen]))}) {where}",
             asset_id=aid,
             field=field,
         )
