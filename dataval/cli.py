@@ -312,7 +312,7 @@ def _pledge_at(case: Any) -> date:
     if case.term_sheet.drawdown_date is None:
         raise DatavalError("--books needs term_sheet.drawdown_date: the pledge is booked from that date",
                            field="term_sheet.drawdown_date")
-    return case.term_sheet.drawdown_date  # type: ignore[no-any-return]
+    return case.term_sheet.drawdown_date
 
 
 def _pledge_against_books(case: Any, books_path: Path) -> Any:
