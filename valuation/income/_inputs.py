@@ -31,6 +31,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, ValidationError, model_validator
 
+from dataval.errors import DatavalError
 from dataval.validation import describe, dotted
 from valuation.errors import BasisMismatch
 from valuation.models import FrozenModel
@@ -116,7 +117,7 @@ class ForecastRow(FrozenModel):
     period: int = Field(ge=1, le=MAX_PERIODS)
     revenue: NonNegativeAmount | None = None
     costs: NonNegativeAmount | None = None
-    split_rate: float | None = Field(None, gt=0, le=1, allow_inf_nan=False, description="K_k, ratio")
+    split_rate: float | None = Field(None, ge=0, le=1, allow_inf_nan=False, description="K_k, ratio")
     earnings: Amount | None = None
     with_data: Amount | None = None
     without_data: Amount | None = None
@@ -307,17 +308,6 @@ class IncomeInputs(FrozenModel):
     def _rules_between_fields(self) -> IncomeInputs:
         check_income_inputs(self)
         return self
-
-    @property
-    def explicit_shares(self) -> bool:
-        """Whether the share is given per period on the forecast rows (costs, K_k) or by charges."""
-        if self.form is IncomeForm.DIRECT:
-            return self.margin is None
-        if self.form is IncomeForm.SPLIT:
-            return self.split_rate is None
-        if self.form is IncomeForm.EXCESS_EARNINGS:
-            return self.contributory_rate is None
-        return False
 
 
 # Fields of a forecast row each form may use.
@@ -568,7 +558,5 @@ def parse_income_inputs(raw: Mapping[str, Any] | IncomeInputs, *, asset_id: str)
         problems = [(dotted(("income", *e["loc"])), describe(dict(e))) for e in exc.errors()]
         message = "; ".join(f"{path}: {text}" for path, text in problems)
         raise InvalidIncomeInput(message, asset_id=asset_id, field=problems[0][0]) from None
-    except InvalidIncomeInput as exc:
-        raise exc.with_asset(asset_id) from None
-    except (BasisMismatch, HistoryTooShort, TerminalValueNotAllowed) as exc:
+    except DatavalError as exc:  # a rule between fields, raised by check_income_inputs
         raise exc.with_asset(asset_id) from None

@@ -212,6 +212,7 @@ def _figures(
                 value=float(p.share[0]),
                 unit="ratio",
                 formula="1 − costs_1 / revenue_1" if inputs.margin is None else "margin given",
+                evidence=inputs.evidence,
             )
         )
     elif form is IncomeForm.EXCESS_EARNINGS:
@@ -221,11 +222,22 @@ def _figures(
                 label_zh="首期扣除贡献资产后比例",
                 value=float(p.share[0]),
                 unit="ratio",
-                formula="1 − Σ C_i,1 / E_1",
+                formula="1 − Σ C_i,1 / E_1"
+                if inputs.contributory_charges
+                else "1 − contributory rate (charges as a share of E_t)",
+                evidence="; ".join(c.evidence for c in inputs.contributory_charges if c.evidence)
+                or inputs.evidence,
             )
         )
     figures.append(
-        Figure(name="decay", label_zh="衰减率", value=p.decay, unit="rate", formula="(1 − d)^(t−1)")
+        Figure(
+            name="decay",
+            label_zh="衰减率",
+            value=p.decay,
+            unit="rate",
+            formula="(1 − d)^(t−1)",
+            evidence=inputs.evidence,
+        )
     )
     if p.tax != 1.0:
         figures.append(
