@@ -1,0 +1,68 @@
+"""``dataval book``: journal, statements and disclosures of a company's data resources."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from dataval.commands.common import EXIT_OK, EXIT_PARTIAL, dump, iso_date
+from dataval.errors import DatavalError
+
+BOOK_JSON_PARTS = {"case_id", "company", "as_of", "period_start", "chart_name", "decisions", "journal",
+                   "trial_balance", "balance_sheet", "pnl_effects", "table_a", "table_b", "disclosures",
+                   "ifrs_view", "rejected", "checks", "all_checks_pass"}
+
+
+def cmd_book(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from accounting import BookCase, ChartOfAccounts, book
+    from dataval.data_files import data_dir
+    from dataval.io import read_json, write_text
+    from dataval.validation import describe, dotted
+
+    chart = ChartOfAccounts.model_validate_json((data_dir() / "chart_of_accounts.json").read_text(encoding="utf-8"))
+    path = Path(args.path)
+    try:
+        case = BookCase.model_validate(read_json(path))
+    except ValidationError as exc:
+        lines = "\n".join(f"  {dotted(e['loc'])}: {describe(dict(e))}" for e in exc.errors())
+        raise DatavalError(f"{path.name}: the accounting case is not valid:\n{lines}") from None
+    result = book(case, args.as_of, chart=chart, period_start=args.period_start,
+                  on_error="collect" if args.collect else "raise")
+    payload = result.model_dump(mode="json", include=BOOK_JSON_PARTS)
+    if args.output:
+        out = Path(args.output)
+        if out.suffix.lower() != ".json":
+            raise DatavalError(f"-o writes the booked result as .json, got {out.name} (Excel ledgers: issue 4)")
+        write_text(dump(payload), out)
+    if args.json:
+        print(dump(payload))
+    else:
+        print(f"账务 {result.company} · {result.period_start} 至 {result.as_of} · chart {result.chart_name}")
+        for d in result.decisions:
+            print(f"  入表判断 {d.asset_id}: {d.classification.value}")
+        print(f"  凭证 journal entries: {len(result.period_journal())} in the period, {len(result.journal)} to date")
+        tb = result.trial_balance
+        print(f"  试算平衡 trial balance: closing Dr {tb.total_closing_debit:,} / Cr {tb.total_closing_credit:,}"
+              f" {'balanced' if tb.balanced else 'NOT BALANCED'}")
+        for line in result.balance_sheet:
+            print(f"  {line.line_zh} — {line.of_which_zh}: {line.data_closing:>16,} (opening {line.data_opening:,})")
+        failed = [c.name for c in result.checks if not c.ok]
+        print(f"  校验 checks: {'all pass' if not failed else 'FAILED: ' + ', '.join(failed)}")
+        for r in result.rejected:
+            print(f"  拒绝 rejected {r.event_id} ({r.asset_id}, {r.kind}): {r.message}", file=sys.stderr)
+    return EXIT_PARTIAL if result.rejected or not result.all_checks_pass else EXIT_OK
+
+
+def add_parser(sub: Any) -> None:
+    b = sub.add_parser("book", help="book a company's data resources: journal, statements, disclosures")
+    b.add_argument("path", help="accounting case JSON (see data/examples/books/)")
+    b.add_argument("--as-of", type=iso_date, required=True, help="balance-sheet date YYYY-MM-DD")
+    b.add_argument("--period-start", type=iso_date, help="first day of the period (default: fiscal year start)")
+    b.add_argument("--json", action="store_true", help="print entries, trial balance, balance sheet, notes")
+    b.add_argument("--collect", action="store_true", help="book the rest when an event is refused (listed)")
+    b.add_argument("-o", "--output", help="write the booked result (.json)")
+    b.set_defaults(fn=cmd_book)

@@ -1,0 +1,170 @@
+"""``dataval value``: one engagement (JSON / Excel case) or a flat batch (CSV / Parquet / Excel)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from dataval.commands.common import EXIT_OK, EXIT_PARTIAL, dump, iso_date, market_data
+from dataval.errors import DatavalError
+from dataval.progress import ProgressBar
+
+
+def _case_summary(result: Any) -> dict[str, Any]:
+    rows = []
+    for v in result.valuations:
+        c = v.conclusion
+        rows.append(
+            {
+                "asset_id": v.asset.asset_id,
+                "name": v.asset.name,
+                "methods": {r.method.value: round(r.value, 2) for r in v.method_results()},
+                "weights": {w.method.value: w.weight for w in c.weights},
+                "concluded_value": round(c.value, 2),
+                "range": None
+                if c.value_range is None
+                else {"p5": round(c.value_range.p5, 2), "p50": round(c.value_range.p50, 2),
+                      "p95": round(c.value_range.p95, 2)},
+                "method_ranges": {
+                    m.value: {"p5": round(r.p5, 2), "p50": round(r.p50, 2), "p95": round(r.p95, 2)}
+                    for m, r in c.method_ranges.items()
+                },
+            }
+        )
+    return {
+        "case_id": result.engagement.case_id,
+        "valuation_date": str(result.engagement.valuation_date),
+        "purpose": result.engagement.purpose.value,
+        "value_type": result.engagement.value_type.value,
+        "assets": rows,
+        "errors": [e.model_dump() for e in result.errors],
+    }
+
+
+def _print_case_text(summary: dict[str, Any]) -> None:
+    print(f"案例 case {summary['case_id']} · 评估基准日 valuation date {summary['valuation_date']}")
+    for a in summary["assets"]:
+        print(f"\n{a['asset_id']}  {a['name']}")
+        for m, v in a["methods"].items():
+            print(f"  {m:<8} {v:>18,.2f} CNY  weight {a['weights'].get(m, 0):.0%}")
+        print(f"  评估结论 concluded {a['concluded_value']:>14,.2f} CNY")
+        if a["range"]:
+            r = a["range"]
+            print(f"  区间 range P5 {r['p5']:,.2f} · P50 {r['p50']:,.2f} · P95 {r['p95']:,.2f}")
+    for e in summary["errors"]:
+        print(f"\n错误 error  {e['asset_id']} {e['field'] or ''}: {e['message']}", file=sys.stderr)
+
+
+def _value_case(path: Path, args: argparse.Namespace) -> int:
+    from dataval.data_files import load_price_index
+    from dataval.io import read_case, write_text
+    from valuation.engine import value_case
+
+    case, load_errors = read_case(path)
+    if args.seed is not None or args.draws is not None:
+        sim = case.simulation.model_copy(
+            update={k: v for k, v in (("seed", args.seed), ("n_draws", args.draws)) if v is not None}
+        )
+        case = case.model_copy(update={"simulation": sim})
+    result = value_case(
+        case,
+        default_price_index=load_price_index(),
+        market_data=market_data(),
+        prior_errors=load_errors,
+        progress=ProgressBar("valuing", force=args.progress),
+    )
+    summary = _case_summary(result)
+    if args.output:
+        out = Path(args.output)
+        if out.suffix.lower() != ".json":
+            raise DatavalError(f"-o for a case writes the full result as .json, got {out.name}")
+        write_text(dump(result.model_dump(mode="json")), out)
+    if args.disclosure:
+        from valuation.disclosure import appraisal_disclosure
+
+        for v in result.valuations:
+            print(appraisal_disclosure(result.engagement, v))
+    elif args.json:
+        print(dump({**summary, "result": result.model_dump(mode="json") if args.full else None}))
+    else:
+        _print_case_text(summary)
+    return EXIT_PARTIAL if result.errors else EXIT_OK
+
+
+def _value_batch(path: Path, args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from dataval.data_files import load_price_index
+    from dataval.io import batch_valuation_date, read_batch, write_table
+    from valuation.batch import run_batch
+    from valuation.context import ValuationContext
+
+    table = read_batch(path)
+    vdate = batch_valuation_date(table, args.valuation_date, source=path.name)
+    ctx = ValuationContext(
+        valuation_date=vdate,
+        price_index=load_price_index(),
+        seed=args.seed if args.seed is not None else 20240101,
+        n_draws=args.draws if args.draws is not None else 1000,
+    )
+    md = market_data()
+    result = run_batch(
+        table,
+        ctx,
+        market_kwargs={"database": md.database, "adjustments": md.adjustments},
+        progress=ProgressBar(f"valuing {len(table):,} assets", force=args.progress),
+    )
+    if args.output:
+        write_table(result.table, Path(args.output))
+    tidy = result.table
+    ok = tidy["status"] == "ok"
+    summary = {
+        "source": path.name,
+        "valuation_date": str(vdate),
+        "n_assets": len(tidy),
+        "n_ok": int(ok.sum()),
+        "n_failed": int((~ok).sum()),
+        "total_concluded_value": round(float(np.nansum(tidy.loc[ok, "value"])), 2),
+        "seed": ctx.seed,
+        "n_draws": ctx.n_draws,
+    }
+    if args.json:
+        cols = [c for c in ("asset_id", "name", "value_cost", "value_income", "value_market", "w_cost",
+                            "w_income", "w_market", "value", "p5", "p50", "p95", "status", "error")
+                if c in tidy.columns]
+        records = json.loads(tidy[cols].round(2).to_json(orient="records", force_ascii=False))
+        print(dump({"summary": summary, "assets": records,
+                     "errors": [e.__dict__ for e in result.errors]}))
+    else:
+        print(f"批量评估 batch {path.name}: {summary['n_ok']:,} valued, {summary['n_failed']:,} failed; "
+              f"total concluded value {summary['total_concluded_value']:,.2f} CNY")
+        for e in result.errors[:20]:
+            print(f"  错误 error {e.asset_id} {e.field or ''}: {e.message}", file=sys.stderr)
+        if len(result.errors) > 20:
+            print(f"  ... and {len(result.errors) - 20} more (use --json or -o)", file=sys.stderr)
+    return EXIT_PARTIAL if result.errors else EXIT_OK
+
+
+def cmd_value(args: argparse.Namespace) -> int:
+    from dataval.io import is_case_file
+
+    path = Path(args.path)
+    return _value_case(path, args) if is_case_file(path) else _value_batch(path, args)
+
+
+def add_parser(sub: Any) -> None:
+    v = sub.add_parser("value", help="value one engagement (JSON / Excel case) or a batch table (CSV / Parquet / Excel)")
+    v.add_argument("path")
+    v.add_argument("--json", action="store_true", help="print JSON (per-method values, conclusion, range)")
+    v.add_argument("--full", action="store_true", help="with --json on a case: include every explanation")
+    v.add_argument("--disclosure", action="store_true",
+                   help="case: print the appraisal disclosure (DOMAIN §2.4) of each asset as Markdown")
+    v.add_argument("-o", "--output", help="case: full result .json; batch: tidy results .csv or .parquet")
+    v.add_argument("--seed", type=int, help="Monte Carlo seed (default: the case's, or 20240101)")
+    v.add_argument("--draws", type=int, help="Monte Carlo draws per asset (0 = off; default 1000)")
+    v.add_argument("--valuation-date", type=iso_date, help="batch valuation date (else the valuation_date column)")
+    v.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
+    v.set_defaults(fn=cmd_value)
