@@ -25,40 +25,20 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from valuation.dates import years_between
+
 Array = npt.NDArray[np.float64]
 ArrayLike = npt.ArrayLike
 
-DAYS_PER_YEAR = 365.0
 # Slivers of a period shorter than this (years, about 3 seconds) are float noise, not a period.
 PERIOD_EPSILON = 1e-7
 
 
 def year_fractions(start: ArrayLike, end: ArrayLike) -> Array:
-    """Years from ``start`` to ``end`` ≥ ``start``: y + m/12 + d/365 (years).
-
-    (y, m, d) are those of ``dateutil.relativedelta(end, start)``: whole months first (a start day past
-    the end of a shorter month is clipped to that month's last day), then the days left. Dates are
-    anything numpy reads as datetime64[D]; NaT gives NaN; ``end`` before ``start`` gives NaN.
-    """
-    s = np.asarray(start, dtype="datetime64[D]")
-    e = np.asarray(end, dtype="datetime64[D]")
-    invalid = np.isnat(s) | np.isnat(e) | (e < s)
-    s = np.where(invalid, np.datetime64("2000-01-01"), s)
-    e = np.where(invalid, np.datetime64("2000-01-01"), e)
-    start_month = s.astype("datetime64[M]")
-    start_day = (s - start_month.astype("datetime64[D]")).astype(np.int64)  # 0-based day of month
-
-    def add_months(months: npt.NDArray[np.int64]) -> npt.NDArray[np.datetime64]:
-        target = start_month + months
-        first = target.astype("datetime64[D]")
-        month_days = ((target + 1).astype("datetime64[D]") - first).astype(np.int64)
-        return first + np.minimum(start_day, month_days - 1)
-
-    months = (e.astype("datetime64[M]") - start_month).astype(np.int64)
-    months = np.where(add_months(months) > e, months - 1, months)
-    days = (e - add_months(months)).astype(np.int64)
-    years = months // 12 + (months % 12) / 12 + days / DAYS_PER_YEAR
-    return np.where(invalid, np.nan, years)
+    """Years from ``start`` to ``end`` ≥ ``start`` by :func:`valuation.dates.years_between`
+    (y + m/12 + d/365); ``end`` before ``start`` or NaT gives NaN."""
+    years = years_between(start, end)
+    return np.where(years < 0, np.nan, years)
 
 
 def periods_needed(first_period_years: ArrayLike, horizon_years: ArrayLike) -> npt.NDArray[np.int64]:
