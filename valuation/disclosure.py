@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from valuation.cost import CostResult
 from valuation.engine import AssetValuation
-from valuation.models import LABELS_ZH, Engagement, Figure
+from valuation.income import IncomeResult
+from valuation.market import MarketResult
+from valuation.models import LABELS_ZH, Engagement, Figure, MethodResult
 
 
 def _fmt(f: Figure) -> str:
@@ -28,6 +31,40 @@ def _fmt(f: Figure) -> str:
 
 def _bullets(lines: Iterable[str]) -> list[str]:
     return [f"- {line}" for line in lines] or ["- （无 none）"]
+
+
+def _detail_table(r: MethodResult) -> list[str]:
+    """The method's own working table: cost build-up, DCF schedule, or adjustment grid."""
+    if isinstance(r, CostResult):
+        rows = [
+            f"| {ln.label_zh} | {ln.item} | {ln.incurred_on} | {ln.historical:,.2f} | {ln.index_factor:.4f} | "
+            f"{ln.restated:,.2f} | {ln.evidence or '—'} |"
+            for ln in r.detail.lines
+        ]
+        return ["", "成本构成 cost build-up:", "",
+                "| 类别 category | 项目 item | 发生日 incurred | 历史金额 historical | 指数调整 index factor | 重置成本 restated | 依据 evidence |",
+                "|---|---|---|---|---|---|---|", *rows]
+    if isinstance(r, IncomeResult):
+        rows = [
+            f"| {p.period} | {p.start:.4f}–{p.end:.4f} | {p.covered_fraction:.4f} | {p.base:,.2f} | {p.share:.4f} | "
+            f"{p.decay_factor:.4f} | {p.cash_flow:,.2f} | "
+            f"{p.time:.4f} | {p.discount_factor:.6f} | {p.present_value:,.2f} |"
+            for p in r.detail.schedule
+        ]
+        return ["", "收益预测与折现 DCF schedule:", "",
+                "| 期 period | 年份区间 years | 计入比例 covered | 基数 base | 分成/利润率 share | 衰减 decay | 收益 F_t | 折现期 t | 折现系数 DF | 现值 PV |",
+                "|---|---|---|---|---|---|---|---|---|---|", *rows]
+    if isinstance(r, MarketResult):
+        rows = [
+            f"| {g.comp_id} | {g.venue} | {g.date} | {g.price:,.2f} | {g.x1.value:.4f} | {g.x2.value:.4f} | "
+            f"{g.x3.value:.4f} | {g.x4.value:.4f} | {g.x5.value:.4f} | {g.adjusted_price:,.2f} | "
+            f"{'采用 kept' if g.kept else '剔除 removed: ' + (g.removal_reason or '')} |"
+            for g in r.detail.grid
+        ]
+        return ["", "可比案例调整 adjustment grid:", "",
+                "| 案例 comp | 交易场所 venue | 日期 date | 价格 Q | X1 质量 | X2 供求 | X3 日期 | X4 规模 | X5 其他 | 调整后价格 | 采用 |",
+                "|---|---|---|---|---|---|---|---|---|---|---|", *rows]
+    return []
 
 
 def appraisal_disclosure(engagement: Engagement, valuation: AssetValuation) -> str:
@@ -70,6 +107,7 @@ def appraisal_disclosure(engagement: Engagement, valuation: AssetValuation) -> s
                 f"| {f.label_zh} ({f.name}) | {_fmt(f)} | {f.formula or '—'} | {f.evidence or '—'} |"
                 for f in r.figures
             ),
+            *_detail_table(r),
             "",
             *_bullets(r.assumptions),
             *(_bullets(r.notes) if r.notes else []),

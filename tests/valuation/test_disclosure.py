@@ -33,3 +33,21 @@ def test_disclosure_carries_sources_assumptions_methods_and_parameters() -> None
         for f in r.figures:
             assert f.label_zh in text
     assert "10年期国债收益率1.85%" in text  # the evidence behind the risk-free rate
+
+
+def test_disclosure_shows_each_methods_working_table() -> None:
+    raw = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    raw["simulation"]["n_draws"] = 0
+    case, _ = case_from_dict(raw)
+    result = value_case(case, default_price_index=load_price_index(),
+                        market_data=MarketData(load_comparables(), load_adjustments()))
+    v = result.valuations[0]
+    text = appraisal_disclosure(result.engagement, v)
+    assert v.cost is not None and v.income is not None and v.market is not None
+    for line in v.cost.detail.lines:
+        assert f"{line.restated:,.2f}" in text
+    for p in v.income.detail.schedule:
+        assert f"{p.present_value:,.2f}" in text
+    for g in v.market.detail.grid:
+        assert g.comp_id in text and f"{g.adjusted_price:,.2f}" in text
+    assert "剔除 removed" in text  # the screened-out comparable is shown with its reason
