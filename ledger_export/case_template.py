@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 
 from dataval.errors import InvalidInput
 from ledger_export.cells import set_text_or_value
+from ledger_export.style import first_sheet
 
 README, ENGAGEMENT, ASSETS, METHODS, PARAMETERS, PRICE_INDEX = (
     "说明 README",
@@ -124,8 +125,7 @@ def write_case_workbook(case: Any, path: Path) -> None:
     """
     data = case.model_dump(mode="json", exclude_defaults=True)
     wb = Workbook()
-    ws = wb.active
-    ws.title = README
+    ws = first_sheet(wb, README)
     for i, line in enumerate(README_LINES, start=1):
         ws.cell(i, 1, line)
     ws.column_dimensions["A"].width = 120

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 
 FORMULA_LEADERS = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def set_text_or_value(cell: Cell, value: Any) -> Cell:
+def set_text_or_value(cell: Cell | MergedCell, value: Any) -> Cell | MergedCell:
     """Put ``value`` in ``cell``; strings are always stored as text (data type 's').
 
     openpyxl turns any string starting with '=' into a formula; forcing the text type keeps the user's

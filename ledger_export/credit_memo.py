@@ -14,12 +14,13 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ledger_export.cells import set_text_or_value
-from ledger_export.style import CNY, FACTOR, RATIO, TITLE_FONT, finish_sheet, header_row
+from ledger_export.style import CNY, FACTOR, RATIO, TITLE_FONT, finish_sheet, first_sheet, header_row
 
 
-def _kv(ws: Any, row: int, label: str, value: Any, fmt: str | None = None) -> int:
+def _kv(ws: Worksheet, row: int, label: str, value: Any, fmt: str | None = None) -> int:
     set_text_or_value(ws.cell(row, 1), label)
     cell = ws.cell(row, 2)
     if isinstance(value, str) and value.startswith("="):
@@ -38,8 +39,7 @@ def _name(wb: Workbook, name: str, ref: str) -> None:
 def write_credit_memo(case: Any, result: Any, path: Path) -> None:
     """Write the credit memo of ``result`` (a PledgeAssessment of ``case``) to ``path`` (atomically)."""
     wb = Workbook()
-    ws = wb.active
-    ws.title = "授信摘要 Summary"
+    ws = first_sheet(wb, "授信摘要 Summary")
     ts, col, liq = case.term_sheet, result.collateral, result.collateral.liquidation
     ws.cell(1, 1, "数据资产质押融资授信审查表 Data-asset pledge loan: credit memo").font = TITLE_FONT
     r = 3

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 CNY = '#,##0.00;[Red]-#,##0.00'
@@ -31,5 +33,13 @@ def finish_sheet(ws: Worksheet, widths: dict[str, float], *, freeze: str | None 
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.gridLines = False
+
+
+def first_sheet(wb: Workbook, title: str) -> Worksheet:
+    """The new workbook's first sheet, renamed ``title``."""
+    ws = wb.active
+    assert isinstance(ws, Worksheet)
+    ws.title = title
+    return ws

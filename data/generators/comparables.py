@@ -124,7 +124,7 @@ def rows() -> list[tuple[str, ...]]:
     rights = list(RIGHTS_EFFECT)
     deliveries = ("api", "file", "data_service", "sandbox")
     span_days = (LAST_DAY - FIRST_DAY).days
-    out = []
+    out: list[tuple[str, ...]] = []
     for i in range(N_ROWS):
         venue = venues[int(rng.integers(len(venues)))]
         region = VENUES[venue] if rng.random() < 0.7 else OTHER_REGIONS[int(rng.integers(len(OTHER_REGIONS)))]
