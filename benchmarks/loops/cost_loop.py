@@ -13,13 +13,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from datetime import date
-from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 
+from benchmarks.loops.scalar import ppf
 from valuation.context import ValuationContext
 from valuation.cost import STREAM_BASE, CostUncertainty
 from valuation.models import QUALITY_DIMENSIONS
@@ -39,24 +39,6 @@ DRIVERS = (
     "delta",
 )
 AMOUNTS = ("cost_planning", "cost_construction", "cost_operation", "cost_indirect")
-
-
-def _ppf(spread: Spread, u: float) -> float:
-    """Inverse CDF of the spread's multiplier or addend at u, in plain floats."""
-    centre = 1.0 if spread.shift == "multiply" else 0.0
-    if spread.dist == "triangular":
-        lo, hi = float(spread.low or 0.0), float(spread.high or 0.0)
-        c = (centre - lo) / (hi - lo)
-        if u < c:
-            return lo + math.sqrt(u * (hi - lo) * (centre - lo))
-        return hi - math.sqrt((1.0 - u) * (hi - lo) * (hi - centre))
-    if spread.dist == "uniform":
-        lo, hi = float(spread.low or 0.0), float(spread.high or 0.0)
-        return lo + u * (hi - lo)
-    z = NormalDist().inv_cdf(u)
-    if spread.dist == "normal":
-        return centre + float(spread.sd or 0.0) * z
-    return math.exp(float(spread.sd or 0.0) * z)
 
 
 def _number(row: Mapping[Any, Any], column: str) -> float | None:
@@ -147,7 +129,7 @@ def _one_asset(
     for k in range(n_draws):
         drawn = dict(base)
         for name, (spread, us) in moving.items():
-            f = _ppf(spread, us[k])
+            f = ppf(spread, us[k])
             x = base[name] * f if spread.shift == "multiply" else base[name] + f
             drawn[name] = min(max(x, 0.0), bounds.get(name, math.inf))
         draws.append(_value(drawn))

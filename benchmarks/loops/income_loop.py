@@ -14,39 +14,20 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Mapping
 from datetime import date
-from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 
+from benchmarks.loops.scalar import ppf
 from valuation.context import ValuationContext
 from valuation.income import STREAM_BASE, IncomeUncertainty
 from valuation.random import asset_key, uniforms
-from valuation.uncertainty import Spread
 
 DRIVERS = ("base", "share", "discount_rate", "decay")  # stream STREAM_BASE + position
 DECAY_RANGE = (-0.5, 0.95)
 EPSILON = 1e-7
-
-
-def _ppf(spread: Spread, u: float) -> float:
-    """Inverse CDF of the spread's multiplier or addend at u, in plain floats."""
-    centre = 1.0 if spread.shift == "multiply" else 0.0
-    if spread.dist == "triangular":
-        lo, hi = float(spread.low or 0.0), float(spread.high or 0.0)
-        c = (centre - lo) / (hi - lo)
-        if u < c:
-            return lo + math.sqrt(u * (hi - lo) * (centre - lo))
-        return hi - math.sqrt((1.0 - u) * (hi - lo) * (hi - centre))
-    if spread.dist == "uniform":
-        lo, hi = float(spread.low or 0.0), float(spread.high or 0.0)
-        return lo + u * (hi - lo)
-    z = NormalDist().inv_cdf(u)
-    if spread.dist == "normal":
-        return centre + float(spread.sd or 0.0) * z
-    return math.exp(float(spread.sd or 0.0) * z)
 
 
 def _number(row: Mapping[Hashable, Any], column: str, default: float | None = None) -> float | None:
@@ -136,17 +117,17 @@ def _one_asset(
     }
     draws = []
     for k in range(n_draws):
-        b1_k = b1 * _ppf(spreads.base, streams["base"][k]) if spreads.base else b1
+        b1_k = b1 * ppf(spreads.base, streams["base"][k]) if spreads.base else b1
         if form in ("direct", "split"):
             b1_k = max(b1_k, 0.0)
         share_k = share
         if spreads.share is not None and form != "incremental":
-            share_k = share * _ppf(spreads.share, streams["share"][k])
+            share_k = share * ppf(spreads.share, streams["share"][k])
         rate_k = (
-            rate + _ppf(spreads.discount_rate, streams["discount_rate"][k]) if spreads.discount_rate else rate
+            rate + ppf(spreads.discount_rate, streams["discount_rate"][k]) if spreads.discount_rate else rate
         )
         rate_k = max(rate_k, 0.0)
-        decay_k = decay + _ppf(spreads.decay, streams["decay"][k]) if spreads.decay else decay
+        decay_k = decay + ppf(spreads.decay, streams["decay"][k]) if spreads.decay else decay
         decay_k = min(max(decay_k, DECAY_RANGE[0]), DECAY_RANGE[1])
         draws.append(_value(b1_k, g, share_k, decay_k, tax, rate_k, f, n, mid))
     return value, draws

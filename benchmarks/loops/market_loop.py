@@ -14,46 +14,21 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from datetime import date
-from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from benchmarks.loops.scalar import apply
 from valuation.context import ValuationContext
 from valuation.market import STREAM_BASE, AdjustmentTable, Comparable, DeliveryForm, MarketUncertainty
 from valuation.market.adjustments import Exclusivity
 from valuation.models import QUALITY_DIMENSIONS, DataRight
 from valuation.price_index import month_number
 from valuation.random import asset_key, uniforms
-from valuation.uncertainty import Spread
 
 SIMILARITY_WEIGHTS = (0.25, 0.15, 0.10, 0.10, 0.15, 0.10, 0.15)
 MAD_K = 3.0
-
-
-def _ppf(spread: Spread, u: float) -> float:
-    """Inverse CDF of the spread's multiplier or addend at u, in plain floats."""
-    centre = 1.0 if spread.shift == "multiply" else 0.0
-    if spread.dist == "triangular":
-        lo, hi = float(spread.low or 0.0), float(spread.high or 0.0)
-        if u < (centre - lo) / (hi - lo):
-            return lo + math.sqrt(u * (hi - lo) * (centre - lo))
-        return hi - math.sqrt((1.0 - u) * (hi - lo) * (hi - centre))
-    if spread.dist == "uniform":
-        lo, hi = float(spread.low or 0.0), float(spread.high or 0.0)
-        return lo + u * (hi - lo)
-    z = NormalDist().inv_cdf(u)
-    return (
-        centre + float(spread.sd or 0.0) * z
-        if spread.dist == "normal"
-        else math.exp(float(spread.sd or 0.0) * z)
-    )
-
-
-def _apply(spread: Spread, base: float, u: float) -> float:
-    f = _ppf(spread, u)
-    return base * f if spread.shift == "multiply" else base + f
 
 
 def _blank(value: Any) -> bool:
@@ -185,8 +160,8 @@ def _one_asset(
         u_boot = [uniforms(ctx.seed, key, STREAM_BASE + 2 + j, n_draws)[0].tolist() for j in range(len(kept))]
     m = len(kept)
     for d in range(n_draws):
-        beta_d = min(1.0, max(0.0, _apply(spreads.beta, beta, u_beta[d])))
-        x2_d = _apply(spreads.x2, x2, u_x2[d])
+        beta_d = min(1.0, max(0.0, apply(spreads.beta, beta, u_beta[d])))
+        x2_d = apply(spreads.x2, x2, u_x2[d])
         total = 0.0
         for j in range(m):
             base, ratio = grid[kept[min(math.floor(u_boot[j][d] * m), m - 1)]]
