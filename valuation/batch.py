@@ -1,16 +1,21 @@
 """Vectorized batch valuation of a flat table (one row per asset).
 
 Each method's batch function values all the rows that weight it at once (numpy over assets and draws);
-the runner only validates the shared columns, cuts the table into chunks that bound memory
-(rows × draws cells per chunk), combines the methods into the concluded value and its range, and keeps
+:func:`value_chunk` only validates the shared columns, cuts its rows into pieces that bound memory
+(rows × draws cells per piece), combines the methods into the concluded value and its range, and keeps
 per-asset errors as data: a bad row never stops the batch.
+
+A batch is a sequence of chunks (:class:`BatchJob` + a slice of the table); an executor
+(valuation/executors: local, Dask) values the chunks and :func:`run_batch` or the shell's streaming
+runner puts the results together. Draws are keyed by asset id, so the result does not depend on the
+executor nor on how the batch was cut.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -22,6 +27,9 @@ from valuation.context import ValuationContext
 from valuation.models import QUALITY_DIMENSIONS, DataRight, DataSource, Method
 from valuation.random import asset_keys
 from valuation.uncertainty import REPORT_PERCENTILES
+
+if TYPE_CHECKING:
+    from valuation.executors import Executor
 
 CHUNK_CELLS = 1_000_000  # rows × draws per chunk: bounds the memory of the Monte Carlo
 WEIGHT_TOLERANCE = 1e-9
@@ -110,26 +118,36 @@ def _weights(table: pd.DataFrame, ids: list[str], errors: list[AssetError]) -> t
     return w, ok & ~off
 
 
-def _validate_shared(table: pd.DataFrame, errors: list[AssetError]) -> tuple[list[str], np.ndarray]:
+def check_columns(table: pd.DataFrame) -> None:
+    """Refuse a table without ``asset_id`` or with a column the batch format does not know."""
     if "asset_id" not in table.columns:
         raise InvalidInput("the batch table has no 'asset_id' column", field="asset_id")
     known = {c.name for c in batch_columns()}
-    unknown = [c for c in table.columns if c not in known]
+    unknown = [str(c) for c in table.columns if c not in known]
     if unknown:
         raise InvalidInput(
             f"unknown columns {unknown}; the batch format is listed by `dataval schema --batch`",
             field=unknown[0],
         )
+
+
+def _validate_shared(
+    table: pd.DataFrame, errors: list[AssetError], *, row_offset: int = 0, repeated: np.ndarray | None = None
+) -> tuple[list[str], np.ndarray]:
+    check_columns(table)
     ids: list[str] = [str(a) for a in table["asset_id"].astype("string").fillna("").str.strip()]
     ok = np.ones(len(table), dtype=bool)
     for i, a in enumerate(ids):
         if not a:
-            ids[i] = f"row {i + 2}"
+            ids[i] = f"row {row_offset + i + 2}"
             errors.append(AssetError(ids[i], "invalid_input", "asset_id", "asset_id is blank"))
             ok[i] = False
     dup = pd.Series(ids).duplicated(keep="first").to_numpy()
+    if repeated is not None:
+        dup |= np.asarray(repeated, dtype=bool)
     for i in map(int, np.flatnonzero(dup & ok)):
-        errors.append(AssetError(ids[i], "invalid_input", "asset_id", f"asset_id {ids[i]!r} is repeated (row {i + 2})"))
+        errors.append(AssetError(ids[i], "invalid_input", "asset_id",
+                                 f"asset_id {ids[i]!r} is repeated (row {row_offset + i + 2})"))
     ok &= ~dup
     allowed_rights = {r.value for r in DataRight}
     if "rights" in table.columns:
@@ -149,53 +167,112 @@ def _validate_shared(table: pd.DataFrame, errors: list[AssetError]) -> tuple[lis
     return ids, ok
 
 
-def run_batch(
+# Intermediate columns each method adds to the tidy table, in output order. Declared here so that every
+# chunk of a streamed batch has the same columns (tests/valuation/test_executors.py checks them against
+# what the methods return). "str" columns hold text or None; the others are float64.
+OUTPUT_EXTRAS: tuple[tuple[str, str], ...] = (
+    ("cost_index_factor", "float"),
+    ("cost_C", "float"),
+    ("cost_opportunity", "float"),
+    ("cost_taxes", "float"),
+    ("cost_delta_quality", "float"),
+    ("cost_delta_life", "float"),
+    ("cost_remaining_years_used", "float"),
+    ("cost_delta", "float"),
+    ("income_horizon_years", "float"),
+    ("income_periods", "float"),
+    ("income_binding_cap", "str"),
+    ("income_cash_flow_1", "float"),
+    ("income_tax_factor", "float"),
+    ("market_pool", "float"),
+    ("market_selected", "float"),
+    ("market_kept", "float"),
+    ("market_target_quality", "float"),
+    ("market_similarity_mean", "float"),
+    ("market_adjusted_min", "float"),
+    ("market_adjusted_max", "float"),
+    ("market_comparables", "str"),
+)
+
+
+def output_columns() -> tuple[tuple[str, str], ...]:
+    """(name, "str" | "float") of every column of the tidy result table, in order."""
+    cols: list[tuple[str, str]] = [("asset_id", "str"), ("name", "str")]
+    for m in Method:
+        cols += [(f"w_{m.value}", "float"), (f"value_{m.value}", "float")]
+        cols += [(f"{m.value}_{p}", "float") for p in ("p5", "p50", "p95")]
+    cols += [("value", "float"), ("p5", "float"), ("p50", "float"), ("p95", "float")]
+    cols += [("status", "str"), ("error", "str")]
+    return tuple(cols) + OUTPUT_EXTRAS
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    """What every chunk of a batch shares: the valuation context and each method's options.
+
+    Picklable (pydantic models, tuples and plain values), so a distributed executor ships it to its
+    workers once.
+    """
+
+    ctx: ValuationContext
+    market_kwargs: Mapping[str, Any] = field(default_factory=dict)
+    cost_kwargs: Mapping[str, Any] = field(default_factory=dict)
+    income_kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+    def kwargs(self, method: Method) -> Mapping[str, Any]:
+        return {Method.COST: self.cost_kwargs, Method.INCOME: self.income_kwargs,
+                Method.MARKET: self.market_kwargs}[method]
+
+
+def memory_chunk_rows(n_draws: int) -> int:
+    """Rows valued at once inside a chunk: rows × draws ≤ :data:`CHUNK_CELLS`."""
+    return max(1, CHUNK_CELLS // max(1, n_draws))
+
+
+def value_chunk(
+    job: BatchJob,
     table: pd.DataFrame,
-    ctx: ValuationContext,
     *,
-    market_kwargs: Mapping[str, Any] | None = None,
-    cost_kwargs: Mapping[str, Any] | None = None,
+    row_offset: int = 0,
+    repeated: np.ndarray | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> BatchResult:
-    """Value every row of a flat batch table; see :data:`SHARED_COLUMNS` and each method's columns.
+    """Value one chunk of a batch: the unit of work of every executor.
 
-    Returns a tidy table: per-method values and P5/P50/P95, method weights, concluded value
-    V = Σ w_m V_m with its P5/P50/P95, status and error text.
+    ``row_offset`` is the number of data rows before this chunk in the whole batch (so errors name
+    the file's row, header = row 1); ``repeated`` (n,) marks rows whose asset id already appeared in
+    an earlier chunk. An asset's figures depend only on its own row, the job and its id (draws are
+    keyed by id, valuation/random.py), so any partition of a batch gives the same table.
     """
     errors: list[AssetError] = []
     table = table.reset_index(drop=True)
-    ids, ok = _validate_shared(table, errors)
+    ids, ok = _validate_shared(table, errors, row_offset=row_offset, repeated=repeated)
     weights, w_ok = _weights(table, ids, errors)
     ok &= w_ok
     table = table.assign(asset_id=ids)
     keys = asset_keys(ids)
     n = len(table)
+    ctx = job.ctx
     n_draws = ctx.n_draws
-    chunk = max(1, CHUNK_CELLS // max(1, n_draws)) if n_draws else max(1, CHUNK_CELLS)
-    method_kwargs: dict[Method, Mapping[str, Any]] = {
-        Method.COST: cost_kwargs or {},
-        Method.MARKET: market_kwargs or {},
-        Method.INCOME: {},
-    }
+    chunk = memory_chunk_rows(n_draws)
 
     values = np.full((n, len(Method)), np.nan)
     pct = np.full((n, len(Method), 3), np.nan)
     concluded_pct = np.full((n, 3), np.nan)
     extras: dict[str, np.ndarray] = {}
 
-    runnable = ok.copy()  # every method runs on every valid row, so all of a row's problems are reported
     for start in range(0, n, chunk):
         stop = min(n, start + chunk)
         rows = np.arange(start, stop)
         combined = np.zeros((stop - start, n_draws)) if n_draws else None
+        runnable = ok[rows]  # every method runs on every valid row, so all of a row's problems are reported
         for j, m in enumerate(Method):
-            sel = rows[runnable[rows] & (weights[rows, j] > 0)]
+            sel = rows[runnable & (weights[rows, j] > 0)]
             if sel.size == 0:
                 continue
-            out = BATCH_METHODS[m].run(table.iloc[sel], ctx, keys[sel], **method_kwargs[m])
+            out = BATCH_METHODS[m].run(table.iloc[sel], ctx, keys[sel], **job.kwargs(m))
             values[sel, j] = out.values
-            for e in out.errors:
-                errors.append(e)
+            errors.extend(out.errors)
             failed = sel[np.isnan(out.values)]
             ok[failed] = False
             for name, arr in out.extra.items():
@@ -204,11 +281,11 @@ def run_batch(
                     extras[name] = np.full(n, np.nan) if arr.dtype.kind in "fiub" else np.full(n, None, dtype=object)
                 extras[name][sel] = arr
             if out.draws is not None and combined is not None:
-                pct[sel, j, :] = np.percentile(out.draws, REPORT_PERCENTILES, axis=1).T
+                pct[sel, j, :] = percentiles_of_rows(out.draws)
                 combined[sel - start] += weights[sel, j][:, None] * np.nan_to_num(out.draws)
         if combined is not None:
             good = ok[rows]
-            concluded_pct[rows[good]] = np.percentile(combined[good], REPORT_PERCENTILES, axis=1).T
+            concluded_pct[rows[good]] = percentiles_of_rows(combined[good])
         if progress is not None:
             progress(stop, n)
 
@@ -217,8 +294,7 @@ def run_batch(
     for e in errors:
         message.setdefault(e.asset_id, []).append(f"{e.field}: {e.message}" if e.field else e.message)
     out_cols: dict[str, Any] = {"asset_id": np.array(ids, dtype=object)}
-    if "name" in table.columns:
-        out_cols["name"] = table["name"].to_numpy()
+    out_cols["name"] = _text_column(table["name"]) if "name" in table.columns else np.full(n, None, dtype=object)
     for j, m in enumerate(Method):
         out_cols[f"w_{m.value}"] = weights[:, j]
         out_cols[f"value_{m.value}"] = values[:, j]
@@ -227,7 +303,75 @@ def run_batch(
     out_cols["value"] = concluded
     for k, p in enumerate(("p5", "p50", "p95")):
         out_cols[p] = concluded_pct[:, k]
-    out_cols["status"] = np.where(ok, "ok", "error")
-    out_cols["error"] = ["; ".join(message.get(a, [])) for a in ids]
-    out_cols.update(extras)
-    return BatchResult(pd.DataFrame(out_cols), errors)
+    out_cols["status"] = np.where(ok, "ok", "error").astype(object)
+    out_cols["error"] = np.array(["; ".join(message.get(a, [])) for a in ids], dtype=object)
+    for name, kind in OUTPUT_EXTRAS:
+        if name in extras:
+            arr = extras.pop(name)
+            out_cols[name] = arr.astype(np.float64) if kind == "float" else arr
+        else:
+            out_cols[name] = np.full(n, np.nan) if kind == "float" else np.full(n, None, dtype=object)
+    out_cols.update(extras)  # an intermediate a method added after OUTPUT_EXTRAS was written
+    return BatchResult(pd.DataFrame(out_cols), _in_row_order(errors, ids))
+
+
+def _text_column(col: pd.Series) -> np.ndarray:
+    """Text cells as str, blanks as None (a column that is blank in one chunk is not float there)."""
+    arr = col.to_numpy(dtype=object)
+    blank = pd.isna(col).to_numpy()
+    out = np.array([None if b else str(v) for v, b in zip(arr, blank, strict=True)], dtype=object)
+    return out
+
+
+def _in_row_order(errors: list[AssetError], ids: list[str]) -> list[AssetError]:
+    """Errors sorted by the row of their asset (stable: a row's own errors keep their order)."""
+    first: dict[str, int] = {}
+    for i, a in enumerate(ids):
+        first.setdefault(a, i)
+    return sorted(errors, key=lambda e: first.get(e.asset_id, len(ids)))
+
+
+def percentiles_of_rows(draws: np.ndarray) -> np.ndarray:
+    """P5, P50, P95 of each row of ``draws`` (n, D), shape (n, 3): numpy's linear percentile."""
+    return np.percentile(draws, REPORT_PERCENTILES, axis=1).T
+
+
+def merge_results(parts: Iterable[BatchResult]) -> BatchResult:
+    """One result from the results of consecutive chunks."""
+    parts = list(parts)
+    if not parts:
+        return BatchResult(pd.DataFrame({c: pd.Series(dtype=object if k == "str" else np.float64)
+                                         for c, k in output_columns()}), [])
+    table = pd.concat([p.table for p in parts], ignore_index=True) if len(parts) > 1 else parts[0].table
+    return BatchResult(table, [e for p in parts for e in p.errors])
+
+
+def run_batch(
+    table: pd.DataFrame,
+    ctx: ValuationContext,
+    *,
+    market_kwargs: Mapping[str, Any] | None = None,
+    cost_kwargs: Mapping[str, Any] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    executor: Executor | None = None,
+    chunk_rows: int | None = None,
+) -> BatchResult:
+    """Value every row of a flat batch table; see :data:`SHARED_COLUMNS` and each method's columns.
+
+    Returns a tidy table (:func:`output_columns`): per-method values and P5/P50/P95, method weights,
+    concluded value V = Σ w_m V_m with its P5/P50/P95, status and error text, and each method's
+    intermediate figures. ``executor`` runs the chunks (default: in this process,
+    :class:`valuation.executors.LocalExecutor`); ``chunk_rows`` rows go to each task (default: the
+    whole table for the local executor). The table is the same whatever the executor and chunking.
+    """
+    from valuation.executors import LocalExecutor, split_table
+
+    job = BatchJob(ctx, dict(market_kwargs or {}), dict(cost_kwargs or {}))
+    own = executor is None
+    ex = executor if executor is not None else LocalExecutor()
+    try:
+        chunks = split_table(table, chunk_rows or max(1, len(table)))
+        return merge_results(ex.map(job, chunks, progress=progress, total_rows=len(table)))
+    finally:
+        if own:
+            ex.close()

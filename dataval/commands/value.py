@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -94,14 +93,96 @@ def _value_case(path: Path, args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if result.errors else EXIT_OK
 
 
+def _executor(args: argparse.Namespace) -> Any:
+    """The executor chosen by --engine (local threads, or Dask at --scheduler / a LocalCluster)."""
+    from valuation.executors import make_executor
+
+    if args.engine == "dask":
+        return make_executor("dask", address=args.scheduler, n_workers=args.workers)
+    if args.scheduler:
+        raise DatavalError("--scheduler needs --engine dask")
+    return make_executor("local", threads=args.threads)
+
+
+def _batch_ctx(vdate: Any, args: argparse.Namespace) -> Any:
+    from dataval.data_files import load_price_index
+    from valuation.context import ValuationContext
+
+    return ValuationContext(
+        valuation_date=vdate,
+        price_index=load_price_index(),
+        seed=args.seed if args.seed is not None else 20240101,
+        n_draws=args.draws if args.draws is not None else 1000,
+    )
+
+
+def _value_streamed(path: Path, args: argparse.Namespace) -> int:
+    """CSV / Parquet in, CSV / Parquet out, chunk by chunk (dataval/stream.py): bounded memory."""
+    from dataval.stream import BatchSource, TableSink, value_stream
+    from valuation.batch import BatchJob
+
+    md = market_data()
+    source = BatchSource(path, chunk_rows=args.chunk_rows)
+    sink = TableSink(Path(args.output)) if args.output else None
+    rows = f"{source.total_rows:,} " if source.total_rows is not None else ""
+    with _executor(args) as executor:
+        try:
+            summary = value_stream(
+                source,
+                lambda vdate: BatchJob(_batch_ctx(vdate, args),
+                                       {"database": md.database, "adjustments": md.adjustments}),
+                executor,
+                sink=sink,
+                valuation_date=args.valuation_date,
+                progress=ProgressBar(f"valuing {rows}assets ({executor.describe()})", force=args.progress),
+                keep_records=args.json,
+            )
+        except BaseException:
+            if sink is not None:
+                sink.abort()
+            raise
+    if sink is not None:
+        sink.commit()
+    report = {
+        "source": path.name,
+        "valuation_date": str(summary.valuation_date),
+        "n_assets": summary.n_assets,
+        "n_ok": summary.n_ok,
+        "n_failed": summary.n_failed,
+        "total_concluded_value": round(summary.total_concluded_value, 2),
+        "seed": args.seed if args.seed is not None else 20240101,
+        "n_draws": args.draws if args.draws is not None else 1000,
+        "engine": args.engine,
+        "chunks": summary.chunks,
+    }
+    _report_batch(report, summary.errors, summary.records or [], args, n_errors=summary.n_errors)
+    return EXIT_PARTIAL if summary.n_errors else EXIT_OK
+
+
+def _report_batch(summary: dict[str, Any], errors: list[Any], records: list[dict[str, Any]],
+                  args: argparse.Namespace, *, n_errors: int) -> None:
+    if args.json:
+        print(dump({"summary": summary, "assets": records, "errors": [e.__dict__ for e in errors]}))
+        return
+    print(f"批量评估 batch {summary['source']}: {summary['n_ok']:,} valued, {summary['n_failed']:,} failed; "
+          f"total concluded value {summary['total_concluded_value']:,.2f} CNY")
+    for e in errors[:20]:
+        print(f"  错误 error {e.asset_id} {e.field or ''}: {e.message}", file=sys.stderr)
+    if n_errors > 20:
+        print(f"  ... and {n_errors - 20} more (use --json or -o)", file=sys.stderr)
+
+
 def _value_batch(path: Path, args: argparse.Namespace) -> int:
     import numpy as np
 
     from dataval.data_files import load_price_index
     from dataval.io import batch_valuation_date, read_batch, write_table
+    from dataval.stream import can_stream
     from valuation.batch import run_batch
     from valuation.context import ValuationContext
 
+    if can_stream(path) and (not args.output or can_stream(Path(args.output))):
+        return _value_streamed(path, args)
     table = read_batch(path)
     vdate = batch_valuation_date(table, args.valuation_date, source=path.name)
     ctx = ValuationContext(
@@ -111,12 +192,15 @@ def _value_batch(path: Path, args: argparse.Namespace) -> int:
         n_draws=args.draws if args.draws is not None else 1000,
     )
     md = market_data()
-    result = run_batch(
-        table,
-        ctx,
-        market_kwargs={"database": md.database, "adjustments": md.adjustments},
-        progress=ProgressBar(f"valuing {len(table):,} assets", force=args.progress),
-    )
+    with _executor(args) as executor:
+        result = run_batch(
+            table,
+            ctx,
+            market_kwargs={"database": md.database, "adjustments": md.adjustments},
+            progress=ProgressBar(f"valuing {len(table):,} assets", force=args.progress),
+            executor=executor,
+            chunk_rows=args.chunk_rows,
+        )
     if args.output:
         write_table(result.table, Path(args.output))
     tidy = result.table
@@ -131,20 +215,10 @@ def _value_batch(path: Path, args: argparse.Namespace) -> int:
         "seed": ctx.seed,
         "n_draws": ctx.n_draws,
     }
-    if args.json:
-        cols = [c for c in ("asset_id", "name", "value_cost", "value_income", "value_market", "w_cost",
-                            "w_income", "w_market", "value", "p5", "p50", "p95", "status", "error")
-                if c in tidy.columns]
-        records = json.loads(tidy[cols].round(2).to_json(orient="records", force_ascii=False))
-        print(dump({"summary": summary, "assets": records,
-                     "errors": [e.__dict__ for e in result.errors]}))
-    else:
-        print(f"批量评估 batch {path.name}: {summary['n_ok']:,} valued, {summary['n_failed']:,} failed; "
-              f"total concluded value {summary['total_concluded_value']:,.2f} CNY")
-        for e in result.errors[:20]:
-            print(f"  错误 error {e.asset_id} {e.field or ''}: {e.message}", file=sys.stderr)
-        if len(result.errors) > 20:
-            print(f"  ... and {len(result.errors) - 20} more (use --json or -o)", file=sys.stderr)
+    from dataval.stream import records_of
+
+    _report_batch(summary, result.errors, records_of(tidy) if args.json else [], args,
+                  n_errors=len(result.errors))
     return EXIT_PARTIAL if result.errors else EXIT_OK
 
 
@@ -167,4 +241,14 @@ def add_parser(sub: Any) -> None:
     v.add_argument("--draws", type=int, help="Monte Carlo draws per asset (0 = off; default 1000)")
     v.add_argument("--valuation-date", type=iso_date, help="batch valuation date (else the valuation_date column)")
     v.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
+    v.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="batch: where chunks are valued — this process (local) or dask.distributed (dask)")
+    v.add_argument("--scheduler", help="batch, --engine dask: scheduler address tcp://HOST:PORT "
+                   "(default: start a LocalCluster on this machine)")
+    v.add_argument("--workers", type=int, default=2, help="batch, --engine dask without --scheduler: "
+                   "LocalCluster worker processes (default 2)")
+    v.add_argument("--threads", type=int, default=1, help="batch, --engine local: threads (default 1)")
+    v.add_argument("--chunk-rows", type=int, default=50_000,
+                   help="batch: rows read, valued and written per chunk (default 50,000); results do not "
+                   "depend on it")
     v.set_defaults(fn=cmd_value)

@@ -1,0 +1,143 @@
+"""The executor interface: how the chunks of a batch are valued (in this process, on a cluster ...).
+
+A batch is cut into :class:`Chunk` s (consecutive rows of the flat table, with their offset in the
+whole batch); an :class:`Executor` values each with :func:`valuation.batch.value_chunk` and yields the
+results **in chunk order**, whatever order they finish in. Memory stays bounded: an executor keeps
+at most a few chunks in flight.
+
+The figures of an asset depend only on its row, the :class:`~valuation.batch.BatchJob` and its id
+(counter-based draws, valuation/random.py), so every executor and every partition give the same
+table. The one thing that spans chunks, a repeated asset id, is found before the chunks are handed
+out (:class:`RepeatTracker`).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from valuation.batch import BatchJob, BatchResult
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Consecutive rows of a batch.
+
+    ``row_offset`` data rows come before it in the batch (errors name the file's row: header = 1);
+    ``repeated`` (n,) marks rows whose asset id appeared in an earlier chunk (None: none did).
+    """
+
+    table: pd.DataFrame
+    row_offset: int
+    repeated: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+
+class RepeatTracker:
+    """Remembers the asset ids of the chunks seen so far, as 64-bit hashes (8 bytes an asset).
+
+    Ids are normalised as the runner does (text, stripped; blanks are not tracked). Two different
+    ids could share a hash with probability about n²/2⁶⁵ (3·10⁻⁶ for 10 million assets); the row would
+    then be reported as repeated.
+    """
+
+    def __init__(self) -> None:
+        self._seen = np.empty(0, dtype=np.uint64)
+
+    @staticmethod
+    def hashes(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray] | None:
+        """(hash per row, mask of non-blank ids), or None when the table has no asset_id column."""
+        if "asset_id" not in table.columns:
+            return None
+        ids = table["asset_id"].astype("string").fillna("").str.strip()
+        hashed = pd.util.hash_array(ids.to_numpy(dtype=object))
+        return hashed, (ids != "").to_numpy()
+
+    def mark(self, table: pd.DataFrame) -> np.ndarray | None:
+        """Rows of ``table`` whose id was in an earlier chunk; then remember this chunk's ids."""
+        got = self.hashes(table)
+        if got is None:
+            return None
+        hashed, given = got
+        repeated = given & np.isin(hashed, self._seen, assume_unique=False)
+        new = np.unique(hashed[given])
+        if new.size:
+            # both parts sorted: the stable sort merges two runs in linear time
+            self._seen = np.sort(np.concatenate([self._seen, new]), kind="stable")
+            self._seen = self._seen[np.concatenate([[True], self._seen[1:] != self._seen[:-1]])]
+        return repeated if repeated.any() else None
+
+
+def plan_chunks(tables: Iterable[pd.DataFrame]) -> Iterator[Chunk]:
+    """Chunks of consecutive tables: row offsets counted, ids repeated across tables marked."""
+    tracker = RepeatTracker()
+    offset = 0
+    for t in tables:
+        t = t.reset_index(drop=True)
+        yield Chunk(t, offset, tracker.mark(t))
+        offset += len(t)
+
+
+def split_table(table: pd.DataFrame, chunk_rows: int) -> Iterator[Chunk]:
+    """The chunks of ``chunk_rows`` rows (the last may be shorter) of a table held in memory."""
+    if chunk_rows < 1:
+        raise ValueError(f"chunk_rows must be >= 1, got {chunk_rows}")
+    n = len(table)
+    if n == 0:
+        yield Chunk(table.reset_index(drop=True), 0)
+        return
+    yield from plan_chunks(table.iloc[s : s + chunk_rows] for s in range(0, n, chunk_rows))
+
+
+class Executor(ABC):
+    """Values the chunks of a batch and yields their results in chunk order."""
+
+    name: str = "executor"
+
+    @abstractmethod
+    def map(
+        self,
+        job: BatchJob,
+        chunks: Iterable[Chunk],
+        *,
+        progress: Progress | None = None,
+        total_rows: int | None = None,
+    ) -> Iterator[BatchResult]:
+        """Results of ``chunks`` in order; ``progress(done_rows, total_rows)`` after each chunk.
+
+        ``total_rows`` may be an estimate or None (unknown); the total reported never falls below
+        the rows done.
+        """
+
+    def close(self) -> None:
+        """Release what the executor holds (threads, a cluster); nothing by default."""
+        return None
+
+    def describe(self) -> str:
+        """One line for logs and reports."""
+        return self.name
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def report(progress: Progress | None, done: int, total: int | None) -> None:
+    """Call ``progress`` with a total that is never below what is done."""
+    if progress is not None:
+        progress(done, max(done, total or 0))
