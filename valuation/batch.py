@@ -91,7 +91,7 @@ class BatchResult:
         return int((self.table["status"] != "ok").sum())
 
 
-def _weights(table: pd.DataFrame, ids: list[str], errors: list[AssetError]) -> tuple[np.ndarray, np.ndarray]:
+def _weights(table: pd.DataFrame, ids: list[str], errors: list[tuple[int, AssetError]]) -> tuple[np.ndarray, np.ndarray]:
     """Method weights (n, 3) in Method order and a mask of rows whose weights are valid."""
     n = len(table)
     w = np.zeros((n, len(Method)))
@@ -105,15 +105,15 @@ def _weights(table: pd.DataFrame, ids: list[str], errors: list[AssetError]) -> t
         text = num.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
         bad = text | (num < 0) | (num > 1)
         for i in map(int, np.flatnonzero(bad.to_numpy())):
-            errors.append(AssetError(ids[i], "invalid_input", col, f"weight must be a number in [0, 1], got {raw.iat[i]!r}"))
+            errors.append((i, AssetError(ids[i], "invalid_input", col, f"weight must be a number in [0, 1], got {raw.iat[i]!r}")))
         ok &= ~bad.to_numpy()
         w[:, j] = num.fillna(0.0).clip(0, 1).to_numpy()
     total = w.sum(axis=1)
     off = ok & (np.abs(total - 1.0) > WEIGHT_TOLERANCE)
     for i in map(int, np.flatnonzero(off)):
         errors.append(
-            AssetError(ids[i], "weights_sum", "w_cost/w_income/w_market",
-                       f"method weights must sum to 1, got {total[i]:g}")
+            (i, AssetError(ids[i], "weights_sum", "w_cost/w_income/w_market",
+                           f"method weights must sum to 1, got {total[i]:g}"))
         )
     return w, ok & ~off
 
@@ -132,7 +132,11 @@ def check_columns(table: pd.DataFrame) -> None:
 
 
 def _validate_shared(
-    table: pd.DataFrame, errors: list[AssetError], *, row_offset: int = 0, repeated: np.ndarray | None = None
+    table: pd.DataFrame,
+    errors: list[tuple[int, AssetError]],
+    *,
+    row_offset: int = 0,
+    repeated: np.ndarray | None = None,
 ) -> tuple[list[str], np.ndarray]:
     check_columns(table)
     ids: list[str] = [str(a) for a in table["asset_id"].astype("string").fillna("").str.strip()]
@@ -140,14 +144,14 @@ def _validate_shared(
     for i, a in enumerate(ids):
         if not a:
             ids[i] = f"row {row_offset + i + 2}"
-            errors.append(AssetError(ids[i], "invalid_input", "asset_id", "asset_id is blank"))
+            errors.append((i, AssetError(ids[i], "invalid_input", "asset_id", "asset_id is blank")))
             ok[i] = False
     dup = pd.Series(ids).duplicated(keep="first").to_numpy()
     if repeated is not None:
-        dup |= np.asarray(repeated, dtype=bool)
+        dup = dup | np.asarray(repeated, dtype=bool)
     for i in map(int, np.flatnonzero(dup & ok)):
-        errors.append(AssetError(ids[i], "invalid_input", "asset_id",
-                                 f"asset_id {ids[i]!r} is repeated (row {row_offset + i + 2})"))
+        errors.append((i, AssetError(ids[i], "invalid_input", "asset_id",
+                                     f"asset_id {ids[i]!r} is repeated (row {row_offset + i + 2})")))
     ok &= ~dup
     allowed_rights = {r.value for r in DataRight}
     if "rights" in table.columns:
@@ -156,13 +160,15 @@ def _validate_shared(
             parts = [p.strip() for p in text.split(";") if p.strip()]
             bad = [p for p in parts if p not in allowed_rights]
             if bad:
-                errors.append(AssetError(ids[i], "invalid_input", "rights", f"unknown right(s) {bad}; expected {sorted(allowed_rights)}"))
+                errors.append((i, AssetError(ids[i], "invalid_input", "rights",
+                                             f"unknown right(s) {bad}; expected {sorted(allowed_rights)}")))
                 ok[i] = False
     if "source" in table.columns:
         allowed = {s.value for s in DataSource}
         src = table["source"].astype("string").fillna("").str.strip()
         for i in map(int, np.flatnonzero(((src != "") & ~src.isin(allowed)).to_numpy())):
-            errors.append(AssetError(ids[i], "invalid_input", "source", f"unknown source {src.iat[i]!r}; expected {sorted(allowed)}"))
+            errors.append((i, AssetError(ids[i], "invalid_input", "source",
+                                         f"unknown source {src.iat[i]!r}; expected {sorted(allowed)}")))
             ok[i] = False
     return ids, ok
 
@@ -244,7 +250,7 @@ def value_chunk(
     an earlier chunk. An asset's figures depend only on its own row, the job and its id (draws are
     keyed by id, valuation/random.py), so any partition of a batch gives the same table.
     """
-    errors: list[AssetError] = []
+    errors: list[tuple[int, AssetError]] = []  # (row in the chunk, error)
     table = table.reset_index(drop=True)
     ids, ok = _validate_shared(table, errors, row_offset=row_offset, repeated=repeated)
     weights, w_ok = _weights(table, ids, errors)
@@ -272,7 +278,8 @@ def value_chunk(
                 continue
             out = BATCH_METHODS[m].run(table.iloc[sel], ctx, keys[sel], **job.kwargs(m))
             values[sel, j] = out.values
-            errors.extend(out.errors)
+            row_of = {ids[r]: int(r) for r in sel}  # ids of valid rows are unique
+            errors.extend((row_of.get(e.asset_id, n), e) for e in out.errors)
             failed = sel[np.isnan(out.values)]
             ok[failed] = False
             for name, arr in out.extra.items():
@@ -290,9 +297,10 @@ def value_chunk(
             progress(stop, n)
 
     concluded = np.where(ok, np.nansum(np.nan_to_num(values) * weights, axis=1), np.nan)
-    message: dict[str, list[str]] = {}
-    for e in errors:
-        message.setdefault(e.asset_id, []).append(f"{e.field}: {e.message}" if e.field else e.message)
+    errors.sort(key=lambda pair: pair[0])  # row order; a row's own errors keep their order
+    message: dict[int, list[str]] = {}
+    for i, e in errors:
+        message.setdefault(i, []).append(f"{e.field}: {e.message}" if e.field else e.message)
     out_cols: dict[str, Any] = {"asset_id": np.array(ids, dtype=object)}
     out_cols["name"] = _text_column(table["name"]) if "name" in table.columns else np.full(n, None, dtype=object)
     for j, m in enumerate(Method):
@@ -304,7 +312,7 @@ def value_chunk(
     for k, p in enumerate(("p5", "p50", "p95")):
         out_cols[p] = concluded_pct[:, k]
     out_cols["status"] = np.where(ok, "ok", "error").astype(object)
-    out_cols["error"] = np.array(["; ".join(message.get(a, [])) for a in ids], dtype=object)
+    out_cols["error"] = np.array(["; ".join(message.get(i, [])) for i in range(n)], dtype=object)
     for name, kind in OUTPUT_EXTRAS:
         if name in extras:
             arr = extras.pop(name)
@@ -312,7 +320,9 @@ def value_chunk(
         else:
             out_cols[name] = np.full(n, np.nan) if kind == "float" else np.full(n, None, dtype=object)
     out_cols.update(extras)  # an intermediate a method added after OUTPUT_EXTRAS was written
-    return BatchResult(pd.DataFrame(out_cols), _in_row_order(errors, ids))
+    text = {name for name, kind in output_columns() if kind == "str"}
+    frame = pd.DataFrame({k: pd.Series(v, dtype="str") if k in text else v for k, v in out_cols.items()})
+    return BatchResult(frame, [e for _, e in errors])
 
 
 def _text_column(col: pd.Series) -> np.ndarray:
@@ -321,14 +331,6 @@ def _text_column(col: pd.Series) -> np.ndarray:
     blank = pd.isna(col).to_numpy()
     out = np.array([None if b else str(v) for v, b in zip(arr, blank, strict=True)], dtype=object)
     return out
-
-
-def _in_row_order(errors: list[AssetError], ids: list[str]) -> list[AssetError]:
-    """Errors sorted by the row of their asset (stable: a row's own errors keep their order)."""
-    first: dict[str, int] = {}
-    for i, a in enumerate(ids):
-        first.setdefault(a, i)
-    return sorted(errors, key=lambda e: first.get(e.asset_id, len(ids)))
 
 
 def percentiles_of_rows(draws: np.ndarray) -> np.ndarray:
@@ -340,7 +342,7 @@ def merge_results(parts: Iterable[BatchResult]) -> BatchResult:
     """One result from the results of consecutive chunks."""
     parts = list(parts)
     if not parts:
-        return BatchResult(pd.DataFrame({c: pd.Series(dtype=object if k == "str" else np.float64)
+        return BatchResult(pd.DataFrame({c: pd.Series(dtype="str" if k == "str" else np.float64)
                                          for c, k in output_columns()}), [])
     table = pd.concat([p.table for p in parts], ignore_index=True) if len(parts) > 1 else parts[0].table
     return BatchResult(table, [e for p in parts for e in p.errors])

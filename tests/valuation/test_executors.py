@@ -1,0 +1,194 @@
+"""Executors of a batch: a real dask.distributed LocalCluster gives exactly the local result, and so does
+every chunking (I/O chunks, memory pieces, threads). Repeated ids across chunks, errors by file row.
+
+The cluster is started once for the module (2 worker processes, 1 thread each: separate interpreters,
+so the equality below is across processes, not a shared-memory shortcut).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+import valuation.batch as batch_module
+from dataval.data_files import load_adjustments, load_comparables
+from dataval.errors import InvalidInput
+from valuation.batch import BATCH_METHODS, OUTPUT_EXTRAS, BatchJob, output_columns, run_batch, value_chunk
+from valuation.context import ValuationContext
+from valuation.executors import DaskExecutor, LocalExecutor, RepeatTracker, make_executor, split_table
+from valuation.models import Method
+from valuation.price_index import PriceIndex
+from valuation.random import asset_keys
+from valuation.synthetic import synthetic_batch
+
+VALUATION_DATE = date(2025, 12, 31)
+MARKET = {"database": load_comparables(), "adjustments": load_adjustments()}
+
+
+def hand_index() -> PriceIndex:
+    """100 everywhere, 125 in the valuation month 2025-12 and 80 in 2023-06: factor 125/80 = 1.5625."""
+    points = {f"{y}-{m:02d}": 100.0 for y in range(2015, 2026) for m in range(1, 13)}
+    points.update({"2025-12": 125.0, "2023-06": 80.0})
+    return PriceIndex(name="hand index", source="tests", points=points)
+
+
+def ctx(n_draws: int = 64, seed: int = 11) -> ValuationContext:
+    return ValuationContext(valuation_date=VALUATION_DATE, price_index=hand_index(), seed=seed, n_draws=n_draws)
+
+
+def messy_batch(n: int = 240) -> pd.DataFrame:
+    """Synthetic assets plus bad rows: text in a cost, weights summing to 0.9, a blank id, an id repeated
+    far away (so it falls in another chunk), and one hand-made cost-only asset (row 1 of the data)."""
+    t = synthetic_batch(n, seed=77, valuation_date=VALUATION_DATE).astype({"cost_planning": object})
+    t.loc[5, "cost_planning"] = "abc"
+    t.loc[5, ["w_cost", "w_income", "w_market"]] = [1.0, 0.0, 0.0]
+    t.loc[9, ["w_cost", "w_income", "w_market"]] = [0.5, 0.4, 0.0]
+    t.loc[12, "asset_id"] = " "
+    t.loc[n - 3, "asset_id"] = t.loc[2, "asset_id"]
+    hand = {
+        "cost_planning": 100_000.0, "cost_construction": 300_000.0, "cost_operation": 60_000.0,
+        "cost_indirect": 40_000.0, "cost_incurred_on": "2023-06-15", "cost_opportunity_rate": None,
+        "cost_holding_years": None, "cost_tax_rate": None, "cost_delta_basis": "quality",
+        "cost_elapsed_years": None, "cost_remaining_years": None,
+        "w_cost": 1.0, "w_income": 0.0, "w_market": 0.0,
+        "q_accuracy": 0.9, "q_consistency": 0.8, "q_completeness": 0.7, "q_conformance": 0.6,
+        "q_timeliness": 0.5, "q_accessibility": 1.0,
+    }
+    for k, v in hand.items():
+        t.loc[0, k] = v
+    return t
+
+
+@pytest.fixture(scope="module")
+def dask_executor() -> Iterator[DaskExecutor]:
+    with DaskExecutor(n_workers=2, threads_per_worker=1, processes=True) as ex:
+        yield ex
+
+
+@pytest.fixture(scope="module")
+def local_result() -> batch_module.BatchResult:
+    return run_batch(messy_batch(), ctx(), market_kwargs=MARKET)
+
+
+def _sorted(errors: list) -> list:
+    return sorted((e.asset_id, e.rule, e.field or "", e.message) for e in errors)
+
+
+def test_dask_local_cluster_gives_exactly_the_local_result(dask_executor, local_result) -> None:
+    assert len(dask_executor.client.nthreads()) == 2  # two worker processes
+    seen: list[tuple[int, int]] = []
+    remote = run_batch(messy_batch(), ctx(), market_kwargs=MARKET, executor=dask_executor, chunk_rows=50,
+                       progress=lambda done, total: seen.append((done, total)))
+    assert_frame_equal(remote.table, local_result.table, check_exact=True)
+    assert _sorted(remote.errors) == _sorted(local_result.errors)
+    # progress after each of the 5 chunks (50, 50, 50, 50, 40 rows), in order
+    assert seen == [(50, 240), (100, 240), (150, 240), (200, 240), (240, 240)]
+
+
+def test_figures_on_the_cluster_are_the_hand_figures(dask_executor) -> None:
+    """Row 1: cost only, C = (100,000 + 300,000 + 60,000 + 40,000) × 125 / 80 = 781,250 CNY;
+    δ = mean of the six scores (equal weights) = (0.9 + 0.8 + 0.7 + 0.6 + 0.5 + 1.0) / 6 = 0.75;
+    P = 781,250 × 0.75 = 585,937.50 CNY."""
+    out = run_batch(messy_batch(), ctx(n_draws=0), market_kwargs=MARKET, executor=dask_executor, chunk_rows=100)
+    row = out.table.iloc[0]
+    assert row["status"] == "ok"
+    assert row["cost_C"] == pytest.approx(781_250.0, rel=1e-12)
+    assert row["cost_delta"] == pytest.approx(0.75, rel=1e-12)
+    assert row["value"] == pytest.approx(585_937.50, abs=0.005)
+    ok = out.table["status"] == "ok"
+    w = out.table.loc[ok, ["w_cost", "w_income", "w_market"]].to_numpy()
+    v = out.table.loc[ok, ["value_cost", "value_income", "value_market"]].fillna(0).to_numpy()
+    assert out.table.loc[ok, "value"].to_numpy() == pytest.approx((w * v).sum(axis=1), rel=1e-12)
+
+
+def test_bad_rows_are_data_with_file_rows_on_every_engine(dask_executor, local_result) -> None:
+    remote = run_batch(messy_batch(), ctx(), market_kwargs=MARKET, executor=dask_executor, chunk_rows=50)
+    for result in (local_result, remote):
+        status = dict(zip(result.table["asset_id"], result.table["status"], strict=True))
+        t = messy_batch()
+        assert status[t.loc[5, "asset_id"]] == "error" and status[t.loc[9, "asset_id"]] == "error"
+        assert status["row 14"] == "error"  # blank id on data row 13 = file row 14 (header is row 1)
+        repeated = [e for e in result.errors if "repeated" in e.message]
+        # the id of data row 3 comes back on data row 238 = file row 239, in the last chunk
+        assert [(e.asset_id, e.message) for e in repeated] == [
+            (t.loc[2, "asset_id"], f"asset_id {t.loc[2, 'asset_id']!r} is repeated (row 239)")
+        ]
+        assert result.n_failed == 4 and result.n_ok == 236
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 7, 64, 240])
+def test_any_chunk_size_gives_identical_results(chunk_rows: int, local_result) -> None:
+    table = messy_batch()
+    if chunk_rows == 1:
+        table = table.head(40)  # one task per row: keep it short
+    expected = local_result if chunk_rows != 1 else run_batch(table, ctx(), market_kwargs=MARKET)
+    got = run_batch(table, ctx(), market_kwargs=MARKET, chunk_rows=chunk_rows)
+    assert_frame_equal(got.table, expected.table, check_exact=True)
+    assert _sorted(got.errors) == _sorted(expected.errors)
+
+
+def test_memory_pieces_and_threads_do_not_change_results(monkeypatch, local_result) -> None:
+    monkeypatch.setattr(batch_module, "CHUNK_CELLS", 64 * 13)  # 13 rows per piece at 64 draws
+    with LocalExecutor(threads=2) as ex:
+        got = run_batch(messy_batch(), ctx(), market_kwargs=MARKET, executor=ex, chunk_rows=31)
+    assert_frame_equal(got.table, local_result.table, check_exact=True)
+
+
+def test_an_asset_gets_the_same_figures_alone_and_in_any_batch(local_result) -> None:
+    table = messy_batch()
+    alone = run_batch(table.iloc[[150]], ctx(), market_kwargs=MARKET).table.iloc[0]
+    in_batch = local_result.table.iloc[150]
+    assert_frame_equal(alone.to_frame().T.reset_index(drop=True),
+                       in_batch.to_frame().T.reset_index(drop=True), check_exact=True)
+
+
+def test_declared_extras_are_what_the_methods_return() -> None:
+    table = synthetic_batch(30, seed=5, valuation_date=VALUATION_DATE)
+    keys = asset_keys(table["asset_id"])
+    returned: list[str] = []
+    for m in Method:
+        kwargs = MARKET if m is Method.MARKET else {}
+        returned += list(BATCH_METHODS[m].run(table, ctx(n_draws=0), keys, **kwargs).extra)
+    assert returned == [name for name, _ in OUTPUT_EXTRAS]
+    got = run_batch(table, ctx(n_draws=0), market_kwargs=MARKET)
+    assert list(got.table.columns) == [name for name, _ in output_columns()]
+
+
+def test_a_chunk_without_a_method_still_has_every_column() -> None:
+    table = synthetic_batch(10, seed=5, valuation_date=VALUATION_DATE)
+    table[["w_cost", "w_income", "w_market"]] = [1.0, 0.0, 0.0]
+    out = value_chunk(BatchJob(ctx(), MARKET), table)
+    assert list(out.table.columns) == [name for name, _ in output_columns()]
+    assert out.table["market_comparables"].isna().all() and out.table["income_periods"].isna().all()
+
+
+def test_repeat_tracker_marks_ids_of_earlier_chunks_only() -> None:
+    tracker = RepeatTracker()
+    first = pd.DataFrame({"asset_id": ["A", "B", " ", "A"]})  # a repeat inside a chunk is the runner's job
+    second = pd.DataFrame({"asset_id": ["C", " B ", "", None]})
+    assert tracker.mark(first) is None
+    assert list(tracker.mark(second)) == [False, True, False, False]  # " B " is B once stripped
+    chunks = list(split_table(pd.concat([first, second], ignore_index=True), 3))
+    assert [(c.row_offset, len(c)) for c in chunks] == [(0, 3), (3, 3), (6, 2)]
+    assert chunks[1].repeated is not None and list(chunks[1].repeated) == [True, False, True]
+
+
+def test_unknown_engine_and_bad_columns_are_refused(dask_executor) -> None:
+    with pytest.raises(ValueError, match="unknown engine"):
+        make_executor("spark")
+    bad = synthetic_batch(4, seed=1, valuation_date=VALUATION_DATE).assign(colour="red")
+    for ex in (LocalExecutor(), dask_executor):
+        with pytest.raises(InvalidInput, match="unknown columns \\['colour'\\]"):
+            run_batch(bad, ctx(), market_kwargs=MARKET, executor=ex)
+
+
+def test_empty_batch_gives_an_empty_table_with_every_column() -> None:
+    empty = synthetic_batch(3, seed=1, valuation_date=VALUATION_DATE).head(0)
+    out = run_batch(empty, ctx(), market_kwargs=MARKET)
+    assert len(out.table) == 0 and list(out.table.columns) == [n for n, _ in output_columns()]
+    assert np.isnan(out.table["value"].to_numpy()).all()
