@@ -44,6 +44,8 @@ class Company(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    accounting_policy: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON, doc="accounting.Policy as JSON (without the chart), when the company keeps books here")
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  optimistic locking
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

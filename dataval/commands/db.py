@@ -2,14 +2,19 @@
 
 The database is ``--db URL``, else ``$DATAVAL_DB_URL``, else the embedded SQLite file
 ``~/.local/share/dataval/dataval.db`` (created and migrated on first use).
+
+Exit codes: 0 done; 2 refused, nothing written (an import's error report is written as Excel);
+3 ``verify`` found tampering, or ``post`` booked the rest but refused some events.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import Any
 
-from dataval.commands.common import EXIT_OK
+from dataval.commands.common import EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, dump, iso_date
 
 
 def _open(args: argparse.Namespace) -> Any:
@@ -29,11 +34,173 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from register import ImportRefused
+    from register.importing import import_file
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if args.progress:
+            print(f"{stage} {done}/{total}", flush=True)
+
+    reg = _open(args)
+    try:
+        summary = import_file(reg, Path(args.path), company=args.company, actor=args.actor,
+                              report=Path(args.report) if args.report else None, progress=progress)
+    except ImportRefused as exc:
+        print(f"dataval: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    finally:
+        reg.dispose()
+    if args.json:
+        print(dump(summary.__dict__))
+    else:
+        eng = f", engagement {summary.engagement}" if summary.engagement else ""
+        print(f"导入完成 imported {summary.file} → {summary.company}: {summary.rows} assets — {summary.created} new, "
+              f"{summary.changed} changed, {summary.unchanged} unchanged{eng}")
+    return EXIT_OK
+
+
+def _chart() -> Any:
+    from accounting import ChartOfAccounts
+    from dataval.data_files import data_dir
+
+    return ChartOfAccounts.model_validate_json((data_dir() / "chart_of_accounts.json").read_text(encoding="utf-8"))
+
+
+def cmd_post(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from accounting import BookCase
+    from dataval.errors import DatavalError
+    from dataval.io import read_json
+    from dataval.validation import describe, dotted
+    from register.ledger import post, record_books
+
+    reg = _open(args)
+    try:
+        with reg.session(actor=args.actor) as s:
+            company = args.company
+            if args.path:
+                path = Path(args.path)
+                try:
+                    case = BookCase.model_validate(read_json(path))
+                except ValidationError as exc:
+                    lines = "\n".join(f"  {dotted(e['loc'])}: {describe(dict(e))}" for e in exc.errors())
+                    raise DatavalError(f"{path.name}: the accounting case is not valid:\n{lines}") from None
+                company = record_books(s, case, company=company).company
+            if not company:
+                raise DatavalError("give the accounting case file or --company CODE")
+            summary = post(s, company, args.as_of, chart=_chart(), actor=args.actor)
+    finally:
+        reg.dispose()
+    payload = {"company": summary.company, "as_of": summary.as_of, "posted": summary.posted,
+               "reversed": summary.reversed, "unchanged": summary.unchanged, "rejected": summary.rejected}
+    if args.json:
+        print(dump(payload))
+    else:
+        print(f"过账 posted {summary.company} to {summary.as_of}: {len(summary.posted)} new entr(y/ies), "
+              f"{len(summary.reversed)} reversed, {summary.unchanged} already posted")
+        for r in summary.rejected:
+            print(f"  拒绝 refused {r}", file=sys.stderr)
+    return EXIT_PARTIAL if summary.rejected else EXIT_OK
+
+
+def cmd_close(args: argparse.Namespace) -> int:
+    from register.ledger import close_period
+
+    reg = _open(args)
+    try:
+        with reg.session(actor=args.actor) as s:
+            close_period(s, args.company, args.start, args.end, actor=args.actor)
+    finally:
+        reg.dispose()
+    print(f"已结账 closed {args.company} {args.start}..{args.end}")
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from register.ledger import verify
+
+    reg = _open(args)
+    try:
+        with reg.session(actor=args.actor) as s:
+            rep = verify(s, expect_head=args.expect_head)
+    finally:
+        reg.dispose()
+    if args.json:
+        print(dump({"ok": rep.ok, "entries": rep.entries, "head_hash": rep.head_hash,
+                    "problems": [{"seq": p.seq, "kind": p.kind, "message": p.message} for p in rep.problems]}))
+    else:
+        for p in rep.problems:
+            print(f"篡改 TAMPERED {'#' + str(p.seq) if p.seq else '-'} {p.kind}: {p.message}")
+        state = "完好 intact" if rep.ok else f"发现 {len(rep.problems)} 处问题 {len(rep.problems)} problem(s)"
+        print(f"账簿校验 ledger verify: {rep.entries} posted entries, {state}; head {rep.head_hash}")
+    return EXIT_OK if rep.ok else EXIT_PARTIAL
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from register.backup import backup
+    from register.db import resolve_url
+
+    out = backup(Path(args.output), resolve_url(args.db))
+    print(f"已备份 backup written: {out}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from register.backup import restore
+    from register.db import resolve_url
+
+    if not args.yes:
+        print("dataval: restore replaces the whole register; add --yes to confirm", file=sys.stderr)
+        return EXIT_REFUSED
+    restore(Path(args.path), resolve_url(args.db))
+    print(f"已恢复 restored from {args.path}; run `dataval db verify` to check the ledger chain")
+    return EXIT_OK
+
+
 def add_parser(sub: Any) -> None:
     d = sub.add_parser("db", help="the asset register on a database (资产登记簿)")
     dsub = d.add_subparsers(dest="db_command", required=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", help="database URL (default: $DATAVAL_DB_URL or the embedded SQLite file)")
     common.add_argument("--actor", default="cli", help="who is doing this, for the audit log")
+
     i = dsub.add_parser("init", parents=[common], help="create the database and migrate it to the latest schema")
     i.set_defaults(fn=cmd_init)
+
+    im = dsub.add_parser("import", parents=[common],
+                         help="import the Excel template or a batch CSV: validated first, then all or nothing")
+    im.add_argument("path", help="engagement template (.xlsx) or batch table (.csv)")
+    im.add_argument("--company", help="company code (default: the template's client; required for CSV)")
+    im.add_argument("--report", help="where to write the Excel error report (default <file>.errors.xlsx)")
+    im.add_argument("--json", action="store_true")
+    im.add_argument("--progress", action="store_true", help="print progress lines")
+    im.set_defaults(fn=cmd_import)
+
+    po = dsub.add_parser("post", parents=[common], help="record an accounting case and post its journal entries")
+    po.add_argument("path", nargs="?", help="accounting case JSON (data/examples/books/); omit to re-post --company")
+    po.add_argument("--as-of", type=iso_date, required=True, help="post entries dated up to YYYY-MM-DD")
+    po.add_argument("--company", help="company code (default: the case id)")
+    po.add_argument("--json", action="store_true")
+    po.set_defaults(fn=cmd_post)
+
+    cl = dsub.add_parser("close-period", parents=[common], help="close a period: nothing more is posted into it")
+    cl.add_argument("--company", required=True)
+    cl.add_argument("--start", type=iso_date, required=True)
+    cl.add_argument("--end", type=iso_date, required=True)
+    cl.set_defaults(fn=cmd_close)
+
+    v = dsub.add_parser("verify", parents=[common], help="check the hash chain of the posted ledger")
+    v.add_argument("--expect-head", help="the head hash kept from an earlier verify (detects a rewritten chain)")
+    v.add_argument("--json", action="store_true")
+    v.set_defaults(fn=cmd_verify)
+
+    b = dsub.add_parser("backup", parents=[common], help="back up the register (SQLite backup API / pg_dump)")
+    b.add_argument("output", help="backup file to write")
+    b.set_defaults(fn=cmd_backup)
+
+    r = dsub.add_parser("restore", parents=[common], help="replace the register with a backup")
+    r.add_argument("path", help="backup file made by `dataval db backup`")
+    r.add_argument("--yes", action="store_true", help="confirm: the current register is replaced")
+    r.set_defaults(fn=cmd_restore)

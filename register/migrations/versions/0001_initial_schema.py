@@ -32,7 +32,7 @@ APPEND_ONLY = {
 }
 CLOSED = "posting into a closed period is refused (期间已结账，不能过账): the entry date falls in a closed period"
 LINES = "journal lines can only be added to the entry being posted (immutable posted entries)"
-REOPEN = "a closed period is immutable (已结账期间不能重新打开或删除)"
+REOPEN = "a closed period cannot be reopened or deleted (已结账期间不能重新打开或删除)"
 
 
 def _sqlite_triggers() -> list[str]:
@@ -122,6 +122,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=64), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('accounting_policy', sa.JSON(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),

@@ -1,0 +1,94 @@
+"""Valuation runs and pledges in the register: what was concluded, from which inputs, by which engine.
+
+:func:`store_case_result` keeps the engagement (the validated case as canonical JSON and its
+SHA-256 fingerprint) and, per asset, the concluded value and its P5/P95 in fen, the value of each
+method, the engine version, seed and number of draws, and the full result with every explanation.
+Storing the same run twice adds nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from register.assets import get_asset, get_company
+from register.errors import LedgerConflict
+from register.models import DataAsset, Engagement, Pledge, ValuationResult
+from register.money import to_fen
+
+
+def _fen(x: float | None) -> int | None:
+    return None if x is None else to_fen(Decimal(repr(float(x))))
+
+
+def store_case_result(session: Session, case: Any, result: Any, *, company: str) -> list[int]:
+    """Store a :class:`valuation.engine.CaseResult` of ``case``; returns the ids of new result rows."""
+    comp = get_company(session, company, name=case.engagement.client, create=True)
+    eng_row = session.scalar(select(Engagement).where(Engagement.company_id == comp.id,
+                                                      Engagement.case_id == case.engagement.case_id))
+    inputs = case.model_dump(mode="json")
+    if eng_row is None:
+        e = case.engagement
+        eng_row = Engagement(company_id=comp.id, case_id=e.case_id, purpose=e.purpose.value,
+                             value_type=e.value_type.value, valuation_date=e.valuation_date, appraiser=e.appraiser,
+                             inputs=inputs, inputs_fingerprint=result.inputs_fingerprint)
+        session.add(eng_row)
+        session.flush()
+    elif eng_row.inputs_fingerprint != result.inputs_fingerprint:
+        eng_row.inputs, eng_row.inputs_fingerprint = inputs, result.inputs_fingerprint
+        session.flush()
+    new: list[int] = []
+    for av in result.valuations:
+        aid = av.asset.asset_id
+        asset = session.scalar(select(DataAsset).where(DataAsset.company_id == comp.id, DataAsset.code == aid))
+        if asset is None:
+            asset = DataAsset(company_id=comp.id, code=aid, name=av.asset.name, field=av.asset.field,
+                              region=av.asset.region, source=av.asset.source.value,
+                              rights=";".join(r.value for r in av.asset.rights), records=av.asset.records,
+                              rights_term_end=av.asset.rights_term_end, attributes=av.asset.model_dump(mode="json"),
+                              content_hash="")
+            session.add(asset)
+            session.flush()
+        same = session.scalar(select(ValuationResult.id).where(
+            ValuationResult.engagement_id == eng_row.id, ValuationResult.asset_id == asset.id,
+            ValuationResult.inputs_fingerprint == result.inputs_fingerprint,
+            ValuationResult.engine_version == result.engine_version, ValuationResult.seed == result.seed,
+            ValuationResult.n_draws == result.n_draws))
+        if same is not None:
+            continue
+        c = av.conclusion
+        rng = c.value_range
+        row = ValuationResult(
+            engagement_id=eng_row.id, asset_id=asset.id, engine_version=result.engine_version,
+            inputs_fingerprint=result.inputs_fingerprint, seed=result.seed, n_draws=result.n_draws,
+            value_fen=_fen(c.value), p5_fen=_fen(rng.p5) if rng else None, p95_fen=_fen(rng.p95) if rng else None,
+            method_values_fen={m.method.value: _fen(m.value) for m in av.method_results()},
+            result=av.model_dump(mode="json"))
+        session.add(row)
+        session.flush()
+        new.append(row.id)
+    return new
+
+
+def record_pledge(session: Session, company: str, asset_code: str, *, loan_id: str, pledgee: str,
+                  secured_amount: Decimal | str, start: date | None = None, end: date | None = None,
+                  registration: str = "", assessment: dict[str, Any] | None = None) -> Pledge:
+    """Record a pledge of an asset (refused when the asset already has an active pledge: no second pledge)."""
+    comp = get_company(session, company)
+    asset = get_asset(session, company, asset_code)
+    active = session.scalar(select(Pledge).where(Pledge.asset_id == asset.id, Pledge.status == "active"))
+    if active is not None and active.loan_id != loan_id:
+        raise LedgerConflict(f"asset {asset_code} is already pledged to {active.pledgee} (loan {active.loan_id}); "
+                       "a second pledge is refused", asset_id=asset_code)
+    row = session.scalar(select(Pledge).where(Pledge.company_id == comp.id, Pledge.loan_id == loan_id))
+    if row is None:
+        row = Pledge(company_id=comp.id, asset_id=asset.id, loan_id=loan_id, pledgee=pledgee,
+                     secured_fen=to_fen(secured_amount), start_date=start, end_date=end, registration=registration,
+                     status="active", assessment=assessment)
+        session.add(row)
+        session.flush()
+    return row
