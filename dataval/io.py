@@ -26,8 +26,15 @@ def _check_size(path: Path) -> None:
         raise InvalidInput(f"{path.name} is {size / 2**20:.1f} MB; the limit is {MAX_INPUT_BYTES / 2**20:.0f} MB")
 
 
-def case_from_dict(raw: Any, *, source: str = "case") -> tuple[ValuationCase, list[AssetError]]:
-    """Validate a case dict asset by asset: bad assets become errors, the good ones form the case."""
+def case_from_dict(
+    raw: Any, *, source: str = "case", base_dir: Path | None = None
+) -> tuple[ValuationCase, list[AssetError]]:
+    """Validate a case dict asset by asset: bad assets become errors, the good ones form the case.
+
+    An asset's ``quality`` may be ``{"profile": "report.json"}`` (a ``dataval profile`` report, its
+    path relative to ``base_dir``): it is replaced by the profile's six scores first
+    (:func:`dataval.profiling.resolve_quality_reference`).
+    """
     if not isinstance(raw, dict):
         raise InvalidInput(f"{source}: a case is a JSON object with 'engagement' and 'assets'")
     assets_raw = raw.get("assets")
@@ -38,6 +45,10 @@ def case_from_dict(raw: Any, *, source: str = "case") -> tuple[ValuationCase, li
     for i, a in enumerate(assets_raw):
         asset_id = str((a.get("asset") or {}).get("asset_id") or f"assets[{i}]") if isinstance(a, dict) else f"assets[{i}]"
         try:
+            if isinstance(a, dict) and isinstance(a.get("asset"), dict) and isinstance(a["asset"].get("quality"), dict):
+                from dataval.profiling import resolve_quality_reference
+
+                a = resolve_quality_reference(a, base_dir=base_dir)
             good.append(AssetCase.model_validate(a))
         except ValidationError as exc:
             errors.extend(asset_errors(exc, asset_id, prefix=("assets", i)))
@@ -72,7 +83,7 @@ def read_case(path: Path) -> tuple[ValuationCase, list[AssetError]]:
         from ledger_export.case_template import read_case_workbook
 
         return case_from_dict(read_case_workbook(path), source=path.name)
-    return case_from_dict(read_json(path), source=path.name)
+    return case_from_dict(read_json(path), source=path.name, base_dir=path.parent)
 
 
 def is_case_file(path: Path) -> bool:
