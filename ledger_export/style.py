@@ -1,6 +1,8 @@
-"""Shared look of the workbooks: header style, CNY and ratio number formats, widths, print set-up."""
+"""Shared look of the workbooks: header style, CNY, ratio and date formats, widths, print set-up."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -10,27 +12,43 @@ from openpyxl.worksheet.worksheet import Worksheet
 CNY = '#,##0.00;[Red]-#,##0.00'
 RATIO = "0.00%"
 FACTOR = "0.0000"
+FACTOR_LONG = "0.000000"
+YEARS = "0.0000"
+INTEGER = "0"
+DATE = "yyyy-mm-dd"
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # key inputs (defined names)
 TITLE_FONT = Font(bold=True, size=14)
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
 
 
-def header_row(ws: Worksheet, row: int, labels: list[str]) -> None:
-    """Bold shaded headers on ``row``."""
+def header_row(ws: Any, row: int, labels: list[str]) -> None:
+    """Bold shaded headers on ``row`` (random-access sheets)."""
     for j, label in enumerate(labels, start=1):
         cell = ws.cell(row, j, label)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell.alignment = HEADER_ALIGN
 
 
-def finish_sheet(ws: Worksheet, widths: dict[str, float], *, freeze: str | None = None, landscape: bool = False) -> None:
-    """Column widths, frozen panes and print set-up (fit to one page wide)."""
+def finish_sheet(ws: Any, widths: dict[str, float], *, freeze: str | None = None, landscape: bool = False,
+                 title_rows: str | None = None) -> None:
+    """Column widths, frozen panes and print set-up (fit to one page wide, header rows repeated).
+
+    On a write-only sheet this must be called before the first row is appended.
+    """
     for col, w in widths.items():
         ws.column_dimensions[col].width = w
     if freeze:
         ws.freeze_panes = freeze
+    if title_rows:
+        ws.print_title_rows = title_rows
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = 9  # A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)

@@ -1,0 +1,319 @@
+"""The streaming workbook every export writes into: rows appended once, formulas that know their figure.
+
+:class:`Book` wraps an openpyxl *write-only* workbook, so memory stays bounded however long the ledger:
+each sheet is streamed to disk row by row. A sheet is a :class:`Sheet` that appends rows and knows the
+number of the row it is on, so a formula can point at cells already written (and at rows about to be
+written, whose numbers are computed ahead).
+
+Cells of a row are given as:
+
+- :class:`Formula` — a live formula with the engine's own figure it must show once a spreadsheet
+  program calculates it (``expect``). The book records every formula with its figure when
+  ``record=True``; the LibreOffice test recalculates the file and compares each of them to the fen.
+- :class:`Styled` — a value with a number format, bold or fill.
+- a plain value: numbers and dates get the column's default format; text is user text and is written
+  inert (:func:`ledger_export.cells.inert`).
+
+Key inputs and results get workbook-level defined names (:meth:`Book.define`); the tie checks
+registered with :meth:`Book.check` become the 校验 Checks sheet (:mod:`ledger_export.checks`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from copy import copy
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal, cast
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import PatternFill
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+
+from ledger_export.cells import inert, set_text_or_value
+from ledger_export.style import (
+    BOLD,
+    DATE,
+    HEADER_ALIGN,
+    HEADER_FILL,
+    INPUT_FILL,
+    SECTION_FILL,
+    TITLE_FONT,
+    WRAP,
+    finish_sheet,
+)
+
+Kind = Literal["money", "ratio", "text", "count"]
+Expect = Decimal | float | int | str | None
+
+_LETTERS = [get_column_letter(j) for j in range(1, 100)]
+
+
+def col(j: int) -> str:
+    """Column letter of column number ``j`` (1-based)."""
+    return _LETTERS[j - 1] if j < 100 else get_column_letter(j)
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """A live formula (``text`` starts with ``=``) and the engine's figure it must evaluate to.
+
+    ``kind`` says how the figure is compared after recalculation: ``money`` to the fen, ``ratio`` to
+    1e-9 relative, ``text`` and ``count`` exactly.
+    """
+
+    text: str
+    expect: Expect
+    kind: Kind = "money"
+    fmt: str | None = None
+    bold: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.text.startswith("="):
+            raise ValueError(f"a formula starts with '=': {self.text!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Styled:
+    """A value with its look: number format, bold, a fill (header, section, input) and wrapping."""
+
+    value: Any
+    fmt: str | None = None
+    bold: bool = False
+    fill: Literal["header", "section", "input"] | None = None
+    wrap: bool = False
+    title: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    """One formula cell of the workbook and the figure it must show (what the LibreOffice test checks)."""
+
+    sheet: str
+    cell: str
+    formula: str
+    expect: Expect
+    kind: Kind
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRow:
+    """One tie for the 校验 sheet: left and right side, tolerance, and the engine's own verdict."""
+
+    section: str
+    name_zh: str
+    name_en: str
+    left: Formula | Styled | Any
+    right: Formula | Styled | Any
+    expect_difference: float | Decimal
+    tolerance: float = 0.005
+    engine_ok: bool | None = None
+    engine_name: str = ""
+
+
+@dataclass
+class Book:
+    """A write-only workbook with its formula expectations, defined names and registered checks."""
+
+    record: bool = False
+    wb: Workbook = field(default_factory=lambda: Workbook(write_only=True))
+    expectations: list[Expectation] = field(default_factory=list)
+    checks: list[CheckRow] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # name -> reference
+    sheets: list[Sheet] = field(default_factory=list)
+    n_formulas: int = 0
+    _prefixes: dict[str, str] = field(default_factory=dict)
+    _styles: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+
+    def sheet(self, title: str, widths: dict[str, float], *, freeze: str | None = "A2",
+              landscape: bool = False, title_rows: str | None = "1:1",
+              formats: dict[int, str] | None = None) -> Sheet:
+        """A new streamed sheet with its widths, frozen panes, print set-up and default column formats."""
+        if len(title) > 31:
+            raise ValueError(f"sheet title {title!r} is longer than Excel's 31 characters")
+        ws = self.wb.create_sheet(title)
+        finish_sheet(ws, widths, freeze=freeze, landscape=landscape, title_rows=title_rows)
+        s = Sheet(self, ws, title, formats or {})
+        self.sheets.append(s)
+        return s
+
+    # ------------------------------------------------------------------ names
+    def define(self, name: str, sheet: Sheet, column: int, row: int) -> str:
+        """Give the cell a workbook-level defined name; returns the name (must be new)."""
+        if not _NAME.fullmatch(name) or _CELL_LIKE.fullmatch(name):
+            raise ValueError(f"not a usable defined name: {name!r}")
+        if name.lower() in {n.lower() for n in self.names}:
+            raise ValueError(f"defined name {name!r} is used twice")
+        ref = f"{quote(sheet.title)}!${col(column)}${row}"
+        self.names[name] = ref
+        self.wb.defined_names[name] = DefinedName(name, attr_text=ref)
+        return name
+
+    def prefix(self, asset_id: str) -> str:
+        """A defined-name prefix for an asset: letters, digits and '_' only, unique in the workbook."""
+        if asset_id in self._prefixes:
+            return self._prefixes[asset_id]
+        base = re.sub(r"[^A-Za-z0-9_]", "_", asset_id).strip("_") or "asset"
+        if not base[0].isalpha():
+            base = "a_" + base
+        p, k = base, 2
+        taken = {v.lower() for v in self._prefixes.values()}
+        while p.lower() in taken:
+            p, k = f"{base}_{k}", k + 1
+        self._prefixes[asset_id] = p
+        return p
+
+    # ------------------------------------------------------------------ checks
+    def check(self, section: str, name_zh: str, name_en: str, left: Any, right: Any, *,
+              expect_difference: float | Decimal = 0, tolerance: float = 0.005, engine_ok: bool | None = None,
+              engine_name: str = "") -> None:
+        """Register a tie for the 校验 sheet (written last, when every referenced cell exists)."""
+        self.checks.append(CheckRow(section, name_zh, name_en, left, right, expect_difference, tolerance,
+                                    engine_ok, engine_name))
+
+    # ------------------------------------------------------------------ styles
+    def _style(self, ws: Any, fmt: str | None, bold: bool, fill: str | None, wrap: bool, title: bool) -> Any:
+        key = (fmt, bold, fill, wrap, title)
+        arr = self._styles.get(key)
+        if arr is None:
+            probe = WriteOnlyCell(ws)
+            if fmt:
+                probe.number_format = fmt
+            if title:
+                probe.font = TITLE_FONT
+            elif bold:
+                probe.font = BOLD
+            if fill:
+                probe.fill = _FILLS[fill]
+            if fill == "header":
+                probe.alignment = HEADER_ALIGN
+            elif wrap:
+                probe.alignment = WRAP
+            arr = cast(Any, probe)._style or StyleArray()
+            self._styles[key] = arr
+        return arr
+
+    def set_expect(self, sheet: str, cell: str, value: Expect) -> None:
+        """Fill in the figure of a formula written before it was known (e.g. the cover's check summary)."""
+        for i, e in enumerate(self.expectations):
+            if e.sheet == sheet and e.cell == cell:
+                self.expectations[i] = Expectation(e.sheet, e.cell, e.formula, value, e.kind)
+
+    def save(self, path: Path) -> None:
+        """Write the workbook atomically (temporary file, then rename)."""
+        tmp = path.with_name(path.name + ".tmp")
+        try:
+            self.wb.save(tmp)
+            tmp.replace(path)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+
+
+_FILLS: dict[str, PatternFill] = {"header": HEADER_FILL, "section": SECTION_FILL, "input": INPUT_FILL}
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+_CELL_LIKE = re.compile(r"(?i)[a-z]{1,3}[0-9]+|r[0-9]*c[0-9]*|true|false")
+
+
+def quote(title: str) -> str:
+    """A sheet title as it appears in a formula: 'title' with quotes doubled."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+class Sheet:
+    """A streamed sheet: append rows, know the current row number, reference cells."""
+
+    def __init__(self, book: Book, ws: Any, title: str, formats: dict[int, str]):
+        self.book = book
+        self.ws = ws
+        self.title = title
+        self.row = 0
+        self.formats = formats
+
+    def ref(self, column: int, row: int, *, absolute: bool = True, external: bool = True) -> str:
+        """A reference to a cell of this sheet, e.g. ``'凭证 Journal'!$L$5``."""
+        c = f"${col(column)}${row}" if absolute else f"{col(column)}{row}"
+        return f"{quote(self.title)}!{c}" if external else c
+
+    def area(self, column: int, first: int, last: int, *, external: bool = True) -> str:
+        """``'sheet'!$L$2:$L$9`` (a column range)."""
+        c = f"${col(column)}${first}:${col(column)}${last}"
+        return f"{quote(self.title)}!{c}" if external else c
+
+    def _cell(self, value: Any, j: int, bold: bool = False) -> Any:
+        ws = self.ws
+        if value is None:
+            return None
+        if isinstance(value, Formula):
+            cell = WriteOnlyCell(ws, value=value.text)
+            fmt = value.fmt or self.formats.get(j)
+            if fmt or value.bold or bold:
+                _restyle(cell, self.book._style(ws, fmt, value.bold or bold, None, False, False))
+            self.book.n_formulas += 1
+            if self.book.record:
+                self.book.expectations.append(Expectation(self.title, f"{col(j)}{self.row}", value.text,
+                                                          value.expect, value.kind))
+            return cell
+        if isinstance(value, Styled):
+            styled = set_text_or_value(WriteOnlyCell(ws), _plain(value.value))
+            fmt = value.fmt or (self.formats.get(j) if not isinstance(value.value, str) else None)
+            if isinstance(value.value, date) and not fmt:
+                fmt = DATE
+            _restyle(styled, self.book._style(ws, fmt, value.bold or bold, value.fill, value.wrap, value.title))
+            return styled
+        if isinstance(value, str):
+            if bold:
+                return self._cell(Styled(value, bold=True), j)
+            return inert(ws, value)
+        if isinstance(value, bool):
+            return value
+        fmt = self.formats.get(j)
+        if isinstance(value, date | datetime):
+            fmt = fmt or DATE
+        if fmt or bold:
+            cell = WriteOnlyCell(ws, value=value)
+            _restyle(cell, self.book._style(ws, fmt, bold, None, False, False))
+            return cell
+        return value
+
+    def append(self, values: Sequence[Any] = (), *, bold: bool = False) -> int:
+        """Append one row; returns its number."""
+        self.row += 1
+        self.ws.append([self._cell(v, j, bold) for j, v in enumerate(values, start=1)])
+        return self.row
+
+    def header(self, labels: Iterable[str]) -> int:
+        """A shaded bold header row."""
+        return self.append([Styled(label, fill="header") for label in labels])
+
+    def section(self, text: str, width: int = 1) -> int:
+        """A shaded section heading (user text allowed)."""
+        return self.append([Styled(text, bold=True, fill="section")] + [Styled("", fill="section")] * (width - 1))
+
+    def title_row(self, text: str) -> int:
+        return self.append([Styled(text, title=True)])
+
+    def blank(self) -> int:
+        return self.append([])
+
+    def kv(self, label: str, value: Any, note: Any = None) -> int:
+        """A label / value (/ note) row."""
+        return self.append([label, value] + ([note] if note is not None else []))
+
+
+def _restyle(cell: Any, style: Any) -> None:
+    """Give a write-only cell a cached style (a copy of the style array: cells never share one)."""
+    cell._style = copy(style)
+
+
+def _plain(v: Any) -> Any:
+    """Enums as their value, so a cell never holds a Python object."""
+    value = getattr(v, "value", v)
+    return value if isinstance(value, str | int | float | Decimal | date | datetime | bool) or value is None \
+        else str(value)
