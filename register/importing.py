@@ -251,11 +251,6 @@ def parse_csv(path: Path) -> tuple[Parsed, list[ImportIssue]]:
         given = [w for w in weights.values() if isinstance(w, float)]
         if given and abs(sum(given) - 1.0) > 1e-9:
             bad("w_cost/w_income/w_market", f"method weights must sum to 1, got {sum(given):g}")
-        for m, w in weights.items():
-            if isinstance(w, float) and w > 0:
-                for c in method_cols[m]:
-                    if c not in values and not any(x.column == c for x in row_issues):
-                        bad(c, f"缺少取值 value missing: required when the {m} method is weighted")
         if row_issues:
             issues.extend(row_issues)
             continue
