@@ -169,7 +169,7 @@ def test_bad_workbooks(filled: Register, tmp_path: Path) -> None:
     wb[ASSETS].title = "Assets"
     wb.save(tmp_path / "sheets.xlsx")
     issues = _refused(filled, tmp_path / "sheets.xlsx")
-    assert (ASSETS, None) == issues[0][:2] and "sheet missing" in issues[0][3]
+    assert issues[0][:2] == (ASSETS, None) and "sheet missing" in issues[0][3]
     assert any(i[0] == "Assets" and "unknown sheet" in i[3] for i in issues)
 
     wb = load_workbook(good)
