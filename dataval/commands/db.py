@@ -46,18 +46,45 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         summary = import_file(reg, Path(args.path), company=args.company, actor=args.actor,
                               report=Path(args.report) if args.report else None, progress=progress)
+        stored: list[int] = []
+        if args.value and summary.engagement:
+            stored = _value_engagement(reg, summary.company, summary.engagement, args.actor)
     except ImportRefused as exc:
         print(f"dataval: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     finally:
         reg.dispose()
     if args.json:
-        print(dump(summary.__dict__))
+        print(dump({**summary.__dict__, "valuation_results": len(stored)}))
     else:
         eng = f", engagement {summary.engagement}" if summary.engagement else ""
         print(f"导入完成 imported {summary.file} → {summary.company}: {summary.rows} assets — {summary.created} new, "
               f"{summary.changed} changed, {summary.unchanged} unchanged{eng}")
+        if stored:
+            print(f"估值结果已保存 valuation results stored: {len(stored)}")
     return EXIT_OK
+
+
+def _value_engagement(reg: Any, company: str, case_id: str, actor: str) -> list[int]:
+    """Value an imported engagement with the bundled data and store the results (engine version, inputs)."""
+    from sqlalchemy import select
+
+    from dataval.commands.common import market_data
+    from dataval.data_files import load_price_index
+    from register.assets import get_company
+    from register.models import Engagement
+    from register.valuations import store_case_result
+    from valuation.case import ValuationCase
+    from valuation.engine import value_case
+
+    with reg.session(actor=actor) as s:
+        comp = get_company(s, company)
+        eng = s.scalar(select(Engagement).where(Engagement.company_id == comp.id, Engagement.case_id == case_id))
+        assert eng is not None
+        case = ValuationCase.model_validate(eng.inputs)
+    result = value_case(case, default_price_index=load_price_index(), market_data=market_data())
+    with reg.session(actor=actor) as s:
+        return store_case_result(s, case, result, company=company)
 
 
 def _chart() -> Any:
@@ -176,6 +203,8 @@ def add_parser(sub: Any) -> None:
     im.add_argument("--report", help="where to write the Excel error report (default <file>.errors.xlsx)")
     im.add_argument("--json", action="store_true")
     im.add_argument("--progress", action="store_true", help="print progress lines")
+    im.add_argument("--value", action="store_true",
+                    help="value the imported engagement and store the results (template only)")
     im.set_defaults(fn=cmd_import)
 
     po = dsub.add_parser("post", parents=[common], help="record an accounting case and post its journal entries")
