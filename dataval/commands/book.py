@@ -35,9 +35,14 @@ def cmd_book(args: argparse.Namespace) -> int:
     payload = result.model_dump(mode="json", include=BOOK_JSON_PARTS)
     if args.output:
         out = Path(args.output)
-        if out.suffix.lower() != ".json":
-            raise DatavalError(f"-o writes the booked result as .json, got {out.name} (Excel ledgers: issue 4)")
-        write_text(dump(payload), out)
+        if out.suffix.lower() == ".xlsx":
+            from dataval.commands.export import write_xlsx
+
+            write_xlsx(out, books=(path, case, result))
+        elif out.suffix.lower() != ".json":
+            raise DatavalError(f"-o writes the booked result as .json or the Excel workbook as .xlsx, got {out.name}")
+        else:
+            write_text(dump(payload), out)
     if args.json:
         print(dump(payload))
     else:
@@ -64,5 +69,5 @@ def add_parser(sub: Any) -> None:
     b.add_argument("--period-start", type=iso_date, help="first day of the period (default: fiscal year start)")
     b.add_argument("--json", action="store_true", help="print entries, trial balance, balance sheet, notes")
     b.add_argument("--collect", action="store_true", help="book the rest when an event is refused (listed)")
-    b.add_argument("-o", "--output", help="write the booked result (.json)")
+    b.add_argument("-o", "--output", help="write the booked result (.json) or the ledger workbook (.xlsx)")
     b.set_defaults(fn=cmd_book)

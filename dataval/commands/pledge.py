@@ -37,9 +37,10 @@ def cmd_pledge(args: argparse.Namespace) -> int:
         out = Path(args.output)
         if out.suffix.lower() != ".xlsx":
             raise DatavalError(f"-o writes the credit memo as .xlsx, got {out.name}")
+        from ledger_export.cover import InputRef, fingerprint
         from ledger_export.credit_memo import write_credit_memo
 
-        write_credit_memo(case, result, out)
+        write_credit_memo(case, result, out, inputs=[InputRef("质押案例 pledge case", path.name, fingerprint(case))])
     if args.json:
         print(dump({**result.model_dump(mode="json"), "restricted_items": restricted}))
     else:

@@ -78,9 +78,14 @@ def _value_case(path: Path, args: argparse.Namespace) -> int:
     summary = _case_summary(result)
     if args.output:
         out = Path(args.output)
-        if out.suffix.lower() != ".json":
-            raise DatavalError(f"-o for a case writes the full result as .json, got {out.name}")
-        write_text(dump(result.model_dump(mode="json")), out)
+        if out.suffix.lower() == ".xlsx":
+            from dataval.commands.export import write_xlsx
+
+            write_xlsx(out, valuation=(path, case, result, case.price_index or load_price_index()))
+        elif out.suffix.lower() != ".json":
+            raise DatavalError(f"-o for a case writes the full result as .json or the workpapers as .xlsx, got {out.name}")
+        else:
+            write_text(dump(result.model_dump(mode="json")), out)
     if args.disclosure:
         from valuation.disclosure import appraisal_disclosure
 
@@ -236,7 +241,8 @@ def add_parser(sub: Any) -> None:
     v.add_argument("--full", action="store_true", help="with --json on a case: include every explanation")
     v.add_argument("--disclosure", action="store_true",
                    help="case: print the appraisal disclosure (DOMAIN §2.4) of each asset as Markdown")
-    v.add_argument("-o", "--output", help="case: full result .json; batch: tidy results .csv or .parquet")
+    v.add_argument("-o", "--output", help="case: full result .json or the workpapers .xlsx; batch: tidy results "
+                   ".csv or .parquet")
     v.add_argument("--seed", type=int, help="Monte Carlo seed (default: the case's, or 20240101)")
     v.add_argument("--draws", type=int, help="Monte Carlo draws per asset (0 = off; default 1000)")
     v.add_argument("--valuation-date", type=iso_date, help="batch valuation date (else the valuation_date column)")
