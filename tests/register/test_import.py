@@ -218,6 +218,18 @@ def test_bad_workbooks(filled: Register, tmp_path: Path) -> None:
     assert "zip bomb" in issues[0][3] and "sheet1.xml" in issues[0][3]
 
 
+def test_engagement_error_located(filled: Register, tmp_path: Path) -> None:
+    good = _template(tmp_path / "good.xlsx")
+    wb = load_workbook(good)
+    ws = wb["委托 Engagement"]
+    row = next(r for r in range(3, ws.max_row + 1) if ws.cell(r, 1).value == "engagement.valuation_date")
+    ws.cell(row, 2).value = "下个月 next month"
+    wb.save(tmp_path / "date.xlsx")
+    issues = _refused(filled, tmp_path / "date.xlsx")
+    assert [(s, r) for s, r, _, _ in issues] == [("委托 Engagement", row)]
+    assert "engagement.valuation_date" in str(issues[0][2]) and "下个月" in issues[0][3]
+
+
 def test_cli_import(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     header, rows = _rows(3)
     good = _write_csv(tmp_path / "a.csv", header, rows)
