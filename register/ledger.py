@@ -87,6 +87,7 @@ def record_books(session: Session, case: BookCase, *, company: str | None = None
     whether an event dated in a closed period is a late entry (refused).
     """
     code = company or case.case_id
+    _Chain(session, "lock")  # one writer of the books at a time (concurrent records of the same events)
     comp = get_company(session, code, name=case.company or code, create=True)
     policy = case.policy.model_dump(mode="json", exclude={"chart"})
     if comp.accounting_policy != policy:
@@ -250,7 +251,11 @@ def _keys(entries: Sequence[JournalEntry]) -> list[str]:
 
 
 class _Chain:
-    """Appends entries to the chain under the head-row lock (SELECT … FOR UPDATE)."""
+    """Appends entries to the chain under the head-row lock (SELECT … FOR UPDATE).
+
+    Taking it serializes posting: on PostgreSQL the lock is held to the end of the transaction; on
+    SQLite every transaction already starts with BEGIN IMMEDIATE.
+    """
 
     def __init__(self, session: Session, actor: str) -> None:
         self.s = session
@@ -298,6 +303,7 @@ def _active(session: Session, company_id: int) -> dict[str, EntryRow]:
 
 def post(session: Session, company: str, as_of: date, *, chart: ChartOfAccounts, actor: str) -> PostingSummary:
     """Book the company's events to ``as_of`` and post what is not posted yet (see the module doc)."""
+    chain = _Chain(session, actor)  # lock first: the plan below must see every entry already posted
     comp = get_company(session, company)
     case, late = books_case(session, company)
     result: BookResult = book(case, as_of, chart=chart, on_error="collect")
@@ -326,7 +332,6 @@ def post(session: Session, company: str, as_of: date, *, chart: ChartOfAccounts,
     if blocked:
         raise PeriodClosed(f"{company}: {len(blocked)} entr(y/ies) fall in a closed period; nothing was posted: "
                            + "; ".join(blocked[:10]))
-    chain = _Chain(session, actor)
     for old in to_reverse:
         row, lines = _reversal(old, "engine rebooked the event (back-dated change in an open period)", old.entry_date)
         chain.append(row, lines)

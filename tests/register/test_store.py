@@ -123,3 +123,39 @@ def test_concurrent_posting_keeps_one_chain(db_url: str) -> None:
             assert verify(s).ok
     finally:
         reg.dispose()
+
+
+def test_concurrent_posts_of_one_company_post_once(db_url: str) -> None:
+    """Four clerks press "post" at the same moment: every entry is posted exactly once."""
+    seed = Register(db_url)
+    with seed.session() as s:
+        record_books(s, _case())
+    seed.dispose()
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def poster(i: int) -> None:
+        reg = Register(db_url, migrate=False)
+        try:
+            barrier.wait()
+            with reg.session(actor=f"clerk-{i}") as s:
+                post(s, "CO-T1", date(2024, 6, 30), chart=CHART, actor=f"clerk-{i}")
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            reg.dispose()
+
+    threads = [threading.Thread(target=poster, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors
+    reg = Register(db_url)
+    try:
+        with reg.session() as s:
+            keys = list(s.scalars(select(JournalEntry.source_key)))
+            assert len(keys) == 7 and len(set(keys)) == 7  # purchase + Jan..Jun amortization, once each
+            assert verify(s).ok
+    finally:
+        reg.dispose()
