@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from dataval.errors import DatavalError
@@ -479,6 +479,9 @@ def _cost_rows(rec: AssetRecord) -> list[CostLine]:
 def write_records(session: Session, parsed: Parsed, *, company: str, file_name: str, sha256: str,
                   progress: Progress | None = None) -> ImportSummary:
     """Write validated records in the caller's transaction (assets matched by code and content hash)."""
+    if session.get_bind().dialect.name == "postgresql":  # one import per company at a time (SQLite: BEGIN IMMEDIATE)
+        key = int.from_bytes(hashlib.sha256(f"import:{company}".encode()).digest()[:8], "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
     comp = get_company(session, company, name=parsed.company_name or company, create=True)
     existing = {a.code: a for a in session.scalars(select(DataAsset).where(DataAsset.company_id == comp.id))}
     created = changed = unchanged = 0
