@@ -82,3 +82,18 @@ def test_second_pledge_and_asset_not_held_are_refused(tmp_path: Path, capsys: py
     other = _pledge_on_books_asset(tmp_path, asset_id="NOT-ON-BOOKS")
     assert main(["pledge", str(other), "--books", str(BOOKS)]) == EXIT_REFUSED
     assert "does not hold" in capsys.readouterr().err
+
+
+def test_html_memo_is_self_contained_and_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    raw = json.loads(PLEDGES[0].read_text(encoding="utf-8"))
+    raw["collateral"]["name"] = "<script>alert(1)</script>数据集"
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    memo = tmp_path / "memo.html"
+    assert main(["pledge", str(case), "--json", "-o", str(memo)]) == EXIT_OK
+    result = json.loads(capsys.readouterr().out)
+    html = memo.read_text(encoding="utf-8")
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;数据集" in html
+    assert f"{result['max_loan']['amount']:,.2f}" in html
+    assert html.count("<svg") == 2  # LTV and coverage paths
+    assert "http" not in html.replace("http://www.w3.org/2000/svg", "")  # no external resources

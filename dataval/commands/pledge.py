@@ -35,8 +35,15 @@ def cmd_pledge(args: argparse.Namespace) -> int:
         restricted = _restricted_after_pledge(Path(args.books), result, case)
     if args.output:
         out = Path(args.output)
-        if out.suffix.lower() != ".xlsx":
-            raise DatavalError(f"-o writes the credit memo as .xlsx, got {out.name}")
+        if out.suffix.lower() not in (".xlsx", ".html"):
+            raise DatavalError(f"-o writes the credit memo as .xlsx or .html, got {out.name}")
+        if out.suffix.lower() == ".html":
+            from dataval.io import write_text
+            from ledger_export.memo_html import credit_memo_html
+
+            write_text(credit_memo_html(case, result), out)
+    if args.output and Path(args.output).suffix.lower() == ".xlsx":
+        out = Path(args.output)
         from ledger_export.cover import InputRef, fingerprint
         from ledger_export.credit_memo import write_credit_memo
 
@@ -104,7 +111,7 @@ def add_parser(sub: Any) -> None:
     pl = sub.add_parser("pledge", help="size and monitor a pledge loan on a data asset (bank view)")
     pl.add_argument("path", help="pledge case JSON (see data/examples/pledges/)")
     pl.add_argument("--json", action="store_true", help="print the full assessment as JSON")
-    pl.add_argument("-o", "--output", help="write the credit memo workbook (.xlsx)")
+    pl.add_argument("-o", "--output", help="write the credit memo: workbook (.xlsx) or web page (.html)")
     pl.add_argument("--books", help="the company's accounting case: holding and existing pledges are read "
                     "from it, and the pledge is booked so the disclosure lists the asset as restricted")
     pl.set_defaults(fn=cmd_pledge)
