@@ -1,0 +1,258 @@
+"""The dashboard's actions: each checks the user's role, then calls the same functions as the CLI.
+
+Nothing here computes a figure of its own: valuation goes through ``valuation.engine.value_case`` and
+``valuation.batch.run_batch`` (``dataval value``), accounting through ``accounting.book``
+(``dataval book``), pledges through ``pledge.case_from_dict`` + ``pledge.assess`` (``dataval pledge``),
+files through ``dataval.io`` and workbooks through ``ledger_export``. Bundled data (price index,
+comparables, chart of accounts, bank policy) is loaded the way the CLI loads it.
+
+Every public function takes the logged-in :class:`app.auth.User` first and starts with
+:func:`app.auth.authorize`, so a role outside the action is refused here, on the server, whatever the
+page shows.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from app.auth import User, authorize
+from dataval.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from accounting import BookCase, BookResult, ChartOfAccounts, DataResource, RecognitionDecision
+    from pledge import BankPolicy, PledgeAssessment, PledgeCase
+    from valuation.batch import BatchResult
+    from valuation.case import ValuationCase
+    from valuation.engine import AssetValuation, CaseResult, MarketData
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # the CLI's limit (dataval.io.MAX_INPUT_BYTES)
+
+
+# ---------------------------------------------------------------- bundled data (loaded as the CLI does)
+@cache
+def chart_of_accounts() -> ChartOfAccounts:
+    from accounting import ChartOfAccounts
+    from dataval.data_files import data_dir
+
+    return ChartOfAccounts.model_validate_json((data_dir() / "chart_of_accounts.json").read_text(encoding="utf-8"))
+
+
+@cache
+def bank_policy() -> BankPolicy:
+    from dataval.data_files import data_dir
+    from pledge import BankPolicy
+
+    return BankPolicy.model_validate_json((data_dir() / "bank_policy.json").read_text(encoding="utf-8"))
+
+
+@cache
+def market_data() -> MarketData:
+    from dataval.commands.common import market_data as cli_market_data
+
+    return cli_market_data()
+
+
+# ---------------------------------------------------------------- uploads (through dataval.io, like files)
+def _with_upload(name: str, content: bytes, fn: Callable[[Path], Any]) -> Any:
+    """Run a dataval.io reader on an uploaded file (a temporary copy with the upload's name)."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise InvalidInput(f"{name} is {len(content) / 2**20:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 2**20:.0f} MB")
+    safe = Path(name).name or "upload"
+    with tempfile.TemporaryDirectory(prefix="dataval-upload-") as d:
+        path = Path(d) / safe
+        path.write_bytes(content)
+        return fn(path)
+
+
+def read_case_upload(user: User, name: str, content: bytes) -> tuple[ValuationCase, list[Any]]:
+    """A valuation case from an uploaded JSON file or filled Excel template (``dataval.io.read_case``)."""
+    authorize(user, "valuation.run")
+    from dataval.io import read_case
+
+    return _with_upload(name, content, read_case)
+
+
+def read_batch_upload(user: User, name: str, content: bytes) -> pd.DataFrame:
+    """A flat batch table from an uploaded CSV / Parquet / Excel file (``dataval.io.read_batch``)."""
+    authorize(user, "valuation.run")
+    from dataval.io import read_batch
+
+    return _with_upload(name, content, read_batch)
+
+
+def _workbook_bytes(write: Callable[[Path], Any], name: str) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="dataval-export-") as d:
+        path = Path(d) / name
+        write(path)
+        return path.read_bytes()
+
+
+# ---------------------------------------------------------------- valuation (dataval value)
+def value_engagement(user: User, case: ValuationCase, prior_errors: Sequence[Any] = ()) -> CaseResult:
+    """Value every asset of an engagement: ``valuation.engine.value_case`` with the bundled data."""
+    authorize(user, "valuation.run")
+    from dataval.data_files import load_price_index
+    from valuation.engine import value_case
+
+    return value_case(case, default_price_index=load_price_index(), market_data=market_data(),
+                      prior_errors=prior_errors)
+
+
+def simulated_values(user: User, case: ValuationCase, asset_id: str) -> np.ndarray:
+    """The Monte Carlo draws of the concluded value V of one asset, for the histogram.
+
+    The same draws the engine's range is computed from: each weighted method's ``simulate_<m>``
+    (``valuation.engine.METHODS``) on the case's seed, combined draw by draw as V = Σ w_m V_m
+    (``valuation.conclusion.reconcile``); their P5/P50/P95 equal the conclusion's range.
+    """
+    authorize(user, "valuation.run")
+    from dataval.data_files import load_price_index
+    from valuation.context import ValuationContext
+    from valuation.engine import METHODS
+
+    ac = next((a for a in case.assets if a.asset.asset_id == asset_id), None)
+    if ac is None:
+        raise InvalidInput(f"asset {asset_id!r} is not in case {case.engagement.case_id}", field="asset_id")
+    if case.simulation.n_draws == 0:
+        return np.zeros(0)
+    ctx = ValuationContext(valuation_date=case.engagement.valuation_date,
+                           price_index=case.price_index or load_price_index(),
+                           seed=case.simulation.seed, n_draws=case.simulation.n_draws)
+    md = market_data()
+    total = np.zeros(case.simulation.n_draws)
+    for mw in ac.methods:
+        if mw.weight <= 0:
+            continue
+        fns = METHODS[mw.method]
+        kwargs = {"database": md.database, "adjustments": md.adjustments} if fns.needs_market_data else {}
+        total = total + mw.weight * np.asarray(fns.simulate(ac.asset, ac.method_inputs(mw.method), ctx, **kwargs))
+    return total
+
+
+def appraisal_disclosure(user: User, result: CaseResult, valuation: AssetValuation) -> str:
+    """The appraisal disclosure text (``dataval value --disclosure``)."""
+    authorize(user, "valuation.run")
+    from valuation.disclosure import appraisal_disclosure as disclose
+
+    return disclose(result.engagement, valuation)
+
+
+def value_batch(user: User, table: pd.DataFrame, *, valuation_date: date | None = None, seed: int = 20240101,
+                n_draws: int = 1000, source: str = "upload",
+                progress: Callable[[int, int], None] | None = None) -> BatchResult:
+    """Value a flat batch table: ``valuation.batch.run_batch`` exactly as ``dataval value batch.csv``."""
+    authorize(user, "valuation.run")
+    from dataval.data_files import load_price_index
+    from dataval.io import batch_valuation_date
+    from valuation.batch import run_batch
+    from valuation.context import ValuationContext
+
+    vdate = batch_valuation_date(table, valuation_date, source=source)
+    ctx = ValuationContext(valuation_date=vdate, price_index=load_price_index(), seed=seed, n_draws=n_draws)
+    md = market_data()
+    return run_batch(table, ctx, market_kwargs={"database": md.database, "adjustments": md.adjustments},
+                     progress=progress)
+
+
+def batch_table_bytes(user: User, table: pd.DataFrame, suffix: str) -> bytes:
+    """The tidy results table as CSV or Parquet (``dataval.io.write_table``, as ``-o``)."""
+    authorize(user, "valuation.run")
+    from dataval.io import write_table
+
+    return _workbook_bytes(lambda p: write_table(table, p), f"results{suffix}")
+
+
+def case_workbook_bytes(user: User, case: ValuationCase) -> bytes:
+    """The engagement as the Excel template (``dataval template --from``)."""
+    authorize(user, "workpapers.download")
+    from ledger_export.case_template import write_case_workbook
+
+    return _workbook_bytes(lambda p: write_case_workbook(case, p), "case.xlsx")
+
+
+# ---------------------------------------------------------------- recognition and books (dataval book)
+def recognition(user: User, resources: Sequence[DataResource]) -> list[RecognitionDecision]:
+    """The recognition decision of each resource (``accounting.classify``, what ``book`` reports)."""
+    authorize(user, "ledger.view")
+    from accounting import classify
+
+    return [classify(r) for r in resources]
+
+
+def book_period(user: User, case: BookCase, as_of: date, period_start: date | None = None) -> BookResult:
+    """Book the company's data resources up to ``as_of``: ``accounting.book`` as ``dataval book --collect``."""
+    authorize(user, "ledger.view")
+    from accounting import book
+
+    return book(case, as_of, chart=chart_of_accounts(), period_start=period_start, on_error="collect")
+
+
+# ---------------------------------------------------------------- pledge (dataval pledge)
+def pledge_case(user: User, raw: Mapping[str, Any]) -> PledgeCase:
+    """Validate a pledge case dict with the bundled bank policy (``pledge.case_from_dict``)."""
+    authorize(user, "pledge.assess")
+    from pledge import case_from_dict
+
+    return case_from_dict(raw, bank_policy())
+
+
+def assess_pledge(user: User, case: PledgeCase) -> PledgeAssessment:
+    """Size and monitor the loan: ``pledge.assess``."""
+    authorize(user, "pledge.assess")
+    from pledge import assess
+
+    return assess(case)
+
+
+def credit_memo_bytes(user: User, case: PledgeCase, result: PledgeAssessment) -> bytes:
+    """The credit memo workbook (``dataval pledge -o memo.xlsx``)."""
+    authorize(user, "workpapers.download")
+    from ledger_export.credit_memo import write_credit_memo
+
+    return _workbook_bytes(lambda p: write_credit_memo(case, result, p), "credit_memo.xlsx")
+
+
+def pledge_label(value: str) -> str:
+    """The Chinese label of a pledge enum value (``pledge.LABELS_ZH``), the value itself if unknown."""
+    from pledge import LABELS_ZH
+
+    return str(LABELS_ZH.get(value, value))
+
+
+def case_from_dict(user: User, raw: Any, *, source: str = "case") -> tuple[ValuationCase, list[Any]]:
+    """Validate a case dict asset by asset (``dataval.io.case_from_dict``, as the CLI reads a case)."""
+    authorize(user, "valuation.run")
+    from dataval.io import case_from_dict as read
+
+    return read(raw, source=source)
+
+
+# ---------------------------------------------------------------- workbooks (dataval export)
+def export_workbook_bytes(user: User, *, books: Any = None, valuation: Any = None,
+                          pledge: tuple[Any, Any] | None = None, inputs: Sequence[tuple[str, str, Any]] = (),
+                          price_index: Any = None, name: str = "dataval.xlsx") -> bytes:
+    """The workbook of ``dataval export`` (``ledger_export.export.export_workbook``): books, valuation
+    workpapers and/or the pledge workpaper, with live formulas and the check sheet.
+
+    ``inputs``: (role, source, model) of each input; the cover shows the SHA-256 of each model's JSON.
+    """
+    authorize(user, "workpapers.download")
+    from ledger_export.cover import InputRef, fingerprint
+    from ledger_export.export import export_workbook
+
+    refs = [InputRef(role, source, fingerprint(model)) for role, source, model in inputs]
+    if valuation is not None and price_index is None:
+        from dataval.data_files import load_price_index
+
+        price_index = load_price_index()
+    return _workbook_bytes(lambda p: export_workbook(p, books=books, valuation=valuation, pledge=pledge,
+                                                     preparer=user.display_name or user.username, inputs=refs,
+                                                     price_index=price_index), name)

@@ -1,0 +1,175 @@
+"""Session glue: the open register, the signed-in user, the language switch, page guards and markers.
+
+- :func:`register` — one :class:`register.Register` per server process (``st.cache_resource``), on
+  ``$DATAVAL_DB_URL`` or the embedded SQLite default, migrated on first use.
+- Sign-in with a register user (argon2 hash checked by ``register.users.check_login``), or with
+  OpenID Connect through ``st.login`` when the deployment configures ``[auth]`` in
+  ``.streamlit/secrets.toml``; an OIDC identity is let in only when a register user of that name
+  (its e-mail) exists and is active, and takes that user's role.
+- :func:`guard_page` — first line of every page: stops with a refusal when the role may not use it.
+- :func:`ready_marker` — last line of every page: an element the browser tests wait for, so the
+  time from navigation to a usable page is measured.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from app.auth import User, may_open
+from app.i18n import t
+
+USER_KEY = "user"
+LANG_KEY = "lang"
+
+
+@st.cache_resource(show_spinner=False)
+def _open_register(url: str) -> Any:
+    from register import Register
+
+    return Register(url)
+
+
+def register() -> Any:
+    """The server's register (``$DATAVAL_DB_URL`` or the embedded SQLite file), opened once."""
+    from register import resolve_url
+
+    return _open_register(resolve_url())
+
+
+def current_user() -> User | None:
+    user = st.session_state.get(USER_KEY)
+    return user if isinstance(user, User) else None
+
+
+def language_switch() -> None:
+    """中文 / English in the sidebar; Chinese is the default."""
+    st.session_state.setdefault(LANG_KEY, "zh")
+    st.sidebar.segmented_control(
+        t("language"), options=["zh", "en"], format_func=lambda x: "中文" if x == "zh" else "English",
+        key=LANG_KEY, selection_mode="single",
+    )
+    if st.session_state.get(LANG_KEY) not in ("zh", "en"):  # a click on the selected option clears it
+        st.session_state[LANG_KEY] = "zh"
+
+
+def _oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file
+        return False
+
+
+def _oidc_user() -> User | None:
+    """The register user matching the OIDC identity (by e-mail), when st.login signed someone in."""
+    try:
+        info = st.user
+        if not info.get("is_logged_in"):
+            return None
+        email = str(info.get("email") or "")
+    except Exception:
+        return None
+    if not email:
+        return None
+    from register.users import list_users
+
+    with register().session(actor=f"oidc:{email}") as s:
+        found = [u for u in list_users(s) if u.username == email and u.active]
+    return found[0] if found else None
+
+
+def login_form() -> User | None:
+    """The sign-in form; returns the user once signed in (kept in the session)."""
+    user = current_user()
+    if user is not None:
+        return user
+    if _oidc_configured():
+        sso = _oidc_user()
+        if sso is not None:
+            st.session_state[USER_KEY] = sso
+            return sso
+    st.title(t("app_title", both=True))
+    with st.form("login", border=True):
+        st.subheader(t("login"))
+        name = st.text_input(t("username"), key="login_username")
+        password = st.text_input(t("password"), type="password", key="login_password")
+        submitted = st.form_submit_button(t("login"), type="primary")
+    if submitted:
+        from register.users import check_login
+
+        with register().session(actor=f"login:{name}") as s:
+            found = check_login(s, name.strip(), password)
+        if found is None:
+            st.error(t("bad_login"))
+        else:
+            st.session_state[USER_KEY] = found
+            st.rerun()
+    if _oidc_configured():
+        if st.button(t("login_sso")):
+            st.login()
+        try:
+            if st.user.get("is_logged_in"):
+                st.warning(t("no_sso_user"))
+        except Exception:
+            pass
+    return None
+
+
+def logout() -> None:
+    st.session_state.pop(USER_KEY, None)
+    if _oidc_configured():
+        try:
+            if st.user.get("is_logged_in"):
+                st.logout()
+        except Exception:
+            pass
+
+
+def sidebar_user(user: User) -> None:
+    st.sidebar.caption(f"{t('signed_in_as')}: **{user.display_name or user.username}** · "
+                       f"{t('role')}: {t('role_' + user.role.value)}")
+    if st.sidebar.button(t("logout"), key="logout"):
+        logout()
+        st.rerun()
+
+
+def guard_page(page: str) -> User:
+    """The signed-in user when their role may use ``page``; else a refusal and the script stops."""
+    user = current_user()
+    if user is None or not may_open(user, page):
+        st.error(f"{t('page_not_allowed')} ({t('page_' + page, both=True)})")
+        st.stop()
+        raise AssertionError("unreachable")  # st.stop() ends the script run
+    return user
+
+
+def ready_marker(page: str) -> None:
+    """The element the browser tests wait for: the page has rendered everything it shows."""
+    with st.container(key=f"page_ready_{page}"):
+        st.caption(" ", help=None)
+
+
+def show_error(exc: BaseException) -> None:
+    """An engine or register refusal, as a message (never a traceback)."""
+    st.error(f"{t('error')}: {exc}")
+
+
+def company_picker(user: User) -> str | None:
+    """The company the pages work on (sidebar; kept across pages). None when the register has none."""
+    from app import store
+
+    comps = store.companies(user)
+    if not comps:
+        return None
+    names = {c.code: c.name for c in comps}
+    codes = list(names)
+    if st.session_state.get("company") not in names:
+        st.session_state["company"] = codes[0]
+    return st.sidebar.selectbox(t("company"), codes, format_func=lambda c: f"{names[c]} ({c})", key="company")
+
+
+def company() -> str | None:
+    """The company picked in the sidebar."""
+    value = st.session_state.get("company")
+    return str(value) if value else None

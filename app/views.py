@@ -1,0 +1,201 @@
+"""Result objects as tables for the pages: read the results, format CNY, compute nothing.
+
+Money columns are text formatted by :func:`app.i18n.cny` (to the fen, half-up), so a table shows the
+same figure as the books and the workbooks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app.i18n import bi, cny, pct, t
+
+
+def fmt_figure(value: float, unit: str) -> str:
+    if unit == "CNY":
+        return cny(value)
+    if unit == "rate":
+        return pct(value, 4)
+    if unit == "count":
+        return f"{value:,.0f}"
+    if unit == "years":
+        return f"{value:.4f} {bi('年', 'years')}"
+    return f"{value:.6g}"
+
+
+def figures_df(figures: Iterable[Any]) -> pd.DataFrame:
+    """The intermediate figures of a method (Figure: label, value with unit, formula, evidence)."""
+    return pd.DataFrame(
+        [{t("item"): f"{f.label_zh} {f.name}", t("value"): fmt_figure(f.value, f.unit), "formula": f.formula,
+          t("evidence"): f.evidence} for f in figures]
+    )
+
+
+def table(df: pd.DataFrame, *, key: str | None = None, height: int | None = None) -> None:
+    """A read-only table, full width, no index (its own height unless ``height`` px is given)."""
+    st.dataframe(df, hide_index=True, width="stretch", key=key, height="auto" if height is None else height)
+
+
+def cost_lines_df(result: Any) -> pd.DataFrame:
+    return pd.DataFrame([
+        {t("category"): ln.label_zh, t("item"): ln.item, t("incurred_on"): str(ln.incurred_on),
+         t("historical"): cny(ln.historical), "I(v)/I(t)": f"{ln.index_factor:.4f}", t("restated"): cny(ln.restated),
+         t("evidence"): ln.evidence}
+        for ln in result.detail.lines
+    ])
+
+
+def category_totals_df(result: Any) -> pd.DataFrame:
+    return pd.DataFrame([
+        {t("category"): ct.label_zh, t("historical"): cny(ct.historical), t("restated"): cny(ct.restated),
+         t("source"): ct.source, "formula": ct.formula}
+        for ct in result.detail.category_totals
+    ])
+
+
+def schedule_df(result: Any) -> pd.DataFrame:
+    return pd.DataFrame([
+        {t("period_col"): p.period, "t": round(p.time, 4), bi("基数", "base"): cny(p.base),
+         bi("分成/利润率", "share"): f"{p.share:.4f}", bi("衰减", "decay"): f"{p.decay_factor:.4f}",
+         t("cash_flow"): cny(p.cash_flow), "DF": f"{p.discount_factor:.6f}", t("present_value"): cny(p.present_value)}
+        for p in result.detail.schedule
+    ])
+
+
+def grid_df(result: Any) -> pd.DataFrame:
+    return pd.DataFrame([
+        {t("comparable"): g.comp_id, bi("交易场所", "venue"): g.venue, t("date"): str(g.date), t("price"): cny(g.price),
+         "X1": f"{g.x1.value:.4f}", "X2": f"{g.x2.value:.4f}", "X3": f"{g.x3.value:.4f}", "X4": f"{g.x4.value:.4f}",
+         "X5": f"{g.x5.value:.4f}", t("adjusted_price"): cny(g.adjusted_price), t("weight"): pct(g.weight),
+         t("kept"): "✓" if g.kept else f"✗ {g.removal_reason}"}
+        for g in result.detail.grid
+    ])
+
+
+def tornado_df(conclusion: Any) -> pd.DataFrame:
+    return pd.DataFrame([
+        {t("input"): f"{b.label_zh} {b.input_name}", t("method"): t(f"{b.method.value}_method"),
+         "P5": f"{b.low_input:.6g}", bi("基准", "base"): f"{b.base_input:.6g}", "P95": f"{b.high_input:.6g}",
+         "V @ P5": cny(b.value_at_low), "V @ P95": cny(b.value_at_high)}
+        for b in conclusion.tornado
+    ])
+
+
+def comparison_df(conclusion: Any) -> pd.DataFrame:
+    return pd.DataFrame([
+        {t("method"): t(f"{d.method.value}_method"), t("value"): cny(d.value), t("weight"): pct(d.weight, 0),
+         bi("与结论差异", "V_m − V"): cny(d.difference),
+         bi("相对差异", "relative"): "—" if d.relative is None else pct(d.relative, 1),
+         "P5": cny(conclusion.method_ranges[d.method].p5) if d.method in conclusion.method_ranges else "—",
+         "P95": cny(conclusion.method_ranges[d.method].p95) if d.method in conclusion.method_ranges else "—"}
+        for d in conclusion.differences
+    ])
+
+
+# ------------------------------------------------------------------------- accounting
+def journal_df(entries: Sequence[Any]) -> pd.DataFrame:
+    rows = []
+    for e in entries:
+        for i, ln in enumerate(e.lines):
+            rows.append({
+                bi("凭证", "entry"): e.entry_id if i == 0 else "", t("date"): str(e.date) if i == 0 else "",
+                t("asset"): e.asset_id if i == 0 else "",
+                bi("摘要", "description"): bi(e.description_zh, e.description_en) if i == 0 else "",
+                t("account"): f"{ln.account_code} {bi(ln.account_zh, ln.account_en)}",
+                t("debit"): cny(ln.debit) if ln.debit else "", t("credit"): cny(ln.credit) if ln.credit else "",
+            })
+    return pd.DataFrame(rows)
+
+
+def trial_balance_df(tb: Any) -> pd.DataFrame:
+    rows = [
+        {t("account"): f"{r.code} {bi(r.name_zh, r.name_en)}",
+         f"{t('opening')} {t('debit')}": cny(r.opening_debit), f"{t('opening')} {t('credit')}": cny(r.opening_credit),
+         f"{bi('本期', 'period')} {t('debit')}": cny(r.period_debit),
+         f"{bi('本期', 'period')} {t('credit')}": cny(r.period_credit),
+         f"{t('closing')} {t('debit')}": cny(r.closing_debit), f"{t('closing')} {t('credit')}": cny(r.closing_credit)}
+        for r in tb.rows
+    ]
+    rows.append({t("account"): t("total"),
+                 f"{t('opening')} {t('debit')}": cny(tb.total_opening_debit),
+                 f"{t('opening')} {t('credit')}": cny(tb.total_opening_credit),
+                 f"{bi('本期', 'period')} {t('debit')}": cny(tb.total_period_debit),
+                 f"{bi('本期', 'period')} {t('credit')}": cny(tb.total_period_credit),
+                 f"{t('closing')} {t('debit')}": cny(tb.total_closing_debit),
+                 f"{t('closing')} {t('credit')}": cny(tb.total_closing_credit)})
+    return pd.DataFrame(rows)
+
+
+def balance_sheet_df(lines: Sequence[Any]) -> pd.DataFrame:
+    return pd.DataFrame([
+        {bi("项目", "line"): f"{bi(b.line_zh, b.line_en)} — {bi(b.of_which_zh, b.of_which_en)}",
+         t("closing"): cny(b.data_closing), t("opening"): cny(b.data_opening), "formula": b.formula}
+        for b in lines
+    ])
+
+
+def disclosure_table_df(tab: Any) -> pd.DataFrame:
+    cols = [bi(z, e) for z, e in zip(tab.columns_zh, tab.columns_en, strict=True)]
+    rows = []
+    for r in tab.rows:
+        row = {bi("项目", "item"): ("\u3000" * r.level) + bi(r.label_zh, r.label_en)}
+        for c, v in zip(cols, r.values or [None] * len(cols), strict=True):
+            row[c] = "" if v is None else cny(v, symbol=False)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def models_df(items: Sequence[Any]) -> pd.DataFrame:
+    """Rows of frozen models as a table; Decimal amounts as CNY text, dates as ISO text."""
+    from datetime import date as _date
+    from decimal import Decimal
+
+    rows = []
+    for it in items:
+        row = {}
+        for k, v in it.model_dump().items():
+            if isinstance(v, Decimal):
+                row[k] = cny(v, symbol=False)
+            elif isinstance(v, _date):
+                row[k] = v.isoformat()
+            elif isinstance(v, list | tuple | dict):
+                row[k] = str(v)
+            else:
+                row[k] = v
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def other_disclosures(notes: Any) -> None:
+    """Each disclosure of ``OtherDisclosures`` (DOMAIN §2.4) as a titled table; empty ones say so."""
+    titles = {
+        "life_and_method": ("使用寿命与摊销方法", "useful life and amortization method"),
+        "estimate_changes": ("会计估计变更", "changes in estimates"),
+        "material_items": ("重要的单项数据资源", "material single data assets"),
+        "restricted_items": ("所有权或使用权受限（质押）的数据资源", "restricted or pledged data resources"),
+        "impairments": ("减值", "impairment"),
+        "lapses": ("权利失效与终止确认", "lapse of rights and derecognition"),
+        "voluntary": ("自愿披露", "voluntary disclosure"),
+    }
+    for key, (zh, en) in titles.items():
+        items = getattr(notes, key)
+        st.markdown(f"**{bi(zh, en)}**")
+        if items:
+            table(models_df(items))
+        else:
+            st.caption(t("none"))
+    st.markdown(f"**{bi('数据资源研发支出', 'R&D spending on data')}**")
+    table(models_df(notes.rd.items))
+    st.caption(f"{bi('费用化', 'expensed')} {cny(notes.rd.total_expensed)} · "
+               f"{bi('资本化', 'capitalized')} {cny(notes.rd.total_capitalized)}")
+    inv = notes.inventory
+    st.markdown(f"**{bi('存货—数据资源', 'inventory — data resources')}** · {inv.cost_formula} · {inv.nrv_basis}")
+    if inv.items:
+        table(models_df(inv.items))
+    for a in notes.appraisal:
+        with st.expander(f"{bi('评估信息披露', 'appraisal disclosure')} {a.asset_id} ({a.used_in})"):
+            st.markdown(bi(a.text_zh, a.text_en))
