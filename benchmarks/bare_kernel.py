@@ -14,6 +14,7 @@ IncomeUncertainty and MarketUncertainty, equal comparable weights, MAD screen k 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,7 +155,8 @@ def bare_income(t: pd.DataFrame, ctx: ValuationContext, keys: np.ndarray) -> tup
 
 
 def bare_market(
-    t: pd.DataFrame, ctx: ValuationContext, keys: np.ndarray, database: list[Comparable], adjustments: AdjustmentTable
+    t: pd.DataFrame, ctx: ValuationContext, keys: np.ndarray, database: Sequence[Comparable],
+    adjustments: AdjustmentTable,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Market method: mean of the adjusted prices of the kept comparables, and its bootstrap draws (n, D)."""
     n, draws = len(t), ctx.n_draws
@@ -203,7 +205,7 @@ def bare_market(
     return value, total / m[:, None]
 
 
-def bare_batch(table: pd.DataFrame, ctx: ValuationContext, database: list[Comparable],
+def bare_batch(table: pd.DataFrame, ctx: ValuationContext, database: Sequence[Comparable],
                adjustments: AdjustmentTable, *, block_rows: int | None = None) -> BareResult:
     """All three methods on the rows that weight them, reconciled: V and its P5 / P50 / P95.
 
