@@ -303,26 +303,46 @@ def read_reference_table(path: Path) -> pd.DataFrame:
 
 
 class SpillingKeyCounter:
-    """Key hashes partitioned by their top bits into files of a temporary folder (bounded memory)."""
+    """Key hashes partitioned by their top bits into files of a temporary folder (bounded memory).
 
-    def __init__(self, folder: Path, partitions: int = KEY_PARTITIONS) -> None:
-        if partitions & (partitions - 1) or partitions < 1:
+    Pairs are buffered up to ``buffer_pairs`` (16 bytes each) and then appended to the partition
+    files; at the end each partition is counted alone, so memory holds one buffer or one partition
+    (about records × 16 / partitions bytes), never all keys.
+    """
+
+    def __init__(self, folder: Path, partitions: int = KEY_PARTITIONS, buffer_pairs: int = 1 << 20) -> None:
+        if partitions < 1 or partitions & (partitions - 1):
             raise ValueError("partitions must be a power of two")
         self.folder = folder
         self.partitions = partitions
-        self._shift = np.uint64(64 - max(1, int(math.log2(partitions))))
+        self.buffer_pairs = buffer_pairs
+        self._shift = np.uint64(64 - int(math.log2(partitions))) if partitions > 1 else None
         self._used: set[int] = set()
+        self._pending: list[tuple[np.ndarray, np.ndarray]] = []
+        self._pending_n = 0
 
     def _paths(self, p: int) -> tuple[Path, Path]:
         return self.folder / f"keys-{p:03d}.u64", self.folder / f"records-{p:03d}.i64"
 
     def add(self, hashes: np.ndarray, records: np.ndarray) -> None:
-        hashes = np.asarray(hashes, dtype=np.uint64)
-        records = np.asarray(records, dtype=np.int64)
-        if hashes.size == 0:
+        if len(hashes) == 0:
             return
-        part = (hashes >> self._shift).astype(np.int64) if self.partitions > 1 else np.zeros(hashes.size, np.int64)
-        order = np.argsort(part, kind="stable")
+        self._pending.append((np.asarray(hashes, dtype=np.uint64), np.asarray(records, dtype=np.int64)))
+        self._pending_n += len(hashes)
+        if self._pending_n >= self.buffer_pairs:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        hashes = np.concatenate([h for h, _ in self._pending])
+        records = np.concatenate([r for _, r in self._pending])
+        self._pending, self._pending_n = [], 0
+        if self._shift is None:
+            part = np.zeros(hashes.size, dtype=np.int64)
+        else:
+            part = (hashes >> self._shift).astype(np.int64)
+        order = np.argsort(part, kind="stable")  # stable: records stay in order within a partition
         bounds = np.searchsorted(part[order], np.arange(self.partitions + 1))
         for p in range(self.partitions):
             lo, hi = bounds[p], bounds[p + 1]
@@ -336,6 +356,7 @@ class SpillingKeyCounter:
             self._used.add(p)
 
     def duplicates(self) -> tuple[int, tuple[int, ...]]:
+        self._flush()
         total = 0
         first: list[int] = []
         for p in sorted(self._used):

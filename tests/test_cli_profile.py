@@ -147,7 +147,7 @@ def test_spilled_keys_count_like_keys_in_memory(tmp_path: Path) -> None:
     for partitions in (1, 8, 64):
         folder = tmp_path / str(partitions)
         folder.mkdir()
-        spill = SpillingKeyCounter(folder, partitions=partitions)
+        spill = SpillingKeyCounter(folder, partitions=partitions, buffer_pairs=5_000)
         for lo in range(0, 20_000, 3_000):
             spill.add(hashes[lo : lo + 3_000], records[lo : lo + 3_000])
             if partitions == 1:

@@ -91,16 +91,11 @@ class ChunkView:
         kind = spec.type
         if kind in (ColumnType.INTEGER, ColumnType.NUMBER):
             pattern = INTEGER_PATTERN if kind == ColumnType.INTEGER else NUMBER_PATTERN
-            ok = present & s.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
-            values = pd.to_numeric(s.where(ok), errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-            ok &= np.isfinite(values)
-            self._values[col] = np.where(ok, values, np.nan)
-            return ok
+            return present & s.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
         if kind in DATE_TYPES:
             days = self._days(s.where(present), spec)
-            ok = present & np.isfinite(days)
             self._values[col] = days
-            return ok
+            return present & np.isfinite(days)
         if kind == ColumnType.BOOLEAN:
             return present & self.stripped(col).str.lower().isin(BOOLEAN_TEXTS).to_numpy(dtype=bool)
         return present
@@ -111,28 +106,72 @@ class ChunkView:
         parsed = pd.to_datetime(s, format=fmt, errors="coerce", utc=True)
         return ((parsed - EPOCH) / DAY).to_numpy(dtype=np.float64, na_value=np.nan)
 
+    @staticmethod
+    def _numbers(s: pd.Series, ok: np.ndarray) -> np.ndarray:
+        """Floats of the values flagged ``ok`` (texts already matching the number pattern), NaN elsewhere."""
+        kept = s.where(ok)
+        try:
+            values = kept.astype("float64[pyarrow]").to_numpy(dtype=np.float64, na_value=np.nan)
+        except (TypeError, ValueError):  # not Arrow-backed text: the slower general parser
+            values = pd.to_numeric(kept, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+        return np.where(np.isfinite(values), values, np.nan)
+
     def values(self, col: str, *, as_date: bool = False) -> np.ndarray:
         """Float values of a column for row rules and timeliness (NaN where missing or unreadable).
 
         Declared integer / number: the number; date / datetime: days since 1970-01-01. An undeclared
         column is read as a number, or as an ISO 8601 date when ``as_date``.
         """
-        if col not in self.rules.columns:
-            key = f"{col}\x00{'date' if as_date else 'number'}"
-            if key not in self._values:
-                spec = ColumnSpec(type=ColumnType.DATETIME if as_date else ColumnType.NUMBER)
-                present = self.present(col)
-                if as_date:
-                    self._values[key] = self._days(self.frame[col].where(present), spec)
-                else:
-                    s = self.frame[col]
-                    ok = present & s.str.fullmatch(NUMBER_PATTERN).fillna(False).to_numpy(dtype=bool)
-                    self._values[key] = pd.to_numeric(s.where(ok), errors="coerce").to_numpy(
-                        dtype=np.float64, na_value=np.nan
-                    )
-            return self._values[key]
-        self.type_valid(col)
-        return self._values[col]
+        spec = self.rules.columns.get(col)
+        if spec is None:
+            spec = ColumnSpec(type=ColumnType.DATETIME if as_date else ColumnType.NUMBER)
+            key = f"{col}\x00{spec.type.value}"
+        else:
+            key = col
+        if key not in self._values:
+            if spec.type in DATE_TYPES:
+                self._values[key] = self._days(self.frame[col].where(self.present(col)), spec)
+            else:
+                ok = self.type_valid(col) if key == col else self._parse(col, spec)
+                self._values[key] = self._numbers(self.frame[col], ok)
+        return self._values[key]
+
+
+def text_hashes(s: pd.Series) -> np.ndarray:
+    """64-bit hashes of texts (the same text gives the same hash in any chunk), shape (n,), uint64."""
+    return np.asarray(pd.util.hash_array(s.astype("str").array), dtype=np.uint64)
+
+
+class TextLookup:
+    """Exact lookup of texts in the distinct values of a reference column.
+
+    A sorted array of 64-bit hashes finds the candidate row of each text in O(log m); the texts are
+    then compared, so a hash collision can never make a wrong match.
+    """
+
+    def __init__(self, values: pd.Series) -> None:
+        self.values = values.astype("str").reset_index(drop=True)
+        h = text_hashes(self.values)
+        self._order = np.argsort(h, kind="stable")
+        self._sorted = h[self._order]
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def positions(self, texts: pd.Series) -> np.ndarray:
+        """Row of each text in the reference values, −1 where absent (or missing), shape (n,)."""
+        n = len(texts)
+        if n == 0 or len(self.values) == 0:
+            return np.full(n, -1, dtype=np.int64)
+        h = text_hashes(texts)
+        at = np.minimum(np.searchsorted(self._sorted, h), len(self._sorted) - 1)
+        pos = np.where(self._sorted[at] == h, self._order[at], -1)
+        hit = pos >= 0
+        if hit.any():
+            found = self.values.iloc[pos[hit]].to_numpy(dtype=object)
+            same = texts[hit].to_numpy(dtype=object) == found
+            pos[np.flatnonzero(hit)[~same]] = -1
+        return pos
 
 
 @dataclass
@@ -228,32 +267,33 @@ class RowRuleCheck(Check):
 
 @dataclass
 class ForeignKeyCheck(Check):
-    allowed: pd.Index = field(default_factory=lambda: pd.Index([], dtype=object))
+    allowed: TextLookup = field(default_factory=lambda: TextLookup(pd.Series([], dtype="str")))
 
     def evaluate(self, view: ChunkView) -> tuple[np.ndarray, np.ndarray]:
         col = self.columns[0]
         present = view.present(col)
-        return present, present & view.stripped(col).isin(self.allowed).to_numpy(dtype=bool)
+        return present, present & (self.allowed.positions(view.stripped(col)) >= 0)
 
 
 @dataclass
 class ReferenceValueCheck(Check):
-    ref_keys: pd.Index = field(default_factory=lambda: pd.Index([], dtype=object))
-    ref_values: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
+    ref_keys: TextLookup = field(default_factory=lambda: TextLookup(pd.Series([], dtype="str")))
+    ref_values: pd.Series = field(default_factory=lambda: pd.Series([], dtype="str"))
     tolerance: float | None = None
 
     def evaluate(self, view: ChunkView) -> tuple[np.ndarray, np.ndarray]:
         key, col = self.columns
-        idx = self.ref_keys.get_indexer(pd.Index(view.stripped(key).to_numpy(dtype=object)))
+        idx = self.ref_keys.positions(view.stripped(key))
         checked = self.sampled(view) & view.present(key) & view.present(col) & (idx >= 0)
-        mine = view.stripped(col).to_numpy(dtype=object)
-        expected = self.ref_values[np.where(checked, idx, 0)] if self.ref_values.size else np.empty(view.n, object)
+        if not checked.any():
+            return checked, checked
+        mine = view.stripped(col)
+        expected = self.ref_values.iloc[np.where(checked, idx, 0)].set_axis(mine.index)
         if self.tolerance is None:
-            same = np.zeros(view.n, dtype=bool)
-            same[checked] = mine[checked] == expected[checked]
-            return checked, same
-        a = pd.to_numeric(pd.Series(mine), errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-        b = pd.to_numeric(pd.Series(expected), errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+            same = (mine == expected).fillna(False).to_numpy(dtype=bool)
+            return checked, checked & same
+        a = ChunkView._numbers(mine, mine.str.fullmatch(NUMBER_PATTERN).fillna(False).to_numpy(dtype=bool))
+        b = ChunkView._numbers(expected, expected.str.fullmatch(NUMBER_PATTERN).fillna(False).to_numpy(dtype=bool))
         checked &= np.isfinite(a) & np.isfinite(b)
         with np.errstate(invalid="ignore"):
             return checked, checked & (np.abs(a - b) <= self.tolerance)
@@ -287,7 +327,7 @@ class AgeCheck(Check):
 
 def reference_lookup(
     table_name: str, table: pd.DataFrame, key: str, value: str, *, where: str
-) -> tuple[pd.Index, np.ndarray]:
+) -> tuple[TextLookup, pd.Series]:
     """Key index and values of a reference table (trimmed text); repeated keys are refused."""
     keys = table[key].astype("str").str.strip()
     present = keys.notna() & (keys != "")
@@ -301,14 +341,14 @@ def reference_lookup(
             field=where,
         )
     values = table.loc[present, value].astype("str").str.strip()
-    return pd.Index(keys.to_numpy(dtype=object)), values.to_numpy(dtype=object)
+    return TextLookup(keys), values.reset_index(drop=True)
 
 
-def allowed_values(table: pd.DataFrame, column: str) -> pd.Index:
+def allowed_values(table: pd.DataFrame, column: str) -> TextLookup:
     """Distinct non-blank trimmed values of a reference column."""
     s = table[column].astype("str").str.strip()
     s = s[s.notna() & (s != "")]
-    return pd.Index(pd.unique(s.to_numpy(dtype=object)))
+    return TextLookup(s.drop_duplicates())
 
 
 def build_checks(

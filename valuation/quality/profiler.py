@@ -21,7 +21,7 @@ import pandas as pd
 
 from valuation.models import LABELS_ZH, QUALITY_DIMENSIONS, QualityDimension
 
-from .checks import AgeCheck, Check, ChunkView, build_checks
+from .checks import AgeCheck, Check, ChunkView, build_checks, text_hashes
 from .errors import InvalidQualityRules, MissingColumn
 from .keys import KeyCounter, MemoryKeyCounter
 from .result import (
@@ -144,9 +144,12 @@ class Profiler:
             complete = np.ones(n, dtype=bool)
             for col in key:
                 complete &= view.present(col)
-            keyed = pd.DataFrame({c: view.stripped(c)[complete] for c in key})
-            hashes = pd.util.hash_pandas_object(keyed, index=False).to_numpy(dtype=np.uint64)
-            self._key_counter.add(hashes, records[complete])
+            if len(key) == 1:
+                hashes = text_hashes(view.stripped(key[0]))
+            else:
+                keyed = pd.DataFrame({c: view.stripped(c) for c in key})
+                hashes = pd.util.hash_pandas_object(keyed, index=False).to_numpy(dtype=np.uint64)
+            self._key_counter.add(hashes[complete], records[complete])
             self._key_tally.checked += int(complete.sum())
             self._key_tally.not_checked += int(n - complete.sum())
         self.records += n
