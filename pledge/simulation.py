@@ -12,6 +12,8 @@ Streams: :data:`STREAM_BASE` + 0 diffusion, + 1 jumps, + 2 value at drawdown.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from scipy import special, stats
 
@@ -44,29 +46,71 @@ def simulate_values(
 
     ``times_years`` must start at 0 and increase; ``v0`` is a scalar or shape (n_paths,).
     """
+    start = np.broadcast_to(np.asarray(v0, dtype=np.float64), (n_paths,))
+    return simulate_values_batch(
+        start[None, :], [dynamics], times_years, [remaining_life_years], seeds=[seed], asset_ids=[asset_id],
+        n_paths=n_paths,
+    )[0]
+
+
+def simulate_values_batch(
+    v0: np.ndarray,
+    dynamics: Sequence[ValueDynamics],
+    times_years: np.ndarray,
+    remaining_life_years: Sequence[float],
+    *,
+    seeds: Sequence[int],
+    asset_ids: Sequence[str],
+    n_paths: int,
+) -> np.ndarray:
+    """Collateral values of L assets on one time grid at once, shape (L, n_paths, len(times)), CNY.
+
+    ``v0`` (L, n_paths); one ``dynamics``, remaining life (years), seed and asset id per asset. Asset l
+    gets exactly the paths :func:`simulate_values` gives it alone (same streams, same operations).
+    """
     t = np.asarray(times_years, dtype=np.float64)
     if t.ndim != 1 or t[0] != 0.0 or np.any(np.diff(t) <= 0):
         raise ValueError("times_years must start at 0 and increase strictly")
+    n_assets = len(dynamics)
     dt = np.diff(t)
     n_steps = dt.size
-    log_f = np.zeros((n_paths, t.size))
+    log_f = np.zeros((n_assets, n_paths, t.size))
     if n_steps:
-        mu, sigma = dynamics.drift, dynamics.volatility
-        incr = np.broadcast_to((mu - 0.5 * sigma**2) * dt, (n_paths, n_steps)).copy()
-        if sigma > 0:
-            z = special.ndtri(_u(seed, asset_id, STREAM_DIFFUSION, n_paths, n_steps))
-            incr += sigma * np.sqrt(dt) * z
-        if dynamics.jump_intensity > 0 and dynamics.jump_size > 0:
-            jump_log = -np.inf if dynamics.jump_size >= 1.0 else np.log1p(-dynamics.jump_size)
-            counts = stats.poisson.ppf(
-                _u(seed, asset_id, STREAM_JUMPS, n_paths, n_steps), dynamics.jump_intensity * dt
-            )
+        # Per-asset scalars computed as the one-asset formula computes them (Python floats).
+        drift = np.array([d.drift - 0.5 * d.volatility**2 for d in dynamics])
+        incr = np.broadcast_to(drift[:, None, None] * dt, (n_assets, n_paths, n_steps)).copy()
+        vol = [i for i, d in enumerate(dynamics) if d.volatility > 0]
+        jumps = [i for i, d in enumerate(dynamics) if d.jump_intensity > 0 and d.jump_size > 0]
+        if vol:
+            u = _uniforms_of(seeds, asset_ids, vol, STREAM_DIFFUSION, n_paths, n_steps)
+            sigma = np.array([dynamics[i].volatility for i in vol])
+            incr[vol] += (sigma[:, None] * np.sqrt(dt))[:, None, :] * special.ndtri(u)
+        if jumps:
+            u = _uniforms_of(seeds, asset_ids, jumps, STREAM_JUMPS, n_paths, n_steps)
+            lam = np.array([dynamics[i].jump_intensity for i in jumps])
+            size = [dynamics[i].jump_size for i in jumps]
+            jump_log = np.array([-np.inf if j >= 1.0 else np.log1p(-j) for j in size])
+            counts = stats.poisson.ppf(u, (lam[:, None] * dt)[:, None, :])
             with np.errstate(invalid="ignore"):
-                incr += np.where(counts > 0, counts * jump_log, 0.0)
-        log_f[:, 1:] = np.cumsum(incr, axis=1)
-    start = np.broadcast_to(np.asarray(v0, dtype=np.float64), (n_paths,))
-    d = decay_factor(t, dynamics, remaining_life_years)
-    return start[:, None] * d[None, :] * np.exp(log_f)
+                incr[jumps] += np.where(counts > 0, counts * jump_log[:, None, None], 0.0)
+        log_f[:, :, 1:] = np.cumsum(incr, axis=2)
+    d = np.stack([decay_factor(t, dyn, life) for dyn, life in zip(dynamics, remaining_life_years, strict=True)])
+    start = np.asarray(v0, dtype=np.float64)
+    return start[:, :, None] * d[:, None, :] * np.exp(log_f)
+
+
+def _uniforms_of(
+    seeds: Sequence[int], asset_ids: Sequence[str], which: list[int], stream: int, n_paths: int, n_steps: int
+) -> np.ndarray:
+    """Uniforms (len(which), n_paths, n_steps) of the assets ``which``: draw index = path · n_steps + step."""
+    out = np.empty((len(which), n_paths, n_steps))
+    by_seed: dict[int, list[int]] = {}
+    for row, i in enumerate(which):
+        by_seed.setdefault(seeds[i], []).append(row)
+    for seed, rows in by_seed.items():
+        keys = asset_keys([asset_ids[which[r]] for r in rows])
+        out[rows] = uniforms(seed, keys, stream, n_paths * n_steps).reshape(len(rows), n_paths, n_steps)
+    return out
 
 
 def start_values(collateral: Collateral, haircut: float, *, seed: int, n_paths: int) -> np.ndarray:
