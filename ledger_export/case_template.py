@@ -193,17 +193,18 @@ def is_case_workbook(path: Path) -> bool:
 
 
 def _rows(ws: Any, sheet: str) -> list[dict[str, Any]]:
+    """Data rows as dicts keyed by row 1; ``_row`` is the sheet's own row number (blank rows skipped)."""
     it = ws.iter_rows(values_only=True)
     keys = next(it, None)
     if keys is None:
         return []
     next(it, None)  # label row
     out: list[dict[str, Any]] = []
-    for r in it:
+    for number, r in enumerate(it, start=3):
         if r is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in r):
             continue
         row = {str(k): _from_cell(v) for k, v in zip(keys, r, strict=False) if k is not None and v is not None}
-        row["_row"] = len(out)
+        row["_row"] = number
         out.append(row)
     return out
 
@@ -228,7 +229,12 @@ def read_case_workbook(path: Path) -> dict[str, Any]:
             for k, v in r.items():
                 if k != "_row":
                     _set_path(entry, k, v)
-            aid = str(entry.get("asset", {}).get("asset_id", f"row {r['_row'] + 3}"))
+            aid = str(entry.get("asset", {}).get("asset_id", f"row {r['_row']}"))
+            if aid in assets:
+                raise InvalidInput(
+                    f"{path.name}: sheet {ASSETS!r} row {r['_row']}: asset_id {aid!r} appears twice",
+                    field="asset.asset_id",
+                )
             entry.setdefault("asset", {})["asset_id"] = aid
             entry["methods"] = []
             assets[aid] = entry
@@ -237,7 +243,7 @@ def read_case_workbook(path: Path) -> dict[str, Any]:
             aid = str(r.get("asset_id", ""))
             if aid not in assets:
                 raise InvalidInput(
-                    f"{path.name}: sheet {sheet!r} row {r['_row'] + 3}: asset_id {aid!r} is not on the "
+                    f"{path.name}: sheet {sheet!r} row {r['_row']}: asset_id {aid!r} is not on the "
                     f"{ASSETS!r} sheet",
                     field="asset_id",
                 )

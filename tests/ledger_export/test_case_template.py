@@ -54,3 +54,27 @@ def test_row_for_an_unknown_asset_is_reported(tmp_path: Path) -> None:
 
     with pytest.raises(InvalidInput, match=r"方法 Methods.*row 3.*NOPE-9"):
         read_case_workbook(xlsx)
+
+
+def test_rows_are_numbered_as_in_the_sheet_and_duplicates_refused(tmp_path: Path) -> None:
+    from dataval.errors import InvalidInput
+
+    raw = json.loads((EXAMPLES / "parking_city_investment.json").read_text(encoding="utf-8"))
+    case, _ = case_from_dict(raw)
+    xlsx = tmp_path / "case.xlsx"
+    write_case_workbook(case, xlsx)
+    wb = load_workbook(xlsx)
+    ws = wb["方法 Methods"]
+    ws.insert_rows(3, amount=2)  # two blank rows before the data
+    ws.cell(6, 1).value = "NOPE-9"  # data rows are now 5, 6, 7
+    wb.save(xlsx)
+    with pytest.raises(InvalidInput, match=r"方法 Methods.*row 6.*NOPE-9"):
+        read_case_workbook(xlsx)
+
+    wb = load_workbook(xlsx)
+    assets = wb[ASSETS]
+    for col in range(1, assets.max_column + 1):
+        assets.cell(4, col).value = assets.cell(3, col).value  # the same asset twice
+    wb.save(xlsx)
+    with pytest.raises(InvalidInput, match=r"row 4.*PARK-001.*twice"):
+        read_case_workbook(xlsx)
