@@ -1,0 +1,183 @@
+"""A loan book's collateral simulated in one batch (质押贷款组合, DOMAIN §4 "Uncertainty"; issue 8).
+
+:func:`simulate_portfolio` takes the :class:`PledgeCase` of every loan of a book and simulates all the
+collateral paths together — :func:`pledge.simulation.simulate_values_batch`, vectorized over loans that
+share a monitoring grid, in slices that bound memory — then reads, per loan, the figures
+:func:`pledge.assess` reports for the requested loan (probability of a shortfall at any date and at
+maturity, expected and conditional shortfall, EL both ways), and for the book:
+
+- the total exposure, collateral value and liquidation value at drawdown;
+- the book's shortfall per path: S_p = Σ_l max_k (E_lk − L_lkp)⁺, the sum over loans of each loan's
+  largest gap on path p; its mean (= Σ expected shortfalls), P95 and P99, and P(S > 0), the chance that
+  at least one loan falls short;
+- EL = Σ PD × LGD × EAD, ineligible and as-if-eligible.
+
+Convention: each loan's paths come from its own seed and asset id (valuation/random.py), so loans are
+simulated as independent; path p of the book is path p of every loan. A loan's figures equal those of
+:func:`pledge.assess` on its case alone, to the bit. All loans must use the same number of paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from pydantic import Field
+
+from pledge.collateral import collateral_value, liquidation_value_of
+from pledge.errors import PledgeError
+from pledge.loss import expected_loss
+from pledge.models import PledgeCase
+from pledge.register import check_pledgeable
+from pledge.schedule import build_schedule
+from pledge.simulation import simulate_values_batch, start_values
+from pledge.sizing import shortfall_probability
+from valuation.models import FrozenModel
+
+MAX_CELLS = 4_000_000  # loans × paths × dates simulated at once (32 MB per array)
+
+
+class PortfolioMismatch(PledgeError):
+    """The loans of a book cannot be simulated together (e.g. different numbers of paths)."""
+
+    rule = "portfolio_mismatch"
+
+
+class LoanSimulation(FrozenModel):
+    """One loan of the book: its requested amount, collateral and simulated shortfall (CNY)."""
+
+    case_id: str
+    loan_id: str
+    asset_id: str
+    amount: float = Field(title="贷款金额", description="CNY")
+    collateral_value: float = Field(title="押品价值", description="CNY, after the method haircut")
+    liquidation_value: float = Field(title="清算价值", description="CNY, at drawdown")
+    prob_shortfall: float = Field(title="押品不足概率")
+    prob_shortfall_final: float = Field(title="到期押品不足概率")
+    expected_shortfall: float = Field(title="预期不足额", description="CNY")
+    conditional_shortfall: float = Field(title="条件不足额", description="CNY, given a shortfall")
+    el_ineligible: float = Field(title="预期损失（押品不合格）", description="CNY")
+    el_eligible: float = Field(title="预期损失（视同合格押品）", description="CNY")
+
+
+class PortfolioSimulation(FrozenModel):
+    """The book: per-loan figures and the distribution of the book's total shortfall (CNY)."""
+
+    n_loans: int
+    n_paths: int
+    loans: tuple[LoanSimulation, ...]
+    total_exposure: float = Field(title="贷款总额", description="CNY at drawdown")
+    total_collateral_value: float = Field(title="押品价值合计", description="CNY")
+    total_liquidation_value: float = Field(title="清算价值合计", description="CNY")
+    prob_any_shortfall: float = Field(title="任一贷款押品不足概率")
+    expected_total_shortfall: float = Field(title="组合预期不足额", description="CNY")
+    total_shortfall_p95: float = Field(title="组合不足额P95", description="CNY")
+    total_shortfall_p99: float = Field(title="组合不足额P99", description="CNY")
+    el_total_ineligible: float = Field(title="组合预期损失（押品不合格）", description="CNY")
+    el_total_eligible: float = Field(title="组合预期损失（视同合格押品）", description="CNY")
+
+
+def _grid(case: PledgeCase) -> tuple[int, int]:
+    """(months per period, periods): loans with the same pair share a monitoring grid."""
+    return case.term_sheet.frequency.months, case.term_sheet.periods
+
+
+def simulate_portfolio(cases: Sequence[PledgeCase], *, max_cells: int = MAX_CELLS) -> PortfolioSimulation:
+    """Simulate the collateral of every loan in one batch and read the loan and book figures.
+
+    Raises :class:`pledge.errors.AssetNotHeld` / :class:`~pledge.errors.AlreadyPledged` for a loan
+    whose collateral cannot be pledged (as :func:`pledge.assess` does), :class:`PortfolioMismatch`
+    for an empty book, loans with different numbers of paths, or a loan id used twice.
+    """
+    if not cases:
+        raise PortfolioMismatch("a loan book needs at least one loan", field="cases")
+    n_paths = cases[0].simulation.n_paths
+    seen: dict[str, str] = {}
+    for c in cases:
+        if c.simulation.n_paths != n_paths:
+            raise PortfolioMismatch(
+                f"every loan of a book is simulated on the same number of paths; case {c.case_id} has "
+                f"{c.simulation.n_paths}, case {cases[0].case_id} has {n_paths}",
+                asset_id=c.collateral.asset_id, field="simulation.n_paths",
+            )
+        if c.term_sheet.loan_id in seen:
+            raise PortfolioMismatch(
+                f"loan {c.term_sheet.loan_id} appears twice (cases {seen[c.term_sheet.loan_id]} and {c.case_id})",
+                asset_id=c.collateral.asset_id, field="term_sheet.loan_id",
+            )
+        seen[c.term_sheet.loan_id] = c.case_id
+        own = c.registration.pledge_registration_number
+        check_pledgeable(c.collateral.asset_id, c.holding.holds_asset,
+                         [p for p in c.holding.existing_pledges if p != own])
+
+    gaps = np.zeros(n_paths)  # book shortfall per path
+    any_short = np.zeros(n_paths, dtype=bool)
+    loans: list[LoanSimulation | None] = [None] * len(cases)
+    groups: dict[tuple[int, int], list[int]] = {}
+    for i, c in enumerate(cases):
+        groups.setdefault(_grid(c), []).append(i)
+    for (step, periods), members in groups.items():
+        times = np.arange(periods + 1) * step / 12.0
+        per_slice = max(1, max_cells // (n_paths * times.size))
+        for s in range(0, len(members), per_slice):
+            idx = members[s : s + per_slice]
+            part = [cases[i] for i in idx]
+            colls = [collateral_value(c.collateral, c.policy) for c in part]
+            v0 = np.stack([
+                start_values(c.collateral, cv.method_haircut, seed=c.simulation.seed, n_paths=n_paths)
+                for c, cv in zip(part, colls, strict=True)
+            ])
+            paths = simulate_values_batch(
+                v0,
+                [c.collateral.dynamics for c in part],
+                times,
+                [c.collateral.remaining_life_months / 12.0 for c in part],
+                seeds=[c.simulation.seed for c in part],
+                asset_ids=[c.collateral.asset_id for c in part],
+                n_paths=n_paths,
+            )
+            for j, (i, c, cv) in enumerate(zip(idx, part, colls, strict=True)):
+                loans[i], gap = _loan_figures(c, cv.collateral_value, cv.liquidation.liquidation_value, paths[j])
+                gaps += gap
+                any_short |= gap > 0
+
+    done = [x for x in loans if x is not None]
+    return PortfolioSimulation(
+        n_loans=len(done),
+        n_paths=n_paths,
+        loans=tuple(done),
+        total_exposure=float(sum(x.amount for x in done)),
+        total_collateral_value=float(sum(x.collateral_value for x in done)),
+        total_liquidation_value=float(sum(x.liquidation_value for x in done)),
+        prob_any_shortfall=float(np.mean(any_short)),
+        expected_total_shortfall=float(gaps.mean()),
+        total_shortfall_p95=float(np.percentile(gaps, 95.0)),
+        total_shortfall_p99=float(np.percentile(gaps, 99.0)),
+        el_total_ineligible=float(sum(x.el_ineligible for x in done)),
+        el_total_eligible=float(sum(x.el_eligible for x in done)),
+    )
+
+
+def _loan_figures(case: PledgeCase, v: float, liq0: float, paths: np.ndarray) -> tuple[LoanSimulation, np.ndarray]:
+    """One loan's figures from its simulated paths (n_paths, dates), as :func:`pledge.assess` computes them."""
+    ts, policy = case.term_sheet, case.policy
+    schedule = build_schedule(ts)
+    exposure = np.array([schedule.amount] + [r.opening_balance for r in schedule.rows])
+    liq_paths = liquidation_value_of(paths, policy)
+    gap = np.max(np.maximum(exposure[None, :] - liq_paths, 0.0), axis=1)
+    hit = gap > 0
+    loss = expected_loss(case.borrower.pd_annual, ts.amount, case.collateral.concluded_value, policy.basel)
+    return LoanSimulation(
+        case_id=case.case_id,
+        loan_id=ts.loan_id,
+        asset_id=case.collateral.asset_id,
+        amount=ts.amount,
+        collateral_value=v,
+        liquidation_value=liq0,
+        prob_shortfall=shortfall_probability(ts.amount, liq_paths, exposure / ts.amount),
+        prob_shortfall_final=float(np.mean(liq_paths[:, -1] < exposure[-1])),
+        expected_shortfall=float(gap.mean()),
+        conditional_shortfall=float(gap[hit].mean()) if hit.any() else 0.0,
+        el_ineligible=loss.el_ineligible,
+        el_eligible=loss.el_eligible,
+    ), gap
