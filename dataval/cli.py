@@ -18,7 +18,7 @@ from dataval.errors import DatavalError
 __all__ = ["COMMAND_MODULES", "EXIT_OK", "EXIT_PARTIAL", "EXIT_REFUSED", "build_parser", "main"]
 
 # one module per command group, in the order shown by --help
-COMMAND_MODULES = ("value", "schema", "book", "pledge", "export", "db", "user", "profile")
+COMMAND_MODULES = ("value", "schema", "book", "pledge", "portfolio", "export", "db", "user", "profile")
 
 
 def build_parser() -> argparse.ArgumentParser:
