@@ -187,7 +187,7 @@ class Book:
                 probe.number_format = fmt
             if title:
                 probe.font = TITLE_FONT
-            elif bold:
+            elif bold or fill == "header":
                 probe.font = BOLD
             if fill:
                 probe.fill = _FILLS[fill]

@@ -451,6 +451,17 @@ def _conclusion(book: Book, result: Any) -> None:
         p = book.prefix(v.asset.asset_id)
         sh.blank()
         sh.section(f"{v.asset.asset_id}  {v.asset.name}", 6)
+        a = v.asset
+        sh.kv("资产名称 name", a.name)
+        if a.description:
+            sh.kv("描述 description", a.description)
+        sh.kv("权利 rights", ", ".join(r.value for r in a.rights), f"来源 source: {a.source.value}")
+        if a.rights_term_end is not None:
+            sh.kv("权利期限 rights term end", Styled(a.rights_term_end, fmt=DATE), a.term_basis or None)
+        if a.registration_certificate:
+            sh.kv("登记证书 registration", a.registration_certificate)
+        if a.records is not None:
+            sh.kv("记录数 records", a.records)
         sh.header(["方法 method", "评估值 V_m (CNY)", "权重 w_m", "差异 V_m − V", "相对差异", "理由 reason"])
         first = sh.row + 1
         n = len(c.weights)
