@@ -250,25 +250,27 @@ def simulate(
     out = np.full((n, n_draws), np.nan)
     if n == 0 or n_draws == 0 or k == 0:
         return out
+    m_all = kept.sum(axis=1)
+    order_all = np.argsort(~kept, axis=1, kind="stable")  # kept comparables first, in grid order
     step = max(1, SIM_CELLS // (k * n_draws))
     for start in range(0, n, step):
         r = slice(start, min(n, start + step))
         key = keys[r]
         u_beta = uniforms(seed, key, STREAM_BETA, n_draws)
         u_x2 = uniforms(seed, key, STREAM_X2, n_draws)
-        u_boot = np.stack([uniforms(seed, key, STREAM_BOOTSTRAP + j, n_draws) for j in range(k)], axis=1)
         beta_d = np.clip(uncertainty.beta.apply(beta[r][:, None], u_beta), 0.0, 1.0)
         x2_d = uncertainty.x2.apply(grid.x2[r][:, :, None], u_x2[:, None, :])
         x4_d = kernel.volume_factor(grid.records_ratio[r][:, :, None], beta_d[:, None, :])
-        adjusted = kernel.adjusted_price(
-            grid.price[r][:, :, None],
-            grid.x1[r][:, :, None],
-            x2_d,
-            grid.x3[r][:, :, None],
-            x4_d,
-            grid.x5[r][:, :, None],
+        # P' = Q·X1·X2·X3·X4·X5 in that order (kernel.adjusted_price), multiplied in place
+        adjusted = (grid.price[r] * grid.x1[r])[:, :, None] * x2_d
+        adjusted *= grid.x3[r][:, :, None]
+        adjusted *= x4_d
+        adjusted *= grid.x5[r][:, :, None]
+        del x2_d, x4_d
+        out[r] = kernel.bootstrap_mean_streams(
+            adjusted, weights[r], m_all[r], order_all[r],
+            lambda rows, j, key=key: uniforms(seed, key[rows], STREAM_BOOTSTRAP + j, n_draws),
         )
-        out[r] = kernel.bootstrap_mean(adjusted, weights[r], kept[r], u_boot)
         if progress is not None:
             progress(r.stop)
     return out

@@ -10,7 +10,7 @@ bit-identical figures whether its row is padded to a batch's width or not.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -235,3 +235,57 @@ def bootstrap_mean(values: np.ndarray, weights: np.ndarray, kept: np.ndarray, u:
         den = den + np.where(active, wj, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         return num / den
+
+
+def bootstrap_mean_streams(
+    values: np.ndarray,
+    weights: np.ndarray,
+    m: np.ndarray,
+    order: np.ndarray,
+    uniforms_of: Callable[[np.ndarray, int], np.ndarray],
+) -> np.ndarray:
+    """:func:`bootstrap_mean` with the uniforms drawn on demand: the same figures, less work.
+
+    values (n, k, D); weights (n, k); m (n,) kept comparables per asset; order (n, k) slot positions,
+    kept first (``argsort(~kept, kind="stable")``); ``uniforms_of(rows, j)`` the uniforms (len(rows), D)
+    of slot j for those rows. Rows are visited in decreasing m, so slot j only touches (and only draws
+    uniforms for) the assets that have more than j kept comparables; with equal weights (all 1) the
+    weights are not gathered, since Σ 1·v / Σ 1 = Σ v / m exactly.
+    """
+    n, k, n_draws = values.shape
+    perm = np.argsort(-m, kind="stable")
+    m_sorted = m[perm]
+    flat_values = np.ascontiguousarray(values).reshape(-1)
+    flat_order = np.ascontiguousarray(order).reshape(-1)
+    row = (perm * k)[:, None]
+    draw = np.arange(n_draws)[None, :]
+    kept_weights = np.where(np.arange(k)[None, :] < m[:, None],
+                            np.take_along_axis(weights, order, axis=1), 1.0)
+    equal = bool(np.all(kept_weights == 1.0))
+    flat_weights = np.ascontiguousarray(weights, dtype=np.float64).reshape(-1)  # picked slots are kept ones
+    num = np.zeros((n, n_draws))
+    den = None if equal else np.zeros((n, n_draws))
+    for j in range(int(m.max(initial=0))):
+        c = int(np.searchsorted(-m_sorted, -j, side="left"))  # rows with m > j form the prefix [0, c)
+        if c == 0:
+            break
+        m_col = m_sorted[:c, None]
+        pick = np.floor(uniforms_of(perm[:c], j) * m_col).astype(np.int64)
+        np.minimum(pick, m_col - 1, out=pick)
+        pick += row[:c]
+        slot = flat_order.take(pick)
+        slot += row[:c]
+        if den is not None:
+            wj = flat_weights.take(slot)
+        slot *= n_draws
+        slot += draw
+        v = flat_values.take(slot)
+        if den is None:
+            num[:c] += v
+        else:
+            num[:c] += wj * v
+            den[:c] += wj
+    out = np.empty_like(num)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out[perm] = num / (m_sorted[:, None].astype(np.float64) if den is None else den)
+    return out
