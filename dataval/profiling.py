@@ -220,12 +220,12 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _check_header(names: Sequence[Any], source: str) -> tuple[str, ...]:
-    cols = tuple("" if n is None else str(n).strip() for n in names)
-    while cols and cols[-1] == "":
+    cols = tuple("" if n is None else str(n) for n in names)  # kept as written: rules name them so
+    while cols and cols[-1].strip() == "":
         cols = cols[:-1]
     if not cols:
         raise InvalidInput(f"{source}: no header row (the first row must name the columns)")
-    blank = [i + 1 for i, c in enumerate(cols) if c == ""]
+    blank = [i + 1 for i, c in enumerate(cols) if c.strip() == ""]
     if blank:
         raise InvalidInput(f"{source}: header column {blank[0]} has no name (every column needs one)")
     repeated = sorted({c for c in cols if cols.count(c) > 1})

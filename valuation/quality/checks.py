@@ -57,6 +57,7 @@ class ChunkView:
         self.n = len(frame)
         self._missing: dict[str, np.ndarray] = {}
         self._stripped: dict[str, pd.Series] = {}
+        self._hashes: dict[str, np.ndarray] = {}
         self._valid: dict[str, np.ndarray] = {}
         self._values: dict[str, np.ndarray] = {}
 
@@ -67,6 +68,12 @@ class ChunkView:
         if col not in self._stripped:
             self._stripped[col] = self.frame[col].str.strip()
         return self._stripped[col]
+
+    def hashes(self, col: str) -> np.ndarray:
+        """64-bit hashes of the trimmed texts of a column (keys, foreign keys, references)."""
+        if col not in self._hashes:
+            self._hashes[col] = text_hashes(self.stripped(col))
+        return self._hashes[col]
 
     def missing(self, col: str) -> np.ndarray:
         if col not in self._missing:
@@ -102,9 +109,15 @@ class ChunkView:
 
     @staticmethod
     def _days(s: pd.Series, spec: ColumnSpec) -> np.ndarray:
+        """Days since 1970-01-01 of each value (NaN: missing or not in the format).
+
+        Dates repeat a lot, so the distinct texts are parsed once and spread back by their codes.
+        """
         fmt = spec.format or ("%Y-%m-%d" if spec.type == ColumnType.DATE else "ISO8601")
-        parsed = pd.to_datetime(s, format=fmt, errors="coerce", utc=True)
-        return ((parsed - EPOCH) / DAY).to_numpy(dtype=np.float64, na_value=np.nan)
+        codes, uniques = pd.factorize(s)
+        parsed = pd.to_datetime(pd.Series(uniques, dtype="str"), format=fmt, errors="coerce", utc=True)
+        days = np.append(((parsed - EPOCH) / DAY).to_numpy(dtype=np.float64, na_value=np.nan), np.nan)
+        return days[codes]  # code −1 (missing) takes the appended NaN
 
     @staticmethod
     def _numbers(s: pd.Series, ok: np.ndarray) -> np.ndarray:
@@ -145,32 +158,42 @@ def text_hashes(s: pd.Series) -> np.ndarray:
 class TextLookup:
     """Exact lookup of texts in the distinct values of a reference column.
 
-    A sorted array of 64-bit hashes finds the candidate row of each text in O(log m); the texts are
-    then compared, so a hash collision can never make a wrong match.
+    A hash table of the values' 64-bit hashes finds the candidate row of each text; the texts are
+    then compared, so a hash collision can never make a wrong match. (Should two reference values
+    share a hash, a sorted array with a search replaces the table.)
     """
 
     def __init__(self, values: pd.Series) -> None:
         self.values = values.astype("str").reset_index(drop=True)
         h = text_hashes(self.values)
+        self._table = pd.Index(h)
+        self._unique = bool(self._table.is_unique)
         self._order = np.argsort(h, kind="stable")
         self._sorted = h[self._order]
 
     def __len__(self) -> int:
         return len(self.values)
 
-    def positions(self, texts: pd.Series) -> np.ndarray:
-        """Row of each text in the reference values, −1 where absent (or missing), shape (n,)."""
+    def positions(self, texts: pd.Series, hashes: np.ndarray | None = None) -> np.ndarray:
+        """Row of each text in the reference values, −1 where absent (or missing), shape (n,).
+
+        ``hashes`` are :func:`text_hashes` of ``texts`` when the caller has them already.
+        """
         n = len(texts)
         if n == 0 or len(self.values) == 0:
             return np.full(n, -1, dtype=np.int64)
-        h = text_hashes(texts)
-        at = np.minimum(np.searchsorted(self._sorted, h), len(self._sorted) - 1)
-        pos = np.where(self._sorted[at] == h, self._order[at], -1)
-        hit = pos >= 0
-        if hit.any():
-            found = self.values.iloc[pos[hit]].to_numpy(dtype=object)
-            same = texts[hit].to_numpy(dtype=object) == found
-            pos[np.flatnonzero(hit)[~same]] = -1
+        h = text_hashes(texts) if hashes is None else hashes
+        if self._unique:
+            pos = np.asarray(self._table.get_indexer(h), dtype=np.int64)
+        else:
+            at = np.minimum(np.searchsorted(self._sorted, h), len(self._sorted) - 1)
+            pos = np.where(self._sorted[at] == h, self._order[at], -1)
+        hit = np.flatnonzero(pos >= 0)
+        if hit.size:
+            found = self.values.iloc[pos[hit]].reset_index(drop=True)
+            mine = texts.iloc[hit].reset_index(drop=True)
+            same = (mine == found).fillna(False).to_numpy(dtype=bool)
+            pos[hit[~same]] = -1
         return pos
 
 
@@ -272,7 +295,7 @@ class ForeignKeyCheck(Check):
     def evaluate(self, view: ChunkView) -> tuple[np.ndarray, np.ndarray]:
         col = self.columns[0]
         present = view.present(col)
-        return present, present & (self.allowed.positions(view.stripped(col)) >= 0)
+        return present, present & (self.allowed.positions(view.stripped(col), view.hashes(col)) >= 0)
 
 
 @dataclass
@@ -283,7 +306,7 @@ class ReferenceValueCheck(Check):
 
     def evaluate(self, view: ChunkView) -> tuple[np.ndarray, np.ndarray]:
         key, col = self.columns
-        idx = self.ref_keys.positions(view.stripped(key))
+        idx = self.ref_keys.positions(view.stripped(key), view.hashes(key))
         checked = self.sampled(view) & view.present(key) & view.present(col) & (idx >= 0)
         if not checked.any():
             return checked, checked

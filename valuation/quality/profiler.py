@@ -21,7 +21,7 @@ import pandas as pd
 
 from valuation.models import LABELS_ZH, QUALITY_DIMENSIONS, QualityDimension
 
-from .checks import AgeCheck, Check, ChunkView, build_checks, text_hashes
+from .checks import AgeCheck, Check, ChunkView, build_checks
 from .errors import InvalidQualityRules, MissingColumn
 from .keys import KeyCounter, MemoryKeyCounter
 from .result import (
@@ -145,7 +145,7 @@ class Profiler:
             for col in key:
                 complete &= view.present(col)
             if len(key) == 1:
-                hashes = text_hashes(view.stripped(key[0]))
+                hashes = view.hashes(key[0])
             else:
                 keyed = pd.DataFrame({c: view.stripped(c) for c in key})
                 hashes = pd.util.hash_pandas_object(keyed, index=False).to_numpy(dtype=np.uint64)

@@ -222,3 +222,19 @@ def test_a_report_with_figures_typed_over_is_refused() -> None:
     with pytest.raises(ValidationError, match="passed 5 > checked 4"):
         QualityProfile.model_validate(raw)
     assert QualityProfile.model_validate(p.model_dump(mode="json")) == p  # an honest report round-trips
+
+
+def test_text_lookup_is_exact_even_when_hashes_collide() -> None:
+    from valuation.quality.checks import TextLookup
+
+    lookup = TextLookup(pd.Series(["A", "B", "杭州"], dtype="str"))
+    texts = pd.Series(["B", "C", "杭州", None, "A"], dtype="str")
+    assert lookup.positions(texts).tolist() == [1, -1, 2, -1, 0]
+    # forged hashes: every text claims the hash of "A" — the text comparison refuses the false matches
+    forged = np.full(5, lookup._sorted[0], dtype=np.uint64)
+    first = int(lookup._order[0])
+    expected = [first if t == lookup.values[first] else -1 for t in ["B", "C", "杭州", None, "A"]]
+    assert lookup.positions(texts, forged).tolist() == expected
+    # two reference values sharing a hash: the sorted search takes over and still finds exact rows
+    lookup._unique = False
+    assert lookup.positions(texts).tolist() == [1, -1, 2, -1, 0]
