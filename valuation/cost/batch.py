@@ -34,7 +34,7 @@ from .method import EQUAL_WEIGHTS, WEIGHT_TOLERANCE
 
 AMOUNT_COLUMNS: tuple[str, ...] = ("cost_planning", "cost_construction", "cost_operation", "cost_indirect")
 QUALITY_COLUMNS: tuple[str, ...] = tuple(f"q_{d.value}" for d in QUALITY_DIMENSIONS)
-DRAW_CELLS_PER_CHUNK = 1_000_000  # rows × draws evaluated at once, bounds temporary memory
+DRAW_CELLS_PER_CHUNK = 250_000  # rows × draws evaluated at once: bounds temporary memory, stays near the cache
 
 COST_BATCH_COLUMNS: tuple[BatchColumn, ...] = (
     BatchColumn("cost_planning", "float", True, "CNY", "前期费用, historical; blank = none"),

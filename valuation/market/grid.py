@@ -25,7 +25,7 @@ STREAM_BASE = 300
 STREAM_BETA = STREAM_BASE + 0
 STREAM_X2 = STREAM_BASE + 1
 STREAM_BOOTSTRAP = STREAM_BASE + 2  # bootstrap slot j draws from stream 302 + j: independent of m and k
-SIM_CELLS = 2_000_000  # assets × slots × draws per simulation chunk (memory bound)
+SIM_CELLS = 500_000  # assets × slots × draws per simulation chunk (4 MB arrays: memory and cache bound)
 
 
 @dataclass(frozen=True)
