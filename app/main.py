@@ -32,7 +32,7 @@ if user is None:
     st.stop()
 assert user is not None
 pages = [
-    st.Page(PAGE_DIR / f"{key}.py", title=t(f"page_{key}", both=True), icon=ICONS[key], url_path=key)
+    st.Page(PAGE_DIR / f"{key}_page.py", title=t(f"page_{key}", both=True), icon=ICONS[key], url_path=key)
     for key in pages_for(user)
 ]
 nav = st.navigation(pages)

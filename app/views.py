@@ -199,3 +199,13 @@ def other_disclosures(notes: Any) -> None:
     for a in notes.appraisal:
         with st.expander(f"{bi('评估信息披露', 'appraisal disclosure')} {a.asset_id} ({a.used_in})"):
             st.markdown(bi(a.text_zh, a.text_en))
+
+
+def ties_caption(ties: Sequence[Any]) -> None:
+    """The table's ties in one line: how many hold; each one that fails, named."""
+    failed = [x for x in ties if not x.ok]
+    if failed:
+        for x in failed:
+            st.error(f"✗ {x.name}: {bi('应为', 'expected')} {cny(x.expected)}, {bi('实为', 'actual')} {cny(x.actual)}")
+    else:
+        st.caption(f"✓ {bi('勾稽关系全部成立', 'all ties hold')} ({len(ties)})")

@@ -96,10 +96,10 @@ if result is not None:
                                    bi("对利润影响", "profit effect"): cny(x.profit_effect)} for x in pnl.lines]))
     with tabs[3]:
         views.table(views.disclosure_table_df(result.table_a))
-        st.caption(" · ".join(f"{'✓' if x.ok else '✗'} {x.name}" for x in result.table_a.ties))
+        views.ties_caption(result.table_a.ties)
     with tabs[4]:
         views.table(views.disclosure_table_df(result.table_b))
-        st.caption(" · ".join(f"{'✓' if x.ok else '✗'} {x.name}" for x in result.table_b.ties))
+        views.ties_caption(result.table_b.ties)
     with tabs[5]:
         views.other_disclosures(result.disclosures)
     with tabs[6]:

@@ -1,0 +1,95 @@
+"""Dashboard fixtures: a temporary SQLite register with the sample data and one user per role.
+
+``sample_register`` (session scope) loads the samples the way the first start does
+(``app.first_start.load_samples``: the three engagements imported and valued, the three accounting cases
+posted to 2024-12-31; the 1,000-asset batch is left out to keep the tests fast) and adds one user per
+role with the password :data:`PASSWORD`. ``$DATAVAL_DB_URL`` points at it for the whole session, so the
+app under AppTest (same process) opens it like a server would.
+
+``page(user, name)`` runs ``app/main.py`` under ``streamlit.testing.v1.AppTest`` signed in as ``user``
+and switches to ``pages/<name>.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from register import Register, Role, User, add_user
+
+APP = Path(__file__).resolve().parents[2] / "app" / "main.py"
+PASSWORD = "dataval-test-pw"
+COMPANY_SELF = "BOOK-SELF-01"  # the self-developed dataset's books (data/examples/books)
+COMPANY_PARK = "某市城市建设投资集团有限公司 (a city-investment group, illustrative)"  # parking engagement's client
+
+
+@pytest.fixture(scope="session")
+def sample_register() -> Iterator[str]:
+    from app.first_start import load_samples
+
+    folder = Path(tempfile.mkdtemp(prefix="dataval-app-tests-"))
+    url = f"sqlite:///{folder / 'register.db'}"
+    old = os.environ.get("DATAVAL_DB_URL")
+    os.environ["DATAVAL_DB_URL"] = url
+    try:
+        load_samples(url, batch=False)
+        reg = Register(url)
+        with reg.session(actor="tests") as s:
+            for role in Role:
+                add_user(s, f"{role.value}1", PASSWORD, role, display_name=f"{role.value} one")
+        reg.dispose()
+        yield url
+    finally:
+        if old is None:
+            os.environ.pop("DATAVAL_DB_URL", None)
+        else:
+            os.environ["DATAVAL_DB_URL"] = old
+
+
+@pytest.fixture(scope="session")
+def users(sample_register: str) -> dict[Role, User]:
+    from register.users import list_users
+
+    reg = Register(sample_register)
+    with reg.session() as s:
+        found = {u.role: u for u in list_users(s)}
+    reg.dispose()
+    return found
+
+
+@pytest.fixture
+def page(sample_register: str) -> Callable[..., object]:
+    from streamlit.testing.v1 import AppTest
+
+    def run(user: User | None, name: str | None = None, *, company: str | None = None, lang: str = "zh") -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=120)
+        if user is not None:
+            at.session_state["user"] = user
+        at.session_state["lang"] = lang
+        if company is not None:
+            at.session_state["company"] = company
+        at.run()
+        if name is not None:
+            at.switch_page(f"pages/{name}_page.py")
+            at.run()
+        return at
+
+    return run
+
+
+def texts(at: object) -> str:
+    """Everything an AppTest run shows as text (markdown, captions, titles, metrics, errors ...), joined."""
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "success", "info", "warning", "error"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [f"{m.label}={m.value}" for m in at.metric]  # type: ignore[attr-defined]
+    return "\n".join(parts)
+
+
+def no_exception(at: object) -> None:
+    exc = list(at.exception)  # type: ignore[attr-defined]
+    assert not exc, "\n".join(str(e.value) for e in exc)
