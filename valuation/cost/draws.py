@@ -15,7 +15,7 @@ import numpy as np
 from valuation.random import uniforms
 
 from .inputs import CostUncertainty
-from .kernel import CostDrivers, bound_input
+from .kernel import INPUT_BOUNDS, CostDrivers
 
 STREAM_BASE = 100
 
@@ -63,5 +63,10 @@ def draw_drivers(
             drawn[name] = np.broadcast_to(b, (n, n_draws))
             continue
         u = uniforms(seed, keys, stream_of(name), n_draws)
-        drawn[name] = np.where(use, bound_input(name, spread.apply(b, u)), b)
+        x = spread.apply(b, u)  # a new (n, n_draws) array: bounded and reset in place
+        low, high = INPUT_BOUNDS[name]
+        np.clip(x, low, high, out=x)  # = bound_input(name, x)
+        if not use.all():
+            np.copyto(x, np.broadcast_to(b, x.shape), where=~use)  # = np.where(use, x, b)
+        drawn[name] = x
     return CostDrivers(**drawn)

@@ -107,15 +107,24 @@ def cost_build_up(drivers: CostDrivers, tax_base: ArrayLike) -> CostBuildUp:
     d = drivers
     base_weights = np.asarray(tax_base, dtype=np.float64)
     capital = d.planning + d.direct_construction + d.direct_operation + d.indirect
-    opportunity = d.opportunity + opportunity_cost(d.opportunity_rate, d.holding_years, capital)
-    tax_base_amount = (
-        base_weights[..., 0] * d.planning
-        + base_weights[..., 1] * d.direct_construction
-        + base_weights[..., 2] * d.direct_operation
-        + base_weights[..., 3] * d.indirect
-        + base_weights[..., 4] * opportunity
-    )
-    taxes = d.taxes + related_taxes(d.tax_rate, tax_base_amount)
+    opportunity = opportunity_cost(d.opportunity_rate, d.holding_years, capital)
+    if np.any(d.opportunity):  # adding an all-zero amount changes nothing: skipped (the batch's case)
+        opportunity = d.opportunity + opportunity
+    if base_weights.shape == (5,) and bool(np.all(base_weights == 1.0)):
+        # every category in the base: 1·前期 + 1·直接—建设 + 1·直接—运维 + 1·间接 + 1·机会成本, added in
+        # the same order, is capital + 机会成本 (the same floating-point sums)
+        tax_base_amount = capital + opportunity
+    else:
+        tax_base_amount = (
+            base_weights[..., 0] * d.planning
+            + base_weights[..., 1] * d.direct_construction
+            + base_weights[..., 2] * d.direct_operation
+            + base_weights[..., 3] * d.indirect
+            + base_weights[..., 4] * opportunity
+        )
+    taxes = related_taxes(d.tax_rate, tax_base_amount)
+    if np.any(d.taxes):
+        taxes = d.taxes + taxes
     total_cost = capital + opportunity + taxes
     return CostBuildUp(opportunity, taxes, total_cost, total_cost * d.delta)
 
