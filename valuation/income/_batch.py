@@ -27,7 +27,7 @@ from . import kernel
 from ._inputs import MAX_PERIODS, IncomeForm, IncomeUncertainty, TaxBasis, Timing
 from ._simulate import KernelInputs, draw_inputs, stream_uniforms, value_drawn
 
-DRAW_CHUNK_CELLS = 1_000_000  # rows × draws × periods per Monte Carlo step: 8 MB arrays, cache-sized
+DRAW_CHUNK_CELLS = 262_144  # rows × draws × periods per Monte Carlo step: 2 MB arrays, near the cache
 
 INCOME_BATCH_COLUMNS: tuple[BatchColumn, ...] = (
     BatchColumn("income_form", "str", True, "", "收益口径 direct / split / excess_earnings / incremental"),

@@ -106,7 +106,11 @@ def draw_inputs(ki: KernelInputs, spreads: IncomeUncertainty, u: Mapping[str, Ar
         else:
             base = spreads.base.apply(base, u_base[..., None])
         if ki.floor_base.any():
-            base = np.where(ki.floor_base[..., None, None], np.maximum(base, 0.0), base)
+            floor = np.broadcast_to(ki.floor_base[..., None, None], base.shape)
+            if np.broadcast_shapes(np.shape(base), floor.shape) == np.shape(base) and base.flags.writeable:
+                np.maximum(base, 0.0, out=base, where=floor)  # in place: = where(floor, max(base, 0), base)
+            else:
+                base = np.where(floor, np.maximum(base, 0.0), base)
     share = ki.share[..., None, :]
     u_share = u.get("share")
     if u_share is not None and spreads.share is not None:
