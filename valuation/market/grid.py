@@ -267,10 +267,11 @@ def simulate(
         adjusted *= x4_d
         adjusted *= grid.x5[r][:, :, None]
         del x2_d, x4_d
-        out[r] = kernel.bootstrap_mean_streams(
-            adjusted, weights[r], m_all[r], order_all[r],
-            lambda rows, j, key=key: uniforms(seed, key[rows], STREAM_BOOTSTRAP + j, n_draws),
-        )
+
+        def slot_uniforms(rows: np.ndarray, j: int, key: np.ndarray = key) -> np.ndarray:
+            return uniforms(seed, key[rows], STREAM_BOOTSTRAP + j, n_draws)  # slot j: stream 302 + j
+
+        out[r] = kernel.bootstrap_mean_streams(adjusted, weights[r], m_all[r], order_all[r], slot_uniforms)
         if progress is not None:
             progress(r.stop)
     return out
