@@ -48,7 +48,7 @@ def _print_text(profile: Any) -> None:
         label = f"{d.label_zh} {d.dimension.value}"
         score = "未度量 not measured" if d.score is None else f"{d.score:.4f}"
         counts = (f"mean of {len(d.checks)} declared metrics" if d.method.value == "mean_of_ratios"
-                  else f"{_n(d.passed)}/{_n(d.checked)} passed")
+                  else f"{_n(d.passed or 0)}/{_n(d.checked or 0)} passed")
         w = profile.weighting.as_dict()[d.dimension.value]
         print(f"  {label:<26} {score:>10}  weight {w:.4f}  ({counts})")
         for c in d.checks:

@@ -229,8 +229,8 @@ class Profiler:
                     label_zh=LABELS_ZH[dim.value],
                     method=method,
                     score=score,
-                    checked=sum(c.checked for c in checks),
-                    passed=sum(c.passed for c in checks),
+                    checked=sum(c.checked for c in checks) if method == ScoringMethod.POOLED else None,
+                    passed=sum(c.passed for c in checks) if method == ScoringMethod.POOLED else None,
                     checks=checks,
                     note=note,
                 )
@@ -265,7 +265,11 @@ def profile_frame(
     references: Mapping[str, pd.DataFrame] | None = None,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
 ) -> QualityProfile:
-    """Profile a DataFrame in memory (values turned into text as the shell's readers do for files)."""
+    """Profile a DataFrame in memory.
+
+    Give text columns (``dtype=str``, empty cells as "" or NA) for the conventions of the shell's file
+    readers; other columns are turned into text with ``astype("str")`` (so 5.0 reads "5.0").
+    """
     src = source or SourceInfo(name="frame", format="dataframe")
     profiler = Profiler(rules, columns=[str(c) for c in frame.columns], source_name=src.name, as_of=as_of,
                         references=references)

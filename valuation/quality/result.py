@@ -99,14 +99,18 @@ class CheckResult(FrozenModel):
 
 
 class DimensionScore(FrozenModel):
-    """One dimension's score in [0, 1] (None: not measured) with the checks it comes from."""
+    """One dimension's score in [0, 1] (None: not measured) with the checks it comes from.
+
+    ``checked`` and ``passed`` are the sums over the checks of a pooled dimension; they are None for
+    accessibility, whose declared metrics are in different units (hours, calls, fields).
+    """
 
     dimension: QualityDimension
     label_zh: str
     method: ScoringMethod
     score: float | None = Field(None, ge=0, le=1)
-    checked: int | float = Field(0, ge=0)
-    passed: int | float = Field(0, ge=0)
+    checked: int | float | None = Field(None, ge=0)
+    passed: int | float | None = Field(None, ge=0)
     checks: tuple[CheckResult, ...] = ()
     note: str = ""
 

@@ -64,7 +64,7 @@ def evidence_text(profile: QualityProfile, report: str) -> str:
         elif d.method.value == "mean_of_ratios":
             parts.append(f"{label} {d.score:.4f} (mean of {len(d.checks)} declared metrics)")
         else:
-            parts.append(f"{label} {d.score:.4f} = {_fmt_count(d.passed)}/{_fmt_count(d.checked)} passed")
+            parts.append(f"{label} {d.score:.4f} = {_fmt_count(d.passed or 0)}/{_fmt_count(d.checked or 0)} passed")
     w = profile.weighting
     weights = f"weights {w.source.value}" + (f" (CR {w.ahp.cr:.4f})" if w.ahp is not None else "")
     q = "" if profile.quality_score is None else f"; 综合质量 Q = {profile.quality_score:.4f} ({weights})"

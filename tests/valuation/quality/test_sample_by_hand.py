@@ -65,6 +65,7 @@ def test_dimension_counts_by_hand(profile: QualityProfile) -> None:
     assert counts["consistency"] == (CONSISTENCY_CHECKED, CONSISTENCY_CHECKED - 34)
     assert counts["accuracy"] == (ACCURACY_CHECKED, ACCURACY_CHECKED - 21)
     assert counts["timeliness"] == (1000, 973)
+    assert counts["accessibility"] == (None, None)  # declared metrics in hours, calls, fields: no sum
 
 
 def test_each_check_counts_and_failing_records_follow_the_plan(profile: QualityProfile) -> None:
