@@ -20,6 +20,7 @@ subsidiary ledger accumulates each account from its first entry.
 from __future__ import annotations
 
 import re
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -36,6 +37,7 @@ BALANCE_SHEET = "资产负债表摘录 Balance sheet"
 ZERO = Decimal("0.00")
 IN_PERIOD, PRIOR = "本期", "期初"
 ROW_TOTAL = "合计 total"
+_SLOTS = 4096  # lines per entry the subledger index allows
 _CLOSING_TIED = {"asset", "liability", "cost"}  # categories whose ledger closing equals the TB closing
 
 
@@ -169,12 +171,16 @@ def write_general_ledger(book: Book, result: Any, refs: BookRefs) -> None:
 # ---------------------------------------------------------------------------------------------- subledger
 def write_subledger(book: Book, result: Any, refs: BookRefs) -> None:
     """明细账 by account and asset: opening, lines with running balance, period total and closing."""
-    lines: dict[tuple[str, str | None], list[tuple[Any, Any]]] = defaultdict(list)
-    for e in result.journal:
+    # where each period line is, by account and asset: entry index × 4096 + line index, 8 bytes a line
+    lines: dict[tuple[str, str | None], array[int]] = defaultdict(lambda: array("q"))
+    journal = result.journal
+    for i, e in enumerate(journal):
         if e.date < result.period_start:
             continue
-        for ln in e.lines:
-            lines[(ln.account_code, ln.asset_id)].append((e, ln))
+        if len(e.lines) >= _SLOTS:
+            raise ValueError(f"entry {e.entry_id} has {len(e.lines)} lines; the subledger allows {_SLOTS - 1}")
+        for k, ln in enumerate(e.lines):
+            lines[(ln.account_code, ln.asset_id)].append(i * _SLOTS + k)
     sh = book.sheet(SUBLEDGER, {"A": 10, "B": 28, "C": 14, "D": 11, "E": 10, "F": 40, "G": 16, "H": 16,
                                 "I": 18, "J": 10}, freeze="D2", landscape=True,
                     formats={4: DATE, 7: CNY, 8: CNY, 9: CNY})
@@ -187,7 +193,9 @@ def write_subledger(book: Book, result: Any, refs: BookRefs) -> None:
         r0 = append([lb.code, lb.name_zh, asset, None, None, "期初余额（自首笔分录累计）opening", None, None,
                      Styled(opening, fmt=CNY), "期初 opening"])
         prev, bal = r0, opening
-        for e, ln in lines.get((lb.code, lb.asset_id), ()):
+        for pos in lines.get((lb.code, lb.asset_id), ()):
+            e = journal[pos // _SLOTS]
+            ln = e.lines[pos % _SLOTS]
             bal += ln.debit - ln.credit
             r = sh.row + 1
             append([lb.code, lb.name_zh, asset, e.date, e.entry_id, e.description_zh, ln.debit or None,

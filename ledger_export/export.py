@@ -13,7 +13,7 @@ formula cell with the engine's figure it must show.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -54,7 +54,8 @@ BOOK_CONTENTS = [
 def export_workbook(path: Path, *, books: Any = None, valuation: Any = None, pledge: tuple[Any, Any] | None = None,
                     preparer: str = "", inputs: Sequence[InputRef] = (), price_index: Any = None,
                     record: bool = False, prepared_at: datetime | None = None,
-                    title: tuple[str, str] | None = None) -> ExportReport:
+                    title: tuple[str, str] | None = None,
+                    tee: Callable[[str, list[Any]], None] | None = None) -> ExportReport:
     """Write the workbook of a case and period to ``path`` (atomically).
 
     Parameters
@@ -70,12 +71,15 @@ def export_workbook(path: Path, *, books: Any = None, valuation: Any = None, ple
         I(valuation month) / I(incurred month).
     record
         Keep every formula cell with its expected figure in the report (tests); off for large ledgers.
+    tee
+        Called with (sheet title, row of plain values) for every row written (the benchmark's baseline
+        dumps the same cells with bare openpyxl).
     """
     if books is None and valuation is None and pledge is None:
         raise ValueError("nothing to export: give books, valuation or pledge")
     from ledger_export import credit_memo, workpapers
 
-    book = Book(record=record)
+    book = Book(record=record, tee=tee)
     contents: list[tuple[str, str]] = []
     cases: list[tuple[str, str]] = []
     company = ""

@@ -21,7 +21,7 @@ registered with :meth:`Book.check` become the 校验 Checks sheet (:mod:`ledger_
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -128,6 +128,7 @@ class Book:
     names: dict[str, str] = field(default_factory=dict)  # name -> reference
     sheets: list[Sheet] = field(default_factory=list)
     n_formulas: int = 0
+    tee: Callable[[str, list[Any]], None] | None = None  # sees each row as plain values (the benchmark's baseline)
     _prefixes: dict[str, str] = field(default_factory=dict)
     _styles: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
@@ -286,6 +287,8 @@ class Sheet:
         """Append one row; returns its number."""
         self.row += 1
         self.ws.append([self._cell(v, j, bold) for j, v in enumerate(values, start=1)])
+        if self.book.tee is not None:
+            self.book.tee(self.title, [plain_value(v) for v in values])
         return self.row
 
     def header(self, labels: Iterable[str]) -> int:
@@ -305,6 +308,15 @@ class Sheet:
     def kv(self, label: str, value: Any, note: Any = None) -> int:
         """A label / value (/ note) row."""
         return self.append([label, value] + ([note] if note is not None else []))
+
+
+def plain_value(v: Any) -> Any:
+    """What a cell holds, without its look: a formula's text, a styled cell's value."""
+    if isinstance(v, Formula):
+        return v.text
+    if isinstance(v, Styled):
+        return _plain(v.value)
+    return v
 
 
 def _restyle(cell: Any, style: Any) -> None:
