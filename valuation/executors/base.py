@@ -27,6 +27,36 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], None]
 
+# glibc malloc for batch work: arrays up to 32 MiB from the heap, kept unless 128 MiB are free at its
+# top. The Monte Carlo allocates and frees many arrays of a few MiB; left to mmap, each costs page
+# faults (measured on 100,000 assets × 100 draws: 0.8 s of system time → 0.2 s here, and in Dask
+# workers, whose default MALLOC_TRIM_THRESHOLD_ switches glibc's adaptive threshold off, 4.1 s → 0.3 s).
+MALLOC_MMAP_THRESHOLD = 33_554_432
+MALLOC_TRIM_THRESHOLD = 134_217_728
+WORKER_MALLOC_ENV = {"MALLOC_MMAP_THRESHOLD_": MALLOC_MMAP_THRESHOLD, "MALLOC_TRIM_THRESHOLD_": MALLOC_TRIM_THRESHOLD}
+_malloc_tuned = False
+
+
+def tune_malloc() -> bool:
+    """Apply the malloc settings above to this process (glibc; elsewhere nothing). True if applied.
+
+    Only speed and how soon freed memory goes back to the system change; no figure does.
+    """
+    global _malloc_tuned
+    if _malloc_tuned:
+        return True
+    import ctypes
+    import ctypes.util
+
+    try:
+        mallopt = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
+    except (OSError, AttributeError):
+        return False
+    m_trim_threshold, m_mmap_threshold = -1, -3  # <malloc.h>
+    _malloc_tuned = bool(mallopt(m_mmap_threshold, MALLOC_MMAP_THRESHOLD) == 1
+                         and mallopt(m_trim_threshold, MALLOC_TRIM_THRESHOLD) == 1)
+    return _malloc_tuned
+
 
 @dataclass(frozen=True)
 class Chunk:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from dataval.errors import DatavalError
-from valuation.executors.base import Chunk, Executor, Progress, report
+from valuation.executors.base import WORKER_MALLOC_ENV, Chunk, Executor, Progress, report
 
 if TYPE_CHECKING:
     from valuation.batch import BatchJob, BatchResult
@@ -62,13 +62,19 @@ class DaskExecutor(Executor):
             except (OSError, TimeoutError) as exc:
                 raise DatavalError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
         else:
-            self._cluster = LocalCluster(
-                n_workers=n_workers,
-                threads_per_worker=threads_per_worker,
-                processes=processes,
-                dashboard_address=None,
-                memory_limit=memory_limit,
-            )
+            import dask
+
+            # Dask's default MALLOC_TRIM_THRESHOLD_ switches glibc's adaptive mmap threshold off: the
+            # workers get the settings of valuation.executors.base.tune_malloc instead
+            environ = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **WORKER_MALLOC_ENV}
+            with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+                self._cluster = LocalCluster(
+                    n_workers=n_workers,
+                    threads_per_worker=threads_per_worker,
+                    processes=processes,
+                    dashboard_address=None,
+                    memory_limit=memory_limit,
+                )
             self.client = Client(self._cluster)
         self.max_in_flight = max_in_flight
 

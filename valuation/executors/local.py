@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-from valuation.executors.base import Chunk, Executor, Progress, report
+from valuation.executors.base import Chunk, Executor, Progress, report, tune_malloc
 
 if TYPE_CHECKING:
     from valuation.batch import BatchJob, BatchResult
@@ -32,6 +32,7 @@ class LocalExecutor(Executor):
         if threads < 1:
             raise ValueError(f"threads must be >= 1, got {threads}")
         self.threads = threads
+        tune_malloc()
         self._pool: ThreadPoolExecutor | None = None
 
     def describe(self) -> str:
