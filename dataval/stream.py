@@ -112,7 +112,10 @@ class BatchSource:
         pending: list[Any] = []
         rows = 0
         try:
-            for batch in self._dataset().to_batches(batch_size=self.chunk_rows):
+            # readahead 1: pyarrow's default (16 batches, 4 files) decodes hundreds of thousands of rows
+            # ahead of the executor: 1.1 GB instead of 0.6 GB peak on a million assets
+            for batch in self._dataset().to_batches(batch_size=self.chunk_rows, batch_readahead=1,
+                                                    fragment_readahead=1):
                 if batch.num_rows == 0:
                     continue
                 pending.append(batch)
