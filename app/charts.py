@@ -127,7 +127,7 @@ def tornado(conclusion: Any) -> alt.Chart:
         alt.Chart(df)
         .mark_bar(color=PALETTE["cost"])
         .encode(
-            y=alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+            y=alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=280, labelOverlap=False)),
             x=alt.X("low:Q", title="V (CNY)", axis=alt.Axis(format=CNY_FMT), scale=alt.Scale(zero=False)),
             x2="high:Q",
             tooltip=["input:N", alt.Tooltip("at_low_input:Q", title="V @ P5", format=",.2f"),
@@ -135,7 +135,7 @@ def tornado(conclusion: Any) -> alt.Chart:
         )
     )
     base = alt.Chart(pd.DataFrame({"v": [conclusion.value]})).mark_rule(color="black").encode(x="v:Q")
-    return (bars + base).properties(height=max(160, 28 * len(df)), title=t("tornado", both=True))
+    return (bars + base).properties(height=max(160, 30 * len(df)), title=t("tornado", both=True))
 
 
 def histogram(draws: np.ndarray, value_range: Any | None, concluded: float) -> alt.Chart:
@@ -184,28 +184,35 @@ def method_comparison(conclusion: Any) -> alt.Chart:
     return (bars + whiskers + concl).properties(height=60 + 45 * len(df), title=t("method_comparison", both=True))
 
 
-def pledge_path(path: Sequence[Any], covenants: Any) -> alt.Chart:
-    """LTV (exposure / liquidation value) and coverage (collateral / exposure) by month of the term."""
-    rows = []
-    for p in path:
-        if p.ltv is not None:
-            rows.append({"month": p.month, "series": "LTV", "ratio": p.ltv})
-        rows.append({"month": p.month, "series": bi("覆盖率", "coverage"), "ratio": p.coverage})
-    df = pd.DataFrame(rows)
-    lines = alt.Chart(df).mark_line(point=True).encode(
-        x=alt.X("month:Q", title=bi("月份", "month")),
-        y=alt.Y("ratio:Q", title=bi("比率", "ratio"), axis=alt.Axis(format=".0%")),
-        color=alt.Color("series:N", title=None),
-        tooltip=["month:Q", "series:N", alt.Tooltip("ratio:Q", format=".2%")],
-    )
-    lim = pd.DataFrame([
-        {"label": bi("预警线", "LTV warning"), "v": covenants.ltv_warning},
-        {"label": bi("平仓线", "LTV max"), "v": covenants.ltv_max},
-        {"label": bi("最低覆盖率", "min coverage"), "v": covenants.coverage_min},
-    ])
-    rules = alt.Chart(lim).mark_rule(strokeDash=[5, 4]).encode(
-        y="v:Q", color=alt.Color("label:N", title=None), tooltip=["label:N", alt.Tooltip("v:Q", format=".0%")])
-    return (lines + rules).properties(height=320, title=t("path_chart", both=True))
+def _limit_rules(limits: list[tuple[str, float]], color: str) -> alt.Chart:
+    df = pd.DataFrame([{"label": f"{name} {v:.0%}", "v": v} for name, v in limits])
+    rule = alt.Chart(df).mark_rule(strokeDash=[5, 4], color=color).encode(y="v:Q")
+    text = alt.Chart(df).mark_text(align="left", dx=4, dy=-6, color=color, fontSize=11).encode(
+        y="v:Q", x=alt.value(4), text="label:N")
+    return rule + text
+
+
+def pledge_path(path: Sequence[Any], covenants: Any) -> alt.HConcatChart:
+    """Two panels by month of the term: LTV = exposure / liquidation value against the warning line and
+    the LTV covenant; coverage = collateral value / exposure (log scale: it grows as the loan is repaid)
+    against the minimum coverage."""
+    df = pd.DataFrame([{"month": p.month, "ltv": p.ltv, "coverage": p.coverage} for p in path])
+    month = alt.X("month:Q", title=bi("月份", "month"))
+    ltv = alt.Chart(df.dropna(subset=["ltv"])).mark_line(point=True, color=PALETTE["cost"]).encode(
+        x=month, y=alt.Y("ltv:Q", title="LTV", axis=alt.Axis(format=".0%"),
+                         scale=alt.Scale(domain=[0, max(1.0, float(df["ltv"].max() or 0) * 1.1)])),
+        tooltip=["month:Q", alt.Tooltip("ltv:Q", format=".2%")])
+    ltv_rules = _limit_rules([(bi("预警线", "warning"), covenants.ltv_warning),
+                              (bi("平仓线", "LTV max"), covenants.ltv_max)], PALETTE["down"])
+    cov = alt.Chart(df).mark_line(point=True, color=PALETTE["income"]).encode(
+        x=month, y=alt.Y("coverage:Q", title=bi("覆盖率（对数）", "coverage (log)"),
+                         scale=alt.Scale(type="log"), axis=alt.Axis(format=".0%")),
+        tooltip=["month:Q", alt.Tooltip("coverage:Q", format=".2%")])
+    cov_rules = _limit_rules([(bi("最低覆盖率", "min coverage"), covenants.coverage_min)], PALETTE["down"])
+    return alt.hconcat(
+        (ltv + ltv_rules).properties(height=260, width=300, title=bi("抵质押率 LTV", "LTV")),
+        (cov + cov_rules).properties(height=260, width=300, title=bi("覆盖率", "coverage")),
+    ).properties(title=t("path_chart", both=True))
 
 
 def pledge_values(path: Sequence[Any]) -> alt.Chart:
@@ -223,4 +230,4 @@ def pledge_values(path: Sequence[Any]) -> alt.Chart:
     lines = alt.Chart(long).mark_line().encode(
         x="month:Q", y="amount:Q", color=alt.Color("series:N", title=None),
         tooltip=["month:Q", "series:N", alt.Tooltip("amount:Q", format=",.2f")])
-    return (band + lines).properties(height=300)
+    return (band + lines).properties(height=300, title=bi("押品价值（P5–P95）与敞口", "collateral value (P5–P95) and exposure"))

@@ -124,7 +124,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "met": ("满足", "Met"),
     "date_met": ("满足日期", "Date met"),
     "capitalization_start": ("资本化起点", "Capitalization starts"),
-    "no_facts": ("该资产尚未录入会计事实（用途、形成方式、控制等）", "No accounting facts entered for this asset yet (purpose, formation, control ...)"),
+    "no_books": ("该公司在登记簿中没有入账的数据资源（会计事实与事项）", "This company keeps no data resources on the books in the register (accounting facts and events)"),
     "summary_by_class": ("按类别汇总", "Summary by classification"),
     "count": ("数量", "Count"),
     # valuation page
@@ -187,6 +187,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "posted": ("已过账", "Posted"),
     "close_period": ("结账", "Close the period"),
     "closed": ("已结账", "Closed"),
+    "period_open": ("未结账", "Open"),
     "period_status": ("期间状态", "Period status"),
     "journal": ("记账凭证", "Journal"),
     "trial_balance": ("试算平衡表", "Trial balance"),

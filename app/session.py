@@ -44,14 +44,18 @@ def current_user() -> User | None:
 
 
 def language_switch() -> None:
-    """中文 / English in the sidebar; Chinese is the default."""
+    """中文 / English in the sidebar; Chinese is the default. The choice is kept in ``lang``."""
     st.session_state.setdefault(LANG_KEY, "zh")
+
+    def _changed() -> None:
+        value = st.session_state.get("lang_switch")
+        if value in ("zh", "en"):  # a click on the selected option clears the control: keep the language
+            st.session_state[LANG_KEY] = value
+
     st.sidebar.segmented_control(
         t("language"), options=["zh", "en"], format_func=lambda x: "中文" if x == "zh" else "English",
-        key=LANG_KEY, selection_mode="single",
+        key="lang_switch", default=st.session_state[LANG_KEY], selection_mode="single", on_change=_changed,
     )
-    if st.session_state.get(LANG_KEY) not in ("zh", "en"):  # a click on the selected option clears it
-        st.session_state[LANG_KEY] = "zh"
 
 
 def _oidc_configured() -> bool:
@@ -145,9 +149,15 @@ def guard_page(page: str) -> User:
 
 
 def ready_marker(page: str) -> None:
-    """The element the browser tests wait for: the page has rendered everything it shows."""
-    with st.container(key=f"page_ready_{page}"):
-        st.caption(" ", help=None)
+    """The element the browser tests wait for: the page has rendered everything it shows.
+
+    It carries the session's run number (``st-key-run_no_<n>``), so a test can wait for the run that
+    follows its click rather than see the previous run's marker.
+    """
+    n = int(st.session_state.get("_run_no", 0)) + 1
+    st.session_state["_run_no"] = n
+    with st.container(key=f"page_ready_{page}"), st.container(key=f"run_no_{n}"):
+        st.caption(" ")
 
 
 def show_error(exc: BaseException) -> None:
@@ -156,7 +166,7 @@ def show_error(exc: BaseException) -> None:
 
 
 def company_picker(user: User) -> str | None:
-    """The company the pages work on (sidebar; kept across pages). None when the register has none."""
+    """The company the pages work on (sidebar), kept in ``company`` across pages. None when there is none."""
     from app import store
 
     comps = store.companies(user)
@@ -166,7 +176,14 @@ def company_picker(user: User) -> str | None:
     codes = list(names)
     if st.session_state.get("company") not in names:
         st.session_state["company"] = codes[0]
-    return st.sidebar.selectbox(t("company"), codes, format_func=lambda c: f"{names[c]} ({c})", key="company")
+
+    def _changed() -> None:
+        st.session_state["company"] = st.session_state.get("company_switch") or st.session_state["company"]
+
+    st.sidebar.selectbox(t("company"), codes, index=codes.index(st.session_state["company"]),
+                         format_func=lambda c: names[c] if names[c] == c else f"{names[c]} · {c}",
+                         key="company_switch", on_change=_changed)
+    return str(st.session_state["company"])
 
 
 def company() -> str | None:

@@ -35,9 +35,19 @@ def figures_df(figures: Iterable[Any]) -> pd.DataFrame:
     )
 
 
+SMALL_TABLE_ROWS = 25
+
+
 def table(df: pd.DataFrame, *, key: str | None = None, height: int | None = None) -> None:
-    """A read-only table, full width, no index (its own height unless ``height`` px is given)."""
-    st.dataframe(df, hide_index=True, width="stretch", key=key, height="auto" if height is None else height)
+    """A read-only table, full width, no index.
+
+    Up to 25 rows it is a plain table (text a reader can select and copy, printed as shown); longer
+    ones are a scrollable grid (its own height unless ``height`` px is given).
+    """
+    if height is None and len(df) <= SMALL_TABLE_ROWS:
+        st.table(df, hide_index=True)
+    else:
+        st.dataframe(df, hide_index=True, width="stretch", key=key, height="auto" if height is None else height)
 
 
 def cost_lines_df(result: Any) -> pd.DataFrame:
@@ -76,10 +86,15 @@ def grid_df(result: Any) -> pd.DataFrame:
     ])
 
 
+def _num(x: float) -> str:
+    """An input of the tornado: thousands separated when large, else 4 significant digits."""
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
+
+
 def tornado_df(conclusion: Any) -> pd.DataFrame:
     return pd.DataFrame([
         {t("input"): f"{b.label_zh} {b.input_name}", t("method"): t(f"{b.method.value}_method"),
-         "P5": f"{b.low_input:.6g}", bi("基准", "base"): f"{b.base_input:.6g}", "P95": f"{b.high_input:.6g}",
+         "P5": _num(b.low_input), bi("基准", "base"): _num(b.base_input), "P95": _num(b.high_input),
          "V @ P5": cny(b.value_at_low), "V @ P95": cny(b.value_at_high)}
         for b in conclusion.tornado
     ])

@@ -11,6 +11,7 @@ import streamlit as st
 from app import services, session, store, views
 from app.auth import may
 from app.i18n import bi, cny, t
+from register.errors import NotFound
 
 user = session.guard_page("ledger")
 st.title(t("page_ledger", both=True))
@@ -32,7 +33,8 @@ with c3:
     status = next((p for p in known if p.start == start and p.end == end), None)
     closed_any = [p for p in known if p.status == "closed"]
     st.markdown(f"**{t('period_status')}**: "
-                + (f"{t('closed')} ({status.closed_by})" if status and status.status == "closed" else "open")
+                + (f"{t('closed')} ({status.closed_by})" if status and status.status == "closed"
+                   else t("period_open"))
                 + (f" · {bi('已结账期间', 'closed periods')}: " + ", ".join(f"{p.start}…{p.end}" for p in closed_any)
                    if closed_any else ""))
 
@@ -42,6 +44,8 @@ try:
     for line in late:
         st.warning(f"{bi('迟到事项（已结账期间，未入账）', 'late event (closed period, not booked)')}: {line}")
     result = services.book_period(user, case, end, period_start=start)
+except NotFound:  # the company keeps no books here (e.g. a valuation portfolio)
+    st.info(t("no_books"))
 except Exception as exc:
     session.show_error(exc)
 
@@ -55,16 +59,18 @@ if result is not None:
     for r in result.rejected:
         st.warning(f"{r.event_id} ({r.asset_id}, {r.kind.value}, {r.date}): {r.message}")
 
+    is_closed = bool(status and status.status == "closed")
+    can_post = may(user, "ledger.post") and not is_closed
     b1, b2 = st.columns(2)
     with b1:
-        if st.button(t("post_period"), type="primary", disabled=not may(user, "ledger.post"), key="ledger_post"):
+        if st.button(t("post_period"), type="primary", disabled=not can_post, key="ledger_post"):
             try:
                 st.session_state["ledger_posted"] = store.post_period(user, company, end)
             except Exception as exc:
                 session.show_error(exc)
     with b2:
-        confirm = st.checkbox(t("close_confirm"), key="ledger_close_confirm", disabled=not may(user, "ledger.post"))
-        if st.button(t("close_period"), disabled=not (confirm and may(user, "ledger.post")), key="ledger_close"):
+        confirm = st.checkbox(t("close_confirm"), key="ledger_close_confirm", disabled=not can_post)
+        if st.button(t("close_period"), disabled=not (confirm and can_post), key="ledger_close"):
             try:
                 p = store.close_period(user, company, start, end)
                 st.session_state["ledger_closed"] = p

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 from datetime import date
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -113,11 +114,8 @@ if result is not None and case is not None:
          t("binding"): "◀" if c.constraint == ml.binding else "", "formula": c.formula, "detail": c.detail}
         for c in ml.constraints]))
 
-    g1, g2 = st.columns(2)
-    with g1:
-        st.altair_chart(charts.pledge_path(result.path, case.policy.covenants), width="stretch")
-    with g2:
-        st.altair_chart(charts.pledge_values(result.path), width="stretch")
+    st.altair_chart(charts.pledge_path(result.path, case.policy.covenants))
+    st.altair_chart(charts.pledge_values(result.path), width="stretch")
 
     k1, k2, k3, k4 = st.columns(4)
     k1.metric(t("collateral_value"), cny(result.collateral.collateral_value))
@@ -159,7 +157,7 @@ if result is not None and case is not None:
         except Exception as exc:
             session.show_error(exc)
     st.download_button(f"{t('download')} {t('credit_memo', both=True)} (.xlsx)",
-                       services.credit_memo_bytes(user, case, result),
+                       partial(services.credit_memo_bytes, user, case, result),  # built on click
                        file_name=f"credit_memo_{result.case_id}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="pl_memo")
 

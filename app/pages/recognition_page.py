@@ -9,6 +9,7 @@ import streamlit as st
 
 from app import services, session, store, views
 from app.i18n import bi, t
+from register.errors import NotFound
 
 user = session.guard_page("recognition")
 st.title(t("page_recognition", both=True))
@@ -19,10 +20,12 @@ resources: list[Any] = []
 if company is not None:
     try:
         resources = list(store.books_case(user, company)[0].resources)
+    except NotFound:  # the company keeps no books here: nothing to decide
+        pass
     except Exception as exc:
         session.show_error(exc)
 if not resources:
-    st.info(t("no_facts"))
+    st.info(t("no_books"))
     session.ready_marker("recognition")
     st.stop()
 
@@ -39,7 +42,7 @@ views.table(pd.DataFrame([
     {t("asset_id"): d.asset_id, t("name"): d.name, t("classification"): bi(d.label_zh, d.label_en),
      t("missing_facts"): ", ".join(d.missing_facts) or "—",
      t("capitalization_start"): str(d.capitalization_start or "—")}
-    for d in decisions]), height=260)
+    for d in decisions]))
 
 aid = st.selectbox(t("select_asset"), list(by_id), key="rec_asset",
                    format_func=lambda a: f"{a} {by_id[a].name}")

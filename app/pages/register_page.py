@@ -13,7 +13,7 @@ from app import session, store, views
 from app.auth import may
 from app.i18n import bi, cny, t
 from valuation.cost.inputs import CATEGORY_LABELS_ZH, CostCategory
-from valuation.models import DataRight, DataSource
+from valuation.models import LABELS_ZH, DataRight, DataSource
 
 PAGE_SIZE = 50
 
@@ -46,13 +46,15 @@ def asset_list(company: str) -> list[dict[str, Any]]:
     edited = st.data_editor(
         original.drop(columns=["version"]),
         key=f"reg_editor_{company}_{search}_{page_no}",
-        hide_index=True, width="stretch", height=420, disabled=not can_edit, num_rows="fixed",
+        hide_index=True, width="stretch", height=min(420, 38 + 35 * max(len(original), 1)), placeholder="—",
+        disabled=not can_edit, num_rows="fixed",
         column_config={
             "code": st.column_config.TextColumn(t("asset_id"), disabled=True),
             "name": st.column_config.TextColumn(t("name"), required=True, max_chars=200),
             "field": st.column_config.TextColumn(t("field")),
             "region": st.column_config.TextColumn(t("region")),
-            "source": st.column_config.SelectboxColumn(t("source"), options=[s.value for s in DataSource]),
+            "source": st.column_config.SelectboxColumn(t("source"), options=[s.value for s in DataSource],
+                                                       help=" · ".join(f"{s.value} {LABELS_ZH[s.value]}" for s in DataSource)),
             "rights": st.column_config.TextColumn(t("rights"), help="holding;processing_use;product_operation"),
             "records": st.column_config.NumberColumn(t("records"), min_value=0, step=1, format="%d"),
             "rights_term_end": st.column_config.DateColumn(t("rights_term_end"), format="YYYY-MM-DD"),
@@ -112,11 +114,13 @@ def new_asset(company: str) -> None:
         field = c3.text_input(t("field"), value="general", key="new_field")
         c4, c5, c6 = st.columns(3)
         region = c4.text_input(t("region"), value="national", key="new_region")
-        source = c5.selectbox(t("source"), [s.value for s in DataSource], key="new_source")
-        rights = c6.multiselect(t("rights"), [r.value for r in DataRight], default=["holding"], key="new_rights")
+        source = c5.selectbox(t("source"), [s.value for s in DataSource], key="new_source",
+                              format_func=lambda v: f"{LABELS_ZH[v]} {v}")
+        rights = c6.multiselect(t("rights"), [r.value for r in DataRight], default=["holding"], key="new_rights",
+                                format_func=lambda v: f"{LABELS_ZH[v]} {v}")
         c7, c8, c9 = st.columns(3)
         records = c7.number_input(t("records"), min_value=0, value=0, step=1000, key="new_records")
-        has_term = c8.checkbox(t("rights_term_end"), key="new_has_term")
+        has_term = c8.checkbox(bi("权利有期限", "the rights have a term"), key="new_has_term")
         term_end = c9.date_input(t("rights_term_end"), value=date(date.today().year + 3, 12, 31), key="new_term")
         st.caption(bi("数据质量评分（GB/T 36344，0–1，可空）", "Quality scores (GB/T 36344, 0–1, optional)"))
         qcols = st.columns(6)
@@ -157,7 +161,7 @@ def cost_lines(company: str, rows: list[dict[str, Any]]) -> None:
                         "files": ", ".join(f[0] for f in ln.files)} for ln in lines],
                       columns=["id", "category", "item", "amount", "incurred_on", "evidence", "restate", "files"])
     edited_lines = st.data_editor(
-        df, key=f"cost_editor_{company}_{code}", num_rows="dynamic", hide_index=True, width="stretch",
+        df, key=f"cost_editor_{company}_{code}", num_rows="dynamic", hide_index=True, width="stretch", placeholder="—",
         disabled=not can_edit,
         column_config={
             "id": st.column_config.NumberColumn("id", disabled=True),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -76,7 +77,8 @@ with single:
     if result is not None and case is not None:
         eng = result.engagement
         st.markdown(f"**{eng.case_id}** · {eng.client} · {t('valuation_date')} {eng.valuation_date} · "
-                    f"{t('purpose')} {eng.purpose.value} · {t('value_type')} {eng.value_type.value} · "
+                    f"{t('purpose')} {bi(LABELS_ZH[eng.purpose.value], eng.purpose.value)} · "
+                    f"{t('value_type')} {bi(LABELS_ZH[eng.value_type.value], eng.value_type.value)} · "
                     f"{t('seed')} {result.seed} · {t('draws')} {result.n_draws:,}")
         for e in result.errors:
             st.error(f"{e.asset_id} {e.field or ''}: {e.message}")
@@ -183,9 +185,9 @@ with batch:
                 views.table(pd.DataFrame([{t("asset"): e.asset_id, t("field"): e.field or "", t("message"): e.message}
                                           for e in res.errors]))
         d1, d2 = st.columns(2)
-        d1.download_button(f"{t('download')} CSV", services.batch_table_bytes(user, tidy, ".csv"),
+        d1.download_button(f"{t('download')} CSV", partial(services.batch_table_bytes, user, tidy, ".csv"),
                            file_name="batch_results.csv", mime="text/csv", key="batch_csv")
-        d2.download_button(f"{t('download')} Parquet", services.batch_table_bytes(user, tidy, ".parquet"),
+        d2.download_button(f"{t('download')} Parquet", partial(services.batch_table_bytes, user, tidy, ".parquet"),
                            file_name="batch_results.parquet", mime="application/octet-stream", key="batch_pq")
 
 session.ready_marker("valuation")

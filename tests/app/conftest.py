@@ -93,3 +93,8 @@ def texts(at: object) -> str:
 def no_exception(at: object) -> None:
     exc = list(at.exception)  # type: ignore[attr-defined]
     assert not exc, "\n".join(str(e.value) for e in exc)
+
+
+def frames(at: object) -> list[object]:
+    """The DataFrames of every table and grid the run shows, in page order of each kind."""
+    return [t.value for t in at.table] + [d.value for d in at.dataframe]  # type: ignore[attr-defined]

@@ -156,7 +156,7 @@ def test_page_script_refuses_a_role(page: Any, users: dict[Role, User], role: Ro
     at.run()
     no_exception(at)
     assert [e.value for e in at.error] == [f"当前角色无权使用此页面 ({ {'ledger': '账务 Ledger', 'valuation': '估值 Valuation', 'pledge': '质押 Pledge', 'register': '资产登记 Register', 'users': '用户 Users'}[page_name]})"]
-    assert not at.metric and not at.dataframe and not at.button
+    assert not at.metric and not at.dataframe and not at.table and not at.button
 
 
 def test_english_switch(page: Any, users: dict[Role, User]) -> None:

@@ -18,11 +18,11 @@ import pytest
 
 from app import store
 from register import PermissionDenied, Role, User
-from tests.app.conftest import COMPANY_SELF, no_exception, texts
+from tests.app.conftest import COMPANY_SELF, frames, no_exception, texts
 
 
 def _df(at: Any, must_have: str) -> Any:
-    return next(d.value for d in at.dataframe if must_have in d.value.columns)
+    return next(f for f in frames(at) if must_have in f.columns)
 
 
 def test_recognition_decision_reasons_and_five_criteria(page: Any, users: dict[Role, User]) -> None:

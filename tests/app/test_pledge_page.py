@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from app import services, store
 from register import PermissionDenied, Role, User
-from tests.app.conftest import COMPANY_PARK, no_exception, texts
+from tests.app.conftest import COMPANY_PARK, frames, no_exception, texts
 
 
 def test_max_loan_binding_constraint_and_charts(page: Any, users: dict[Role, User]) -> None:
@@ -30,7 +30,7 @@ def test_max_loan_binding_constraint_and_charts(page: Any, users: dict[Role, Use
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["最高可贷额度 Maximum loan"] == f"¥{dscr_limit:,.2f}" == "¥1,874,007.62"
     assert metrics["约束条件 Binding constraint"] == "偿债覆盖率"
-    limits = next(d.value for d in at.dataframe if "四项额度约束" in d.value.columns)
+    limits = next(f for f in frames(at) if "四项额度约束" in f.columns)
     assert len(limits) == 4 and list(limits["约束条件"]).count("◀") == 1
     assert len(at.get("vega_lite_chart")) == 2  # LTV / coverage path, value band
     shown = texts(at)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app import store
 from register import ConcurrentEdit, Register, Role, User
 from register.models import AuditLog, CostLine, DataAsset, EvidenceFile
-from tests.app.conftest import no_exception, texts
+from tests.app.conftest import frames, no_exception, texts
 
 CO = "TEST-REG-CO"
 
@@ -164,7 +164,7 @@ def test_bad_csv_import_shows_every_problem_and_changes_nothing(page: Any, users
     at.run()
     no_exception(at)
     assert "导入被拒绝，登记簿未作任何修改 — bad.csv: 3 错误" in texts(at)
-    issues = at.dataframe[-1].value
+    issues = next(f for f in frames(at) if "列" in f.columns)
     assert list(zip(issues["行"], issues["列"], strict=True)) == [(3, "records"), (3, "name"), (4, "asset_id")]
     assert "错误报告" in " ".join(b.label for b in at.get("download_button"))
     assert (_count(sample_register, DataAsset), _count(sample_register, CostLine)) == before
