@@ -192,3 +192,12 @@ def test_empty_batch_gives_an_empty_table_with_every_column() -> None:
     out = run_batch(empty, ctx(), market_kwargs=MARKET)
     assert len(out.table) == 0 and list(out.table.columns) == [n for n, _ in output_columns()]
     assert np.isnan(out.table["value"].to_numpy()).all()
+
+
+def test_local_progress_moves_piece_by_piece_inside_a_chunk(monkeypatch) -> None:
+    """64 draws and 64 × 25 cells a piece: 25 rows a piece; chunks of 60 rows → 25, 50, 60, 85, 110, 120 …"""
+    monkeypatch.setattr(batch_module, "CHUNK_CELLS", 64 * 25)
+    seen: list[tuple[int, int]] = []
+    run_batch(messy_batch(120), ctx(), market_kwargs=MARKET, chunk_rows=60,
+              progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(25, 120), (50, 120), (60, 120), (85, 120), (110, 120), (120, 120)]

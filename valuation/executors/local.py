@@ -17,10 +17,10 @@ if TYPE_CHECKING:
     from valuation.batch import BatchJob, BatchResult
 
 
-def _value(job: BatchJob, chunk: Chunk) -> BatchResult:
+def _value(job: BatchJob, chunk: Chunk, within: Progress | None = None) -> BatchResult:
     from valuation.batch import value_chunk
 
-    return value_chunk(job, chunk.table, row_offset=chunk.row_offset, repeated=chunk.repeated)
+    return value_chunk(job, chunk.table, row_offset=chunk.row_offset, repeated=chunk.repeated, progress=within)
 
 
 class LocalExecutor(Executor):
@@ -49,9 +49,13 @@ class LocalExecutor(Executor):
         done = 0
         if self.threads == 1:
             for chunk in chunks:
-                result = _value(job, chunk)
+                before = done
+
+                def within(rows_done: int, _rows: int, before: int = before) -> None:
+                    report(progress, before + rows_done, total_rows)  # piece by piece inside a chunk
+
+                result = _value(job, chunk, within if progress is not None else None)
                 done += len(chunk)
-                report(progress, done, total_rows)
                 yield result
             return
         if self._pool is None:
