@@ -148,8 +148,12 @@ if result is not None and case is not None:
                                    bi("触发时押品价值", "value at breach"): cny(x.value_at_breach)}
                                   for x in result.reverse_stress]))
 
+    if not ml.within_limit:
+        st.caption(bi("申请金额超过最高可贷额度，不能登记质押", "the requested amount is above the maximum loan: "
+                      "the pledge cannot be recorded"))
     if (key.startswith("val:") and company is not None
-            and st.button(bi("登记质押", "Record the pledge in the register"), key="pl_record")):
+            and st.button(bi("登记质押", "Record the pledge in the register"), key="pl_record",
+                          disabled=not ml.within_limit)):
         try:
             pid = store.record_pledge(user, company, case, result)
             st.success(f"{bi('质押已登记', 'pledge recorded')} #{pid}: {case.collateral.asset_id} → "

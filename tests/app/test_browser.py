@@ -261,6 +261,11 @@ def test_bank_sizes_a_pledge_records_it_and_downloads_the_memo(server: Server, p
         pick_company(page, SELF, "pledge")  # the appraiser's saved conclusion on E2E-001 is the collateral
         _choose(page, "pledge", "pl_case", "E2E-001", exact=False)
         _see(page, "评估值 ¥750,000.00")
+        # the example's 1.5 m request is far above what 750,000 of collateral supports: ask for 150,000
+        amount = page.locator("[class*='st-key-pl_amount_'] input")
+        amount.fill("150000")
+        after_run(page, "pledge", lambda: page.get_by_role("button", name="测算").click())
+        assert "在额度内" in _text(page)
         _click(page, "pledge", "pl_record")
         _see(page, "质押已登记")
         shot(page, "bank_pledge_register_asset")

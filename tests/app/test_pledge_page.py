@@ -70,7 +70,16 @@ def test_pledge_on_a_stored_valuation_is_recorded_and_memo_downloads(page: Any, 
     at.run()
     no_exception(at)
     assert f"评估值 {stored[0].value:,.2f}".replace(" ", " ¥") in texts(at)
-    next(b for b in at.button if b.key == "pl_record").click()
+    record = next(b for b in at.button if b.key == "pl_record")
+    assert record.disabled  # the example's 1.5 m request is above the maximum loan on this collateral
+    amount_key = next(n.key for n in at.number_input if n.key.startswith("pl_amount_"))
+    at.number_input(key=amount_key).set_value(500000.0)
+    next(b for b in at.button if b.label == "测算").click()
+    at.run()
+    no_exception(at)
+    record = next(b for b in at.button if b.key == "pl_record")
+    assert not record.disabled
+    record.click()
     at.run()
     no_exception(at)
     assert "质押已登记" in texts(at)
