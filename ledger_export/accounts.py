@@ -270,12 +270,12 @@ def write_trial_balance(book: Book, result: Any, refs: BookRefs) -> None:
                    Formula(f"=MAX(E{r}-F{r}+G{r}-H{r},0)", row.closing_debit),
                    Formula(f"=MAX(F{r}-E{r}+H{r}-G{r},0)", row.closing_credit)])
         refs.tb_row[row.code] = r
-    last = max(sh.row, first)
+    last = sh.row  # < first when nothing is booked yet: the totals are then 0
     totals = (tb.total_opening_debit, tb.total_opening_credit, tb.total_period_debit, tb.total_period_credit,
               tb.total_closing_debit, tb.total_closing_credit)
     t = sh.append(["合计 total", None, None, None,
-                   *[Formula(f"=SUM({c}{first}:{c}{last})", v, bold=True) for c, v in zip("EFGHIJ", totals,
-                                                                                         strict=True)]])
+                   *[Formula(f"=SUM({c}{first}:{c}{last})" if last >= first else "=0", v, bold=True)
+                     for c, v in zip("EFGHIJ", totals, strict=True)]])
     refs.tb_total_row = t
     for c, name in zip("EFGHIJ", ("opening_debit", "opening_credit", "period_debit", "period_credit",
                                   "closing_debit", "closing_credit"), strict=True):

@@ -6,8 +6,8 @@ Workbooks written (all with ``record=True``, so each formula carries the engine'
   (what ``dataval export BOOKS --as-of --valuation --pledge`` writes);
 - ``book-inventory-h1``: the inventory books for the period 2025-04-01 to 2025-06-30 (``book -o``);
 - ``book-self-2024``: the self-developed dataset at 2024-12-31, the year of its impairment (``book -o``);
-- ``book-hand`` / ``book-hand-h2``: a one-asset case whose figures the tests compute by hand, for the
-  year 2025 and for its second half;
+- ``book-hand`` / ``book-hand-h2`` / ``book-hand-empty``: a one-asset case whose figures the tests
+  compute by hand, for the year 2025, for its second half, and at 2024-12-31 before anything is booked;
 - ``value-parking``: the parking valuation workpapers alone (``value -o``);
 - ``memo-retail``: the credit memo of the bullet-loan pledge (``pledge -o``);
 - ``hostile``: books, valuation and pledge whose names and descriptions are formula-injection attempts;
@@ -132,6 +132,7 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Exported]:
     hand = HAND_BOOKS
     add("book-hand", books=(hand, *load_books(hand, AS_OF)))
     add("book-hand-h2", books=(hand, *load_books(hand, AS_OF, date(2025, 7, 1))))
+    add("book-hand-empty", books=(hand, *load_books(hand, date(2024, 12, 31))))  # nothing booked yet
     park = EXAMPLES / "parking_city_investment.json"
     add("value-parking", valuation=(park, *load_valuation(park)))
     retail = EXAMPLES / "pledges" / "retail_6m_bullet_over_limit.json"
