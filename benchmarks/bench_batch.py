@@ -68,7 +68,24 @@ def _timed(fn: Any, repeat: int) -> tuple[float, float, Any]:
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    """Peak resident memory of this process since it started (VmHWM), MB.
+
+    Not ru_maxrss: on Linux that carries over the parent's peak through fork and exec, so every child
+    of this benchmark would report at least the parent's size.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu_s() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 def small_suite(args: argparse.Namespace) -> dict[str, Any]:
@@ -128,16 +145,19 @@ def child(args: argparse.Namespace) -> None:
                                else {"threads": args.threads})
     t_start = time.perf_counter()
     with make_executor(args.child, **options) as ex:
+        client = cast(Any, ex).client if args.child == "dask" else None
+        before = client.run(_cpu_s) if client is not None else {}
         t0, c0 = time.perf_counter(), time.process_time()
         with TableSink(Path(args.output)) as sink:
             summary = value_stream(BatchSource(Path(args.input), chunk_rows=args.chunk_rows), job, ex, sink=sink)
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-        workers_kib = cast(Any, ex).client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) \
-            if args.child == "dask" else {}
+        after = client.run(_cpu_s) if client is not None else {}
+        workers_mb = client.run(_peak_mb) if client is not None else {}
         engine = ex.describe()
     print(json.dumps({"engine": engine, "seconds": wall, "cpu_s": cpu, "startup_s": t0 - t_start,
                       "assets": summary.n_assets, "ok": summary.n_ok, "peak_mb": _peak_mb(),
-                      "worker_peak_mb": [v / 1024 for v in workers_kib.values()]}))
+                      "worker_peak_mb": list(workers_mb.values()),
+                      "worker_cpu_s": [after[w] - before[w] for w in after]}))
 
 
 def big_suite(args: argparse.Namespace) -> dict[str, Any]:
@@ -200,8 +220,9 @@ def report(small: dict[str, Any] | None, big: dict[str, Any] | None) -> str:
             f"local 1 thread {r['local']['seconds']:.1f} s, local 2 threads {r['local_2threads']['seconds']:.1f} s, "
             f"Dask LocalCluster 2 workers {r['dask']['seconds']:.1f} s (+{r['dask']['startup_s']:.1f} s start) → "
             f"local / Dask = {big['c_ratio_local_over_dask']:.2f}×, local 2 threads / Dask = "
-            f"{big['c_ratio_local2_over_dask']:.2f}×; identical outputs: "
-            f"{r['local_2threads']['identical_to_local'] and r['dask']['identical_to_local']}",
+            f"{big['c_ratio_local2_over_dask']:.2f}×; CPU seconds: local {r['local']['cpu_s']:.0f}, Dask workers "
+            f"{' + '.join(f'{c:.0f}' for c in r['dask']['worker_cpu_s'])} + client {r['dask']['cpu_s']:.0f}; "
+            f"identical outputs: {r['local_2threads']['identical_to_local'] and r['dask']['identical_to_local']}",
             f"(d) peak memory: local {big['d']['local_mb_per_million']:,.0f} MB per million assets "
             f"(2 threads {big['d']['local_2threads_mb_per_million']:,.0f}); Dask client "
             f"{big['d']['dask_client_mb']:,.0f} MB + workers "
