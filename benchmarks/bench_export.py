@@ -30,7 +30,6 @@ import argparse
 import gc
 import json
 import math
-import resource
 import subprocess
 import sys
 import tempfile
@@ -159,7 +158,10 @@ def child(side: str, n: int) -> None:
         elif side == "bare":
             assert sheets is not None
             bare(sheets, Path(tmp) / "out.xlsx")
-    print(json.dumps({"side": side, "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+    # VmHWM, not ru_maxrss: a process started by fork/exec reports its parent's peak in ru_maxrss
+    hwm = next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines()
+               if line.startswith("VmHWM:"))
+    print(json.dumps({"side": side, "peak_rss_kib": hwm}))
 
 
 def resident_peaks(side: str, n: int) -> tuple[float, float]:
