@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app import session, store, views
+from app import editing, session, store, views
 from app.auth import may
 from app.i18n import bi, cny, t
 from valuation.cost.inputs import CATEGORY_LABELS_ZH, CostCategory
@@ -62,23 +62,7 @@ def asset_list(company: str) -> list[dict[str, Any]]:
             "on_books": st.column_config.CheckboxColumn(t("books"), disabled=True),
         },
     )
-    changes: dict[str, dict[str, Any]] = {}
-    for i in range(len(original)):
-        before, after = original.iloc[i], edited.iloc[i]
-        diff = {}
-        for col in ("name", "field", "region", "source", "rights", "records", "rights_term_end"):
-            a, b = before[col], after[col]
-            if (pd.isna(a) and pd.isna(b)) or a == b:
-                continue
-            if col == "records":
-                b = None if pd.isna(b) else int(b)
-            elif col == "rights_term_end":
-                b = None if pd.isna(b) else pd.Timestamp(b).date()
-            else:
-                b = None if pd.isna(b) else str(b)
-            diff[col] = b
-        if diff:
-            changes[str(before["code"])] = diff
+    changes = editing.asset_changes(original, edited)
     problems: dict[str, list[str]] = {}
     for code, diff in changes.items():  # inline validation, before anything is saved
         row = next(r for r in rows if r["code"] == code)
@@ -177,19 +161,8 @@ def cost_lines(company: str, rows: list[dict[str, Any]]) -> None:
             "files": st.column_config.TextColumn(t("evidence_files"), disabled=True),
         },
     )
-    payload: list[dict[str, Any]] = []
-    for rec in edited_lines.to_dict("records"):
-        clean: dict[str, Any] = {str(k): (None if pd.isna(v) else v) for k, v in rec.items()}
-        if clean["id"] is not None:
-            clean["id"] = int(clean["id"])
-        if clean["incurred_on"] is not None:
-            clean["incurred_on"] = pd.Timestamp(clean["incurred_on"]).date()
-        if clean["restate"] is None:
-            clean["restate"] = True
-        payload.append(clean)
-    before = [{k: v for k, v in r.items() if k != "files"} for r in df.to_dict("records")]
-    after = [{k: v for k, v in r.items() if k != "files"} for r in payload]
-    dirty = [str(b) for b in before] != [str(a) for a in after]
+    payload = editing.cost_line_rows(edited_lines)
+    dirty = editing.lines_changed(df, payload)
     line_problems = store.cost_line_problems(code, payload)
     for p in line_problems:
         st.error(p)

@@ -164,3 +164,35 @@ def test_english_switch(page: Any, users: dict[Role, User]) -> None:
     no_exception(at)
     assert at.title[0].value == "Ledger"
     assert "Post the period" in [b.label for b in at.button]
+
+
+def test_single_sign_on_takes_the_register_users_role(page: Any, sample_register: str) -> None:
+    """With ``[auth]`` configured, an OIDC identity (st.login) signs in as the register user of that e-mail."""
+    from streamlit.testing.v1 import AppTest
+
+    from register import Register, add_user
+    from tests.app.conftest import APP
+
+    reg = Register(sample_register)
+    with reg.session(actor="tests") as s:
+        add_user(s, "sso.finance@example.com", "unused-long-password", Role.FINANCE)
+    reg.dispose()
+    auth = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-secret",
+            "client_id": "dataval", "client_secret": "x", "server_metadata_url": "https://idp.example/.well-known"}
+
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.secrets["auth"] = auth
+    at.user = {"is_logged_in": True, "email": "sso.finance@example.com"}
+    at.run()
+    no_exception(at)
+    assert at.session_state["user"].username == "sso.finance@example.com"
+    assert at.title[0].value == "资产登记 Register"
+
+    stranger = AppTest.from_file(str(APP), default_timeout=60)
+    stranger.secrets["auth"] = auth
+    stranger.user = {"is_logged_in": True, "email": "nobody@example.com"}
+    stranger.run()
+    no_exception(stranger)
+    assert "user" not in stranger.session_state
+    assert "单点登录账户未在登记簿中开通" in texts(stranger)
+    assert "单点登录" in [b.label for b in stranger.button]

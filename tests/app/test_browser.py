@@ -76,6 +76,12 @@ def server() -> Iterator[Server]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def _register_env(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store calls made by these tests (not by the server) open the server's register."""
+    monkeypatch.setenv("DATAVAL_DB_URL", server.db_url)
+
+
 @pytest.fixture(scope="module")
 def pw() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
@@ -168,11 +174,8 @@ def test_finance_enters_an_asset_posts_and_closes_the_period(server: Server, pw:
 
     # the cost lines of E2E-001 go in through the store the grid editor saves with (the grid itself is a
     # canvas; its save path is covered by the AppTest tests)
-    import os
-
     from app import store
 
-    os.environ["DATAVAL_DB_URL"] = server.db_url
     store.save_cost_lines(_user(server, "finance1"), SELF, "E2E-001", [
         {"category": "direct_construction", "item": "采集与清洗", "amount": 400000.0,
          "incurred_on": date(2025, 12, 5), "evidence": "合同 E2E-1", "restate": True},
