@@ -260,6 +260,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "display_name": ("显示名", "Display name"),
     "active": ("启用", "Active"),
     "user_added": ("用户已添加", "User added"),
+    "toggle_user": ("停用或启用用户", "Disable or enable a user"),
+    "disable": ("停用", "Disable"),
+    "enable": ("启用", "Enable"),
 }
 
 

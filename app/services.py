@@ -16,7 +16,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -205,11 +205,21 @@ def pledge_case(user: User, raw: Mapping[str, Any]) -> PledgeCase:
 
 
 def assess_pledge(user: User, case: PledgeCase) -> PledgeAssessment:
-    """Size and monitor the loan: ``pledge.assess``."""
-    authorize(user, "pledge.assess")
-    from pledge import assess
+    """Size and monitor the loan: ``pledge.assess``.
 
-    return assess(case)
+    The assessment is a pure function of the case (its Monte Carlo draws are fixed by the case's seed),
+    so the last few are kept by their case JSON: moving back to a term sheet already assessed (another
+    slider setting, another page and back) does not run the 20,000 paths again.
+    """
+    authorize(user, "pledge.assess")
+    return _assess_cached(case.model_dump_json())
+
+
+@lru_cache(maxsize=32)
+def _assess_cached(case_json: str) -> PledgeAssessment:
+    from pledge import PledgeCase, assess
+
+    return assess(PledgeCase.model_validate_json(case_json))
 
 
 def credit_memo_bytes(user: User, case: PledgeCase, result: PledgeAssessment) -> bytes:

@@ -36,9 +36,10 @@ with st.form("user_add", clear_on_submit=True):
 others = [u.username for u in people if u.username != user.username]
 if others:
     c1, c2 = st.columns([2, 1])
-    who = c1.selectbox(t("username"), others, key="ua_toggle_who")
+    who = c1.selectbox(t("toggle_user"), others, key="ua_toggle_who")
     target = next(u for u in people if u.username == who)
-    if c2.button(("✗ " if target.active else "✓ ") + t("active"), key="ua_toggle"):
+    c2.markdown("&nbsp;")
+    if c2.button(t("disable") if target.active else t("enable"), key="ua_toggle"):
         try:
             store.set_active(user, who, not target.active)
             st.rerun()
