@@ -30,7 +30,7 @@ def fmt_figure(value: float, unit: str) -> str:
 def figures_df(figures: Iterable[Any]) -> pd.DataFrame:
     """The intermediate figures of a method (Figure: label, value with unit, formula, evidence)."""
     return pd.DataFrame(
-        [{t("item"): f"{f.label_zh} {f.name}", t("value"): fmt_figure(f.value, f.unit), "formula": f.formula,
+        [{t("item"): f"{f.label_zh} {f.name}", t("value"): fmt_figure(f.value, f.unit), t("formula"): f.formula,
           t("evidence"): f.evidence} for f in figures]
     )
 
@@ -62,7 +62,7 @@ def cost_lines_df(result: Any) -> pd.DataFrame:
 def category_totals_df(result: Any) -> pd.DataFrame:
     return pd.DataFrame([
         {t("category"): ct.label_zh, t("historical"): cny(ct.historical), t("restated"): cny(ct.restated),
-         t("source"): ct.source, "formula": ct.formula}
+         t("source"): ct.source, t("formula"): ct.formula}
         for ct in result.detail.category_totals
     ])
 
@@ -148,7 +148,7 @@ def trial_balance_df(tb: Any) -> pd.DataFrame:
 def balance_sheet_df(lines: Sequence[Any]) -> pd.DataFrame:
     return pd.DataFrame([
         {bi("项目", "line"): f"{bi(b.line_zh, b.line_en)} — {bi(b.of_which_zh, b.of_which_en)}",
-         t("closing"): cny(b.data_closing), t("opening"): cny(b.data_opening), "formula": b.formula}
+         t("closing"): cny(b.data_closing), t("opening"): cny(b.data_opening), t("formula"): b.formula}
         for b in lines
     ])
 

@@ -109,7 +109,7 @@ if result is not None:
     with tabs[5]:
         views.other_disclosures(result.disclosures)
     with tabs[6]:
-        views.table(pd.DataFrame([{t("checks"): c.name, "ok": "✓" if c.ok else "✗", "detail": c.detail}
+        views.table(pd.DataFrame([{t("checks"): c.name, t("result"): "✓" if c.ok else "✗", t("detail"): c.detail}
                                   for c in result.checks]))
     with tabs[7]:
         posted = store.posted_entries(user, company)

@@ -61,7 +61,7 @@ with st.form("pl_terms"):
     repayment = c4.selectbox(t("repayment"), repayments, index=repayments.index(ts0["repayment"]),
                              format_func=lambda v: bi(services.pledge_label(v), v), key=f"pl_repayment_{kk}")
     frequency = c5.selectbox(t("pay_frequency"), freqs, index=freqs.index(ts0.get("frequency", "monthly")),
-                             key=f"pl_frequency_{kk}")
+                             format_func=lambda v: t(f"freq_{v}"), key=f"pl_frequency_{kk}")
     grace = c6.number_input(t("grace_periods"), min_value=0, max_value=120, value=int(ts0.get("grace_periods", 0)),
                             step=1, key=f"pl_grace_{kk}")
     c7, c8, c9 = st.columns(3)
@@ -111,7 +111,7 @@ if result is not None and case is not None:
 
     views.table(pd.DataFrame([
         {t("constraints"): bi(c.label_zh, c.constraint.value), t("amount"): cny(c.amount),
-         t("binding"): "◀" if c.constraint == ml.binding else "", "formula": c.formula, "detail": c.detail}
+         t("binding"): "◀" if c.constraint == ml.binding else "", t("formula"): c.formula, t("detail"): c.detail}
         for c in ml.constraints]))
 
     st.altair_chart(charts.pledge_path(result.path, case.policy.covenants))
