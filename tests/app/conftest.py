@@ -3,8 +3,8 @@
 ``sample_register`` (session scope) loads the samples the way the first start does
 (``app.first_start.load_samples``: the three engagements imported and valued, the three accounting cases
 posted to 2024-12-31; the 1,000-asset batch is left out to keep the tests fast) and adds one user per
-role with the password :data:`PASSWORD`. ``$DATAVAL_DB_URL`` points at it for the whole session, so the
-app under AppTest (same process) opens it like a server would.
+role with the password :data:`PASSWORD`. ``$DATAVAL_DB_URL`` points at it during each test of this folder
+(monkeypatched), so the app under AppTest (same process) opens it like a server would.
 
 ``page(user, name)`` runs ``app/main.py`` under ``streamlit.testing.v1.AppTest`` signed in as ``user``
 and switches to ``pages/<name>.py``.
@@ -12,7 +12,8 @@ and switches to ``pages/<name>.py``.
 
 from __future__ import annotations
 
-import os
+import contextlib
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -33,8 +34,6 @@ def sample_register() -> Iterator[str]:
 
     folder = Path(tempfile.mkdtemp(prefix="dataval-app-tests-"))
     url = f"sqlite:///{folder / 'register.db'}"
-    old = os.environ.get("DATAVAL_DB_URL")
-    os.environ["DATAVAL_DB_URL"] = url
     try:
         load_samples(url, batch=False)
         reg = Register(url)
@@ -44,10 +43,21 @@ def sample_register() -> Iterator[str]:
         reg.dispose()
         yield url
     finally:
-        if old is None:
-            os.environ.pop("DATAVAL_DB_URL", None)
-        else:
-            os.environ["DATAVAL_DB_URL"] = old
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def register_env(url: str) -> Iterator[None]:
+    """$DATAVAL_DB_URL = ``url`` inside the block (for fixtures wider than one test)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DATAVAL_DB_URL", url)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _register_env(sample_register: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """$DATAVAL_DB_URL is the sample register for each dashboard test (and only for these tests)."""
+    monkeypatch.setenv("DATAVAL_DB_URL", sample_register)
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app import store
 from register import ConcurrentEdit, Register, Role, User
 from register.models import AuditLog, CostLine, DataAsset, EvidenceFile
-from tests.app.conftest import frames, no_exception, texts
+from tests.app.conftest import frames, no_exception, register_env, texts
 
 CO = "TEST-REG-CO"
 
@@ -30,8 +30,9 @@ def _count(url: str, model: Any) -> int:
 @pytest.fixture(scope="module")
 def company(sample_register: str, users: dict[Role, User]) -> str:
     """A company with one asset, made through the same form path the page uses."""
-    store.add_asset(users[Role.FINANCE], CO, {"asset_id": "R-001", "name": "登记测试数据集 register test dataset",
-                                              "source": "own_collection", "rights": "holding;processing_use"})
+    with register_env(sample_register):
+        store.add_asset(users[Role.FINANCE], CO, {"asset_id": "R-001", "name": "登记测试数据集 register test dataset",
+                                                  "source": "own_collection", "rights": "holding;processing_use"})
     return CO
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from app import services, store
 from register import Role, User
-from tests.app.conftest import COMPANY_PARK, no_exception, texts
+from tests.app.conftest import COMPANY_PARK, no_exception, register_env, texts
 
 CO = "TEST-VAL-CO"
 BATCH_CSV = (
@@ -29,15 +29,16 @@ BATCH_CSV = (
 
 @pytest.fixture(scope="module")
 def asset(sample_register: str, users: dict[Role, User]) -> str:
-    fin = users[Role.FINANCE]
-    store.add_asset(fin, CO, {"asset_id": "V-001", "name": "估值测试数据集 valuation test dataset",
-                              "source": "own_collection", "rights": "holding;processing_use"})
-    store.save_cost_lines(fin, CO, "V-001", [
-        {"category": "direct_construction", "item": "采集与清洗", "amount": 400000.0,
-         "incurred_on": date(2025, 12, 5), "evidence": "合同 V-1", "restate": True},
-        {"category": "direct_operation", "item": "存储与安全", "amount": 600000.0,
-         "incurred_on": date(2025, 12, 20), "evidence": "账单 V-2", "restate": True},
-    ], {})
+    with register_env(sample_register):
+        fin = users[Role.FINANCE]
+        store.add_asset(fin, CO, {"asset_id": "V-001", "name": "估值测试数据集 valuation test dataset",
+                                  "source": "own_collection", "rights": "holding;processing_use"})
+        store.save_cost_lines(fin, CO, "V-001", [
+            {"category": "direct_construction", "item": "采集与清洗", "amount": 400000.0,
+             "incurred_on": date(2025, 12, 5), "evidence": "合同 V-1", "restate": True},
+            {"category": "direct_operation", "item": "存储与安全", "amount": 600000.0,
+             "incurred_on": date(2025, 12, 20), "evidence": "账单 V-2", "restate": True},
+        ], {})
     return "V-001"
 
 
