@@ -38,13 +38,14 @@ def figures_df(figures: Iterable[Any]) -> pd.DataFrame:
 SMALL_TABLE_ROWS = 25
 
 
-def table(df: pd.DataFrame, *, key: str | None = None, height: int | None = None) -> None:
+def table(df: pd.DataFrame, *, key: str | None = None, height: int | None = None, full: bool = False) -> None:
     """A read-only table, full width, no index.
 
-    Up to 25 rows it is a plain table (text a reader can select and copy, printed as shown); longer
-    ones are a scrollable grid (its own height unless ``height`` px is given).
+    Up to 25 rows (or any length with ``full``: statements and disclosure tables are read whole) it is a
+    plain table (text a reader can select and copy, printed as shown); longer ones are a scrollable grid
+    (its own height unless ``height`` px is given).
     """
-    if height is None and len(df) <= SMALL_TABLE_ROWS:
+    if full or (height is None and len(df) <= SMALL_TABLE_ROWS):
         st.table(df, hide_index=True)
     else:
         st.dataframe(df, hide_index=True, width="stretch", key=key, height="auto" if height is None else height)
@@ -164,23 +165,59 @@ def disclosure_table_df(tab: Any) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# column headers of the disclosure notes (accounting.notes field names)
+NOTE_FIELDS: dict[str, tuple[str, str]] = {
+    "asset_id": ("资产编号", "asset"), "name": ("名称", "name"), "finite": ("有限寿命", "finite"),
+    "useful_life_months": ("使用寿命（月）", "useful life (months)"), "method": ("摊销方法", "method"),
+    "residual_value": ("残值", "residual value"), "available_for_use": ("可供使用日", "available for use"),
+    "remaining_months": ("剩余月数", "months left"), "carrying_amount": ("账面价值", "carrying amount"),
+    "basis": ("依据", "basis"), "date": ("日期", "date"), "reason": ("原因", "reason"),
+    "old_useful_life_months": ("原寿命（月）", "old life"), "new_useful_life_months": ("新寿命（月）", "new life"),
+    "old_residual_value": ("原残值", "old residual"), "new_residual_value": ("新残值", "new residual"),
+    "old_monthly_amount": ("原月摊销额", "old monthly"), "new_monthly_amount": ("新月摊销额", "new monthly"),
+    "effect_on_period_amortization": ("对本期摊销的影响", "effect on the period"), "content": ("内容", "content"),
+    "line": ("报表项目", "line"), "remaining_amortization_months": ("剩余摊销期（月）", "months left"),
+    "net_realizable_value": ("可变现净值", "NRV"), "pledgee": ("质权人", "pledgee"), "pledged_on": ("质押日", "pledged on"),
+    "released_on": ("解除日", "released on"), "pledged_at_period_end": ("期末仍质押", "pledged at period end"),
+    "secured_amount": ("担保金额", "secured amount"), "registration": ("质押登记", "registration"),
+    "period_amortization": ("本期摊销", "period amortization"), "expensed": ("费用化", "expensed"),
+    "capitalized": ("资本化", "capitalized"), "carrying_before": ("减值前账面价值", "carrying before"),
+    "recoverable_amount": ("可收回金额", "recoverable amount"), "loss": ("减值损失", "loss"),
+    "unreversed_recovery": ("未转回的价值回升", "recovery not reversed"), "cost": ("成本", "cost"),
+    "provision": ("跌价准备", "provision"), "pledged": ("已质押", "pledged"),
+    "carrying_written_off": ("核销的账面价值", "carrying written off"), "classification": ("类别", "classification"),
+}
+
+
 def models_df(items: Sequence[Any]) -> pd.DataFrame:
-    """Rows of frozen models as a table; Decimal amounts as CNY text, dates as ISO text."""
+    """Rows of frozen models as a table with bilingual headers; Decimal amounts as CNY text, dates as ISO
+    text; a pair of fields ``x_zh`` / ``x_en`` becomes one column ``x`` in the session's language."""
     from datetime import date as _date
     from decimal import Decimal
 
     rows = []
     for it in items:
-        row = {}
-        for k, v in it.model_dump().items():
-            if isinstance(v, Decimal):
-                row[k] = cny(v, symbol=False)
+        data = it.model_dump()
+        row: dict[str, Any] = {}
+        for k, v in data.items():
+            if k.endswith("_en") and f"{k[:-3]}_zh" in data:
+                continue
+            if k.endswith("_zh"):
+                base = k[:-3]
+                v = bi(v, data.get(f"{base}_en", v))
+                k = base
+            if isinstance(v, bool):
+                v = "✓" if v else "✗"
+            elif isinstance(v, Decimal):
+                v = cny(v, symbol=False)
             elif isinstance(v, _date):
-                row[k] = v.isoformat()
+                v = v.isoformat()
             elif isinstance(v, list | tuple | dict):
-                row[k] = str(v)
-            else:
-                row[k] = v
+                v = str(v)
+            elif v is None:
+                v = "—"
+            label = NOTE_FIELDS.get(k)
+            row[bi(*label) if label else k.replace("_", " ")] = v
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -204,7 +241,8 @@ def other_disclosures(notes: Any) -> None:
         else:
             st.caption(t("none"))
     st.markdown(f"**{bi('数据资源研发支出', 'R&D spending on data')}**")
-    table(models_df(notes.rd.items))
+    if notes.rd.items:
+        table(models_df(notes.rd.items))
     st.caption(f"{bi('费用化', 'expensed')} {cny(notes.rd.total_expensed)} · "
                f"{bi('资本化', 'capitalized')} {cny(notes.rd.total_capitalized)}")
     inv = notes.inventory

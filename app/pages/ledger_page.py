@@ -94,17 +94,17 @@ if result is not None:
     with tabs[0]:
         views.table(views.journal_df(result.period_journal()), height=480)
     with tabs[1]:
-        views.table(views.trial_balance_df(tb), height=480)
+        views.table(views.trial_balance_df(tb), full=True)
     with tabs[2]:
         views.table(views.balance_sheet_df(result.balance_sheet))
         pnl = result.pnl_effects
         views.table(pd.DataFrame([{bi("损益项目", "P&L line"): bi(x.label_zh, x.label_en), t("amount"): cny(x.amount),
                                    bi("对利润影响", "profit effect"): cny(x.profit_effect)} for x in pnl.lines]))
     with tabs[3]:
-        views.table(views.disclosure_table_df(result.table_a))
+        views.table(views.disclosure_table_df(result.table_a), full=True)
         views.ties_caption(result.table_a.ties)
     with tabs[4]:
-        views.table(views.disclosure_table_df(result.table_b))
+        views.table(views.disclosure_table_df(result.table_b), full=True)
         views.ties_caption(result.table_b.ties)
     with tabs[5]:
         views.other_disclosures(result.disclosures)

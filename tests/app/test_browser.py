@@ -206,6 +206,11 @@ def test_finance_enters_an_asset_posts_and_closes_the_period(server: Server, pw:
         _click(page, "ledger", "ledger_close")
         _see(page, "期间状态: 已结账 (finance1)")
         shot(page, "finance_ledger")
+        for label, name in (("试算平衡表 Trial balance", "trial_balance"),
+                            ("表A 确认为无形资产的数据资源 Table A: data resources recognized as intangible assets",
+                             "table_a"), ("其他披露 Other disclosures", "disclosures")):
+            _tab(page, label)
+            shot(page, f"finance_ledger_{name}")
         go(page, "export")
         set_date(page, "ex_start", "2025-01-01", "export")
         set_date(page, "ex_end", "2025-12-31", "export")
