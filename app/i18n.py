@@ -98,7 +98,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "evidence_for_line": ("对应成本行", "For cost line"),
     "evidence_saved": ("证据文件已保存", "Evidence saved"),
     "import_template": ("从 Excel 模板导入", "Import from the Excel template"),
-    "import_file": ("选择已填写的模板（.xlsx）", "Choose a filled template (.xlsx)"),
+    "import_file": ("选择已填写的 Excel 模板（.xlsx）或批量表（.csv）", "Choose a filled template (.xlsx) or a batch table (.csv)"),
     "import_button": ("导入", "Import"),
     "import_refused": ("导入被拒绝，登记簿未作任何修改", "Import refused; the register is unchanged"),
     "import_done": ("导入完成", "Import done"),

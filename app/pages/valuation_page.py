@@ -175,7 +175,7 @@ with batch:
         k3.metric(t("total"), cny(float(tidy.loc[ok, "value"].sum())))
         cols = [c for c in ("asset_id", "name", "value_cost", "value_income", "value_market", "value", "p5", "p50",
                             "p95", "status", "error") if c in tidy.columns]
-        st.dataframe(tidy[cols], hide_index=True, width="stretch", height=360,
+        st.dataframe(tidy[cols], hide_index=True, width="stretch", height=360, placeholder="—",
                      column_config={c: st.column_config.NumberColumn(c, format="%.2f")
                                     for c in ("value_cost", "value_income", "value_market", "value", "p5", "p50", "p95")})
         if res.errors:

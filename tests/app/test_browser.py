@@ -31,6 +31,7 @@ from openpyxl import load_workbook
 from register import Register, Role, add_user
 from tests.app.browser import (
     NAV_TITLES,
+    ROOT,
     SCREENSHOTS,
     Server,
     after_run,
@@ -171,6 +172,18 @@ def test_finance_enters_an_asset_posts_and_closes_the_period(server: Server, pw:
                                              page.keyboard.press("Enter")))
         _see(page, "显示 1 · 共 1 资产")
         shot(page, "finance_register")
+        # a bad CSV: refused, every problem listed by row and column, the Excel report offered
+        _tab(page, "从 Excel 模板导入 Import from the Excel template")
+        bad = ("asset_id,name,source,records\nE2E-101,好行 good row,purchase,100\n"
+               "E2E-102,,licence,abc\nE2E-101,重复 duplicate,purchase,5\n")
+        after_run(page, "register", lambda: page.locator(".st-key-imp_file input[type=file]").set_input_files(
+            files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": bad.encode()}]))
+        _click(page, "register", "imp_run")
+        _see(page, "导入被拒绝，登记簿未作任何修改 — bad.csv: 3 错误")
+        report = _download(page, "imp_report")
+        rows = list(load_workbook(io.BytesIO(report)).active.iter_rows(min_row=3, values_only=True))
+        assert [(r[1], r[2]) for r in rows] == [(3, "records"), (3, "name"), (4, "asset_id")]
+        shot(page, "finance_register_import_refused")
 
     # the cost lines of E2E-001 go in through the store the grid editor saves with (the grid itself is a
     # canvas; its save path is covered by the AppTest tests)
@@ -253,6 +266,18 @@ def test_appraiser_values_the_new_asset_and_saves_the_conclusion(server: Server,
                             ("蒙特卡洛模拟 Monte Carlo simulation", "simulation"), ("评估结论 Conclusion", "conclusion")):
             _tab(page, label)
             shot(page, f"appraiser_valuation_{name}")
+
+        # batch: the 1,000-asset sample with a progress bar, the results table and the downloads
+        _tab(page, "批量评估 Batch valuation")
+        sample = ROOT / "data" / "examples" / "batch_1000.csv"
+        after_run(page, "valuation", lambda: page.locator(".st-key-batch_upload input[type=file]").set_input_files(
+            str(sample)))
+        _click(page, "valuation", "batch_run")
+        _see(page, "批量评估完成")
+        assert _metric(page, "已估值") == "1,000" and _metric(page, "失败") == "0"
+        csv = _download(page, "batch_csv").decode("utf-8")
+        assert len(csv.strip().splitlines()) == 1 + 1000
+        shot(page, "appraiser_valuation_batch")
 
 
 def test_bank_sizes_a_pledge_records_it_and_downloads_the_memo(server: Server, pw: Any) -> None:
