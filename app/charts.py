@@ -197,7 +197,7 @@ def pledge_path(path: Sequence[Any], covenants: Any) -> alt.HConcatChart:
     the LTV covenant; coverage = collateral value / exposure (log scale: it grows as the loan is repaid)
     against the minimum coverage."""
     df = pd.DataFrame([{"month": p.month, "ltv": p.ltv, "coverage": p.coverage} for p in path])
-    month = alt.X("month:Q", title=bi("月份", "month"))
+    month = alt.X("month:Q", title=bi("月份", "month"), axis=alt.Axis(format="d", tickMinStep=1))
     ltv = alt.Chart(df.dropna(subset=["ltv"])).mark_line(point=True, color=PALETTE["cost"]).encode(
         x=month, y=alt.Y("ltv:Q", title="LTV", axis=alt.Axis(format=".0%"),
                          scale=alt.Scale(domain=[0, max(1.0, float(df["ltv"].max() or 0) * 1.1)])),
@@ -220,7 +220,8 @@ def pledge_values(path: Sequence[Any]) -> alt.Chart:
     df = pd.DataFrame([{"month": p.month, "exposure": p.exposure, "collateral": p.collateral_value,
                         "liquidation": p.liquidation_value, "p5": p.value_p5, "p95": p.value_p95} for p in path])
     band = alt.Chart(df).mark_area(opacity=0.2, color=PALETTE["cost"]).encode(
-        x=alt.X("month:Q", title=bi("月份", "month")), y=alt.Y("p5:Q", title="CNY", axis=alt.Axis(format=CNY_FMT)),
+        x=alt.X("month:Q", title=bi("月份", "month"), axis=alt.Axis(format="d", tickMinStep=1)),
+        y=alt.Y("p5:Q", title="CNY", axis=alt.Axis(format=CNY_FMT)),
         y2="p95:Q")
     long = df.melt(id_vars="month", value_vars=["exposure", "collateral", "liquidation"], var_name="series",
                    value_name="amount")
