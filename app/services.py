@@ -266,3 +266,11 @@ def export_workbook_bytes(user: User, *, books: Any = None, valuation: Any = Non
     return _workbook_bytes(lambda p: export_workbook(p, books=books, valuation=valuation, pledge=pledge,
                                                      preparer=user.display_name or user.username, inputs=refs,
                                                      price_index=price_index), name)
+
+
+def credit_memo_html_bytes(user: User, case: PledgeCase, result: PledgeAssessment) -> bytes:
+    """The credit memo as a self-contained HTML page (``dataval pledge -o memo.html``)."""
+    authorize(user, "workpapers.download")
+    from ledger_export.memo_html import credit_memo_html
+
+    return credit_memo_html(case, result).encode("utf-8")

@@ -160,9 +160,13 @@ if result is not None and case is not None:
                        f"{case.term_sheet.lender} ({cny(case.term_sheet.amount)})")
         except Exception as exc:
             session.show_error(exc)
-    st.download_button(f"{t('download')} {t('credit_memo', both=True)} (.xlsx)",
+    m1, m2 = st.columns(2)
+    m1.download_button(f"{t('download')} {t('credit_memo', both=True)} (.xlsx)",
                        partial(services.credit_memo_bytes, user, case, result),  # built on click
                        file_name=f"credit_memo_{result.case_id}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="pl_memo")
+    m2.download_button(f"{t('download')} {t('credit_memo', both=True)} (.html)",
+                       partial(services.credit_memo_html_bytes, user, case, result),
+                       file_name=f"credit_memo_{result.case_id}.html", mime="text/html", key="pl_memo_html")
 
 session.ready_marker("pledge")

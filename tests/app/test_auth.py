@@ -29,6 +29,7 @@ ACTIONS: dict[str, str] = {
     "services.pledge_case": "pledge.assess",
     "services.assess_pledge": "pledge.assess",
     "services.credit_memo_bytes": "workpapers.download",
+    "services.credit_memo_html_bytes": "workpapers.download",
     "services.export_workbook_bytes": "workpapers.download",
     "store.companies": "assets.view",
     "store.books_case": "ledger.view",

@@ -89,6 +89,8 @@ def test_pledge_on_a_stored_valuation_is_recorded_and_memo_downloads(page: Any, 
     assert pcase.collateral.asset_id == "PARK-001" and pcase.collateral.remaining_life_months == 24
     memo = services.credit_memo_bytes(bank, pcase, presult)
     assert "授信摘要 Summary" in load_workbook(io.BytesIO(memo)).sheetnames
+    html = services.credit_memo_html_bytes(bank, pcase, presult).decode("utf-8")
+    assert "PARK-001" in html and f"{presult.max_loan.amount:,.2f}" in html
     # a second pledge of the same asset to another loan is refused by the register
     again = pcase.model_copy(update={"term_sheet": pcase.term_sheet.model_copy(update={"loan_id": "OTHER-LOAN"})})
     with pytest.raises(Exception, match="second pledge is refused"):
