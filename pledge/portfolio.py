@@ -7,19 +7,24 @@ share a monitoring grid, in slices that bound memory — then reads, per loan, t
 maturity, expected and conditional shortfall, EL both ways), and for the book:
 
 - the total exposure, collateral value and liquidation value at drawdown;
-- the book's shortfall per path: S_p = Σ_l max_k (E_lk − L_lkp)⁺, the sum over loans of each loan's
-  largest gap on path p; its mean (= Σ expected shortfalls), P95 and P99, and P(S > 0), the chance that
-  at least one loan falls short;
+- the book's shortfall per path: S_p = Σ_l max_k (E_lk − L_lkp)⁺, the sum over loans (in book order)
+  of each loan's largest gap on path p; its mean (= Σ expected shortfalls), P95 and P99, and P(S > 0),
+  the chance that at least one loan falls short;
 - EL = Σ PD × LGD × EAD, ineligible and as-if-eligible.
 
 Convention: each loan's paths come from its own seed and asset id (valuation/random.py), so loans are
 simulated as independent; path p of the book is path p of every loan. A loan's figures equal those of
 :func:`pledge.assess` on its case alone, to the bit. All loans must use the same number of paths.
+
+A book is cut into parts (:func:`book_parts`) that :func:`simulate_loans` values one by one, here or on
+an executor's workers (``dataval portfolio --engine dask``), and :func:`combine_parts` adds up; the
+figures do not depend on the cut.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from pydantic import Field
@@ -35,6 +40,7 @@ from pledge.sizing import shortfall_probability
 from valuation.models import FrozenModel
 
 MAX_CELLS = 4_000_000  # loans × paths × dates simulated at once (32 MB per array)
+LOANS_PER_PART = 256  # loans simulated and reduced before the next part (memory: their gap vectors)
 
 
 class PortfolioMismatch(PledgeError):
@@ -82,13 +88,19 @@ def _grid(case: PledgeCase) -> tuple[int, int]:
     return case.term_sheet.frequency.months, case.term_sheet.periods
 
 
-def simulate_portfolio(cases: Sequence[PledgeCase], *, max_cells: int = MAX_CELLS) -> PortfolioSimulation:
-    """Simulate the collateral of every loan in one batch and read the loan and book figures.
+@dataclass(frozen=True)
+class LoanBookPart:
+    """Consecutive loans of a book, simulated: their figures and each one's largest gap per path.
 
-    Raises :class:`pledge.errors.AssetNotHeld` / :class:`~pledge.errors.AlreadyPledged` for a loan
-    whose collateral cannot be pledged (as :func:`pledge.assess` does), :class:`PortfolioMismatch`
-    for an empty book, loans with different numbers of paths, or a loan id used twice.
+    ``gaps`` (len(loans), n_paths), CNY: max over monitoring dates of (exposure − liquidation value)⁺.
     """
+
+    loans: tuple[LoanSimulation, ...]
+    gaps: np.ndarray
+
+
+def check_book(cases: Sequence[PledgeCase]) -> int:
+    """The number of paths of the book, after the checks of :func:`simulate_portfolio`."""
     if not cases:
         raise PortfolioMismatch("a loan book needs at least one loan", field="cases")
     n_paths = cases[0].simulation.n_paths
@@ -109,9 +121,15 @@ def simulate_portfolio(cases: Sequence[PledgeCase], *, max_cells: int = MAX_CELL
         own = c.registration.pledge_registration_number
         check_pledgeable(c.collateral.asset_id, c.holding.holds_asset,
                          [p for p in c.holding.existing_pledges if p != own])
+    return n_paths
 
-    gaps = np.zeros(n_paths)  # book shortfall per path
-    any_short = np.zeros(n_paths, dtype=bool)
+
+def simulate_loans(cases: Sequence[PledgeCase], *, max_cells: int = MAX_CELLS) -> LoanBookPart:
+    """Simulate the collateral of ``cases`` together (loans sharing a grid in one array, sliced to
+    ``max_cells``) and read each loan's figures. The unit of work an executor ships; call
+    :func:`check_book` on the whole book first."""
+    n_paths = cases[0].simulation.n_paths if cases else 0
+    gaps = np.zeros((len(cases), n_paths))
     loans: list[LoanSimulation | None] = [None] * len(cases)
     groups: dict[tuple[int, int], list[int]] = {}
     for i, c in enumerate(cases):
@@ -137,25 +155,56 @@ def simulate_portfolio(cases: Sequence[PledgeCase], *, max_cells: int = MAX_CELL
                 n_paths=n_paths,
             )
             for j, (i, c, cv) in enumerate(zip(idx, part, colls, strict=True)):
-                loans[i], gap = _loan_figures(c, cv.collateral_value, cv.liquidation.liquidation_value, paths[j])
-                gaps += gap
-                any_short |= gap > 0
+                loans[i], gaps[i] = _loan_figures(c, cv.collateral_value, cv.liquidation.liquidation_value, paths[j])
+    return LoanBookPart(tuple(x for x in loans if x is not None), gaps)
 
-    done = [x for x in loans if x is not None]
+
+def combine_parts(parts: Iterable[LoanBookPart], n_paths: int) -> PortfolioSimulation:
+    """The book from its consecutive parts: the book's shortfall per path adds the loans' gaps in loan
+    order, so any cut of the book into parts gives the same figures."""
+    total = np.zeros(n_paths)
+    any_short = np.zeros(n_paths, dtype=bool)
+    loans: list[LoanSimulation] = []
+    for part in parts:
+        loans.extend(part.loans)
+        for gap in part.gaps:
+            total += gap
+            any_short |= gap > 0
     return PortfolioSimulation(
-        n_loans=len(done),
+        n_loans=len(loans),
         n_paths=n_paths,
-        loans=tuple(done),
-        total_exposure=float(sum(x.amount for x in done)),
-        total_collateral_value=float(sum(x.collateral_value for x in done)),
-        total_liquidation_value=float(sum(x.liquidation_value for x in done)),
+        loans=tuple(loans),
+        total_exposure=float(sum(x.amount for x in loans)),
+        total_collateral_value=float(sum(x.collateral_value for x in loans)),
+        total_liquidation_value=float(sum(x.liquidation_value for x in loans)),
         prob_any_shortfall=float(np.mean(any_short)),
-        expected_total_shortfall=float(gaps.mean()),
-        total_shortfall_p95=float(np.percentile(gaps, 95.0)),
-        total_shortfall_p99=float(np.percentile(gaps, 99.0)),
-        el_total_ineligible=float(sum(x.el_ineligible for x in done)),
-        el_total_eligible=float(sum(x.el_eligible for x in done)),
+        expected_total_shortfall=float(total.mean()),
+        total_shortfall_p95=float(np.percentile(total, 95.0)),
+        total_shortfall_p99=float(np.percentile(total, 99.0)),
+        el_total_ineligible=float(sum(x.el_ineligible for x in loans)),
+        el_total_eligible=float(sum(x.el_eligible for x in loans)),
     )
+
+
+def book_parts(cases: Sequence[PledgeCase], loans_per_part: int) -> Iterator[Sequence[PledgeCase]]:
+    """Consecutive slices of ``loans_per_part`` loans (the last may be shorter)."""
+    for s in range(0, len(cases), max(1, loans_per_part)):
+        yield cases[s : s + max(1, loans_per_part)]
+
+
+def simulate_portfolio(
+    cases: Sequence[PledgeCase], *, max_cells: int = MAX_CELLS, loans_per_part: int = LOANS_PER_PART
+) -> PortfolioSimulation:
+    """Simulate the collateral of every loan in batches and read the loan and book figures.
+
+    Raises :class:`pledge.errors.AssetNotHeld` / :class:`~pledge.errors.AlreadyPledged` for a loan
+    whose collateral cannot be pledged (as :func:`pledge.assess` does), :class:`PortfolioMismatch`
+    for an empty book, loans with different numbers of paths, or a loan id used twice. Memory holds
+    one part (``loans_per_part`` loans' gap vectors); the figures do not depend on either bound.
+    """
+    n_paths = check_book(cases)
+    return combine_parts((simulate_loans(p, max_cells=max_cells) for p in book_parts(cases, loans_per_part)),
+                         n_paths)
 
 
 def _loan_figures(case: PledgeCase, v: float, liq0: float, paths: np.ndarray) -> tuple[LoanSimulation, np.ndarray]:

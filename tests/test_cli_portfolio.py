@@ -43,3 +43,22 @@ def test_bad_books_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main(["portfolio", str(book)]) == EXIT_REFUSED
     err = capsys.readouterr().err
     assert "book.json loans[0]" in err and "term_months" in err
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp",
+                      dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
+
+
+def test_the_book_on_dask_equals_the_local_book(scheduler: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["portfolio", str(PLEDGES), "--paths", "600", "--json"]) == EXIT_OK
+    local = json.loads(capsys.readouterr().out)
+    assert main(["portfolio", str(PLEDGES), "--paths", "600", "--json", "--engine", "dask", "--scheduler",
+                 scheduler, "--loans-per-task", "1"]) == EXIT_OK
+    assert json.loads(capsys.readouterr().out) == local
+    assert main(["portfolio", str(PLEDGES), "--scheduler", scheduler]) == EXIT_REFUSED
+    assert "--scheduler needs --engine dask" in capsys.readouterr().err

@@ -2,7 +2,9 @@
 
 The book is a folder of pledge case files (``*.json``, the format of ``dataval pledge``) or one JSON
 file ``{"loans": [case, ...]}``; the bank policy is ``data/bank_policy.json`` unless a case carries
-its own. ``-o loans.csv`` (or ``.parquet``) writes one row per loan.
+its own. ``-o loans.csv`` (or ``.parquet``) writes one row per loan. The book is simulated in parts of
+``--loans-per-task`` loans, here or on Dask (``--engine dask [--scheduler tcp://HOST:PORT]``), with
+the same figures either way.
 """
 
 from __future__ import annotations
@@ -46,15 +48,26 @@ def _cases(path: Path, policy: Any) -> list[Any]:
 
 def cmd_portfolio(args: argparse.Namespace) -> int:
     from dataval.data_files import data_dir
+    from dataval.progress import ProgressBar
     from pledge import BankPolicy
-    from pledge.portfolio import simulate_portfolio
+    from pledge.portfolio import book_parts, check_book, combine_parts, simulate_loans
+    from valuation.executors import make_executor
 
     policy = BankPolicy.model_validate_json((data_dir() / "bank_policy.json").read_text(encoding="utf-8"))
     cases = _cases(Path(args.path), policy)
     if args.paths is not None:
         cases = [c.model_copy(update={"simulation": c.simulation.model_copy(update={"n_paths": args.paths})})
                  for c in cases]
-    result = simulate_portfolio(cases)
+    n_paths = check_book(cases)
+    if args.scheduler and args.engine != "dask":
+        raise DatavalError("--scheduler needs --engine dask")
+    options: dict[str, Any] = ({"address": args.scheduler, "n_workers": args.workers} if args.engine == "dask"
+                               else {"threads": 1})
+    with make_executor(args.engine, **options) as executor:
+        parts = executor.map_calls(simulate_loans, book_parts(cases, args.loans_per_task),
+                                   progress=ProgressBar(f"simulating {len(cases):,} loans", force=args.progress),
+                                   total=len(cases), size=len)
+        result = combine_parts(parts, n_paths)
     if args.output:
         import pandas as pd
 
@@ -87,4 +100,11 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print the book and every loan as JSON")
     p.add_argument("--paths", type=int, help="Monte Carlo paths for every loan (default: each case's own)")
     p.add_argument("-o", "--output", help="one row per loan, .csv or .parquet")
+    p.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="where the parts of the book are simulated: this process or dask.distributed")
+    p.add_argument("--scheduler", help="--engine dask: scheduler tcp://HOST:PORT (default: a LocalCluster)")
+    p.add_argument("--workers", type=int, default=2, help="--engine dask without --scheduler: worker processes")
+    p.add_argument("--loans-per-task", type=int, default=256,
+                   help="loans simulated per task (default 256); figures do not depend on it")
+    p.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
     p.set_defaults(fn=cmd_portfolio)

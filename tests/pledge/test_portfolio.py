@@ -113,3 +113,14 @@ def test_books_that_cannot_be_simulated_together_are_refused() -> None:
                          holding__holds_asset=False)
     with pytest.raises(AssetNotHeld):
         simulate_portfolio([a, not_held])
+
+
+def test_any_cut_of_the_book_into_parts_gives_the_same_figures() -> None:
+    from pledge.portfolio import book_parts, check_book, combine_parts, simulate_loans
+
+    cases = book()
+    whole = simulate_portfolio(cases, loans_per_part=len(cases))
+    assert simulate_portfolio(cases, loans_per_part=1) == whole
+    parts = [simulate_loans(p) for p in book_parts(cases, 4)]  # 4 + 4 + 4 + 3 loans
+    assert [len(p.loans) for p in parts] == [4, 4, 4, 3] and parts[0].gaps.shape == (4, N_PATHS)
+    assert combine_parts(parts, check_book(cases)) == whole

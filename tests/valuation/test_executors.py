@@ -201,3 +201,13 @@ def test_local_progress_moves_piece_by_piece_inside_a_chunk(monkeypatch) -> None
     run_batch(messy_batch(120), ctx(), market_kwargs=MARKET, chunk_rows=60,
               progress=lambda done, total: seen.append((done, total)))
     assert seen == [(25, 120), (50, 120), (60, 120), (85, 120), (110, 120), (120, 120)]
+
+
+def test_map_calls_runs_any_function_in_order_on_both_engines(dask_executor) -> None:
+    seen: list[tuple[int, int]] = []
+    for ex in (LocalExecutor(), dask_executor):
+        seen.clear()
+        out = list(ex.map_calls(np.cumsum, ([1, 2], [3], [4, 5, 6]), progress=lambda d, t: seen.append((d, t)),
+                                total=6, size=len))
+        assert [list(o) for o in out] == [[1, 3], [3], [4, 9, 15]]
+        assert seen == [(2, 6), (3, 6), (6, 6)]

@@ -17,7 +17,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -149,6 +149,25 @@ class Executor(ABC):
         ``total_rows`` may be an estimate or None (unknown); the total reported never falls below
         the rows done.
         """
+
+    def map_calls(
+        self,
+        fn: Callable[[Any], Any],
+        items: Iterable[Any],
+        *,
+        progress: Progress | None = None,
+        total: int | None = None,
+        size: Callable[[Any], int] = lambda item: 1,
+    ) -> Iterator[Any]:
+        """``fn(item)`` for each item, results in order: other work than batch chunks (e.g. the parts
+        of a loan book). ``fn`` must be a module-level function (a Dask worker imports it by name);
+        ``progress(done, total)`` counts ``size(item)`` per item. Here: one after the other."""
+        done = 0
+        for item in items:
+            result = fn(item)
+            done += size(item)
+            report(progress, done, total)
+            yield result
 
     def close(self) -> None:
         """Release what the executor holds (threads, a cluster); nothing by default."""

@@ -12,7 +12,7 @@ bit for bit.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -123,6 +123,37 @@ class DaskExecutor(Executor):
             for fut, _ in window:
                 fut.cancel()
             window.clear()
+
+    def map_calls(
+        self,
+        fn: Callable[[Any], Any],
+        items: Iterable[Any],
+        *,
+        progress: Progress | None = None,
+        total: int | None = None,
+        size: Callable[[Any], int] = lambda item: 1,
+    ) -> Iterator[Any]:
+        window_size = self.max_in_flight or 2 * self.n_threads()
+        window: deque[tuple[Any, int]] = deque()
+        done = 0
+        try:
+            for item in items:
+                window.append((self.client.submit(fn, item, pure=False), size(item)))
+                while len(window) >= window_size:
+                    fut, n = window.popleft()
+                    result = fut.result()
+                    done += n
+                    report(progress, done, total)
+                    yield result
+            while window:
+                fut, n = window.popleft()
+                result = fut.result()
+                done += n
+                report(progress, done, total)
+                yield result
+        finally:
+            for fut, _ in window:
+                fut.cancel()
 
     def close(self) -> None:
         self.client.close()
