@@ -333,9 +333,50 @@ def _text_column(col: pd.Series) -> np.ndarray:
     return out
 
 
+_LOW63 = np.int64(0x7FFFFFFFFFFFFFFF)
+PERCENTILE_BLOCK_ROWS = 64  # rows partitioned at once (64 × 1,000 draws = 512 KiB: in cache)
+
+
 def percentiles_of_rows(draws: np.ndarray) -> np.ndarray:
-    """P5, P50, P95 of each row of ``draws`` (n, D), shape (n, 3): numpy's linear percentile."""
-    return np.percentile(draws, REPORT_PERCENTILES, axis=1).T
+    """P5, P50, P95 of each row of ``draws`` (n, D), shape (n, 3): exactly ``np.percentile(draws,
+    REPORT_PERCENTILES, axis=1).T`` (linear interpolation, NaN for a row holding a NaN), faster.
+
+    numpy moves the axis and partitions the columns of a strided copy; here each block of rows is
+    partitioned along the row, on integer keys that order like the floats (the sign bit flips the
+    other bits of a negative number), and the two neighbours of each virtual index are interpolated
+    with numpy's formula: a + (b − a)·γ, or b − (b − a)·(1 − γ) when γ ≥ 0.5.
+    """
+    x = np.asarray(draws, dtype=np.float64)
+    n, d = x.shape
+    if n == 0 or d == 0:
+        return np.percentile(x, REPORT_PERCENTILES, axis=1).T if d else np.full((n, 3), np.nan)
+    q = np.asarray(REPORT_PERCENTILES, dtype=np.float64) / 100
+    virtual = (d - 1) * q
+    below = np.floor(virtual)
+    last = virtual >= d - 1
+    lo = np.where(last, d - 1, below).astype(np.intp)
+    hi = np.where(last, d - 1, below + 1).astype(np.intp)
+    gamma = virtual - below
+    upper = gamma >= 0.5
+    kth = np.unique(np.concatenate([lo, hi]))
+    out = np.empty((n, len(q)))
+    for start in range(0, n, PERCENTILE_BLOCK_ROWS):
+        block = x[start : start + PERCENTILE_BLOCK_ROWS]
+        keys = np.ascontiguousarray(block).view(np.int64).copy()
+        keys ^= (keys >> 63) & _LOW63
+        keys.partition(kth, axis=1)
+        a = keys[:, lo]
+        b = keys[:, hi]
+        a ^= (a >> 63) & _LOW63
+        b ^= (b >> 63) & _LOW63
+        av, bv = a.view(np.float64), b.view(np.float64)
+        with np.errstate(invalid="ignore"):  # ∞ − ∞ gives NaN, as in numpy
+            diff = bv - av
+            res = av + diff * gamma
+            res[:, upper] = (bv - diff * (1 - gamma))[:, upper]
+        res[np.isnan(block).any(axis=1)] = np.nan
+        out[start : start + len(block)] = res
+    return out
 
 
 def merge_results(parts: Iterable[BatchResult]) -> BatchResult:

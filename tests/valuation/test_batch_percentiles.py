@@ -1,0 +1,42 @@
+"""The batch's P5 / P50 / P95 (valuation.batch.percentiles_of_rows) are numpy's linear percentiles to the
+bit: row lengths from 1 to 1,001, negative values, signed zeros, ties, infinities and rows with NaN."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from valuation.batch import PERCENTILE_BLOCK_ROWS, percentiles_of_rows
+from valuation.uncertainty import REPORT_PERCENTILES
+
+
+@pytest.mark.parametrize("draws", [1, 2, 3, 7, 20, 21, 100, 999, 1000, 1001])
+def test_equal_to_numpy_percentile(draws: int) -> None:
+    rng = np.random.default_rng(draws)
+    rows = 3 * PERCENTILE_BLOCK_ROWS + 5  # several blocks and a short last one
+    x = rng.lognormal(13.0, 1.0, size=(rows, draws))
+    x[1] = -x[1]  # all negative
+    x[2] = rng.normal(0.0, 1e6, draws)  # mixed signs
+    x[3] = 0.0
+    x[3, : draws // 2] = -0.0  # signed zeros
+    x[4] = np.round(x[4], -6)  # ties
+    x[5, 0] = np.nan  # a failed draw: the row's range is NaN
+    x[6, -1] = np.inf
+    x[7, 0] = -np.inf
+    with np.errstate(invalid="ignore"):
+        expected = np.percentile(x, REPORT_PERCENTILES, axis=1).T
+    got = percentiles_of_rows(x)
+    assert got.shape == (rows, 3)
+    assert np.array_equal(got, expected, equal_nan=True)
+    assert np.isnan(got[5]).all()
+
+
+def test_by_hand_on_eleven_draws() -> None:
+    """Draws 0, 10, …, 100 (shuffled): virtual indices 10 × (0.05, 0.5, 0.95) = 0.5, 5, 9.5 →
+    P5 = 0 + 0.5 × 10 = 5, P50 = 50, P95 = 90 + 0.5 × 10 = 95."""
+    x = np.array([[30.0, 100.0, 0.0, 50.0, 10.0, 90.0, 20.0, 80.0, 40.0, 70.0, 60.0]])
+    assert percentiles_of_rows(x).tolist() == [[5.0, 50.0, 95.0]]
+
+
+def test_empty_shapes() -> None:
+    assert percentiles_of_rows(np.empty((0, 5))).shape == (0, 3)
