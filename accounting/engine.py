@@ -172,6 +172,7 @@ _DESC: dict[EntryType, tuple[str, str]] = {
                                        "Ready for use: development expenditure to intangible assets: {n}"),
     EntryType.AMORTIZATION: ("计提摊销{p}：{n}", "Amortization {p}: {n}"),
     EntryType.IMPAIRMENT: ("计提无形资产减值准备：{n}", "Impairment loss on data intangible: {n}"),
+    EntryType.DEVELOPMENT_IMPAIRMENT: ("计提开发支出减值准备：{n}", "Impairment loss on development expenditure: {n}"),
     EntryType.IMPAIRMENT_REVERSAL: ("转回无形资产减值准备（IAS 36，仅IFRS视图）：{n}",
                                     "Impairment reversal (IAS 36, IFRS view only): {n}"),
     EntryType.INVENTORY_WRITE_DOWN: ("计提存货跌价准备：{n}", "Inventory write-down to NRV: {n}"),
@@ -329,6 +330,10 @@ class BookKeeper:
         """Cost, accumulated amortization, impairment provision (all positive, CNY)."""
         return (tx.bal(AccountRole.DATA_INTANGIBLE), -tx.bal(AccountRole.ACCUMULATED_AMORTIZATION),
                 -tx.bal(AccountRole.INTANGIBLE_IMPAIRMENT))
+
+    def _development(self, tx: _Tx) -> tuple[Decimal, Decimal]:
+        """Capitalized development expenditure and its impairment provision (both positive, CNY)."""
+        return tx.bal(AccountRole.RD_CAPITALIZED), -tx.bal(AccountRole.RD_IMPAIRMENT)
 
     def _amortization_account(self, r: DataResource) -> AccountRole | str:
         return r.amortization_account or amortization_role(r)
@@ -546,15 +551,21 @@ class BookKeeper:
         new = self._make_ready(s, ev.date)
         why = [f"Available for use on {ev.date}: amortization starts this month (CAS 6 art. 17; "
                f"当月增加当月摊销). Useful life: {new.life_basis}."]
-        dev = tx.bal(AccountRole.RD_CAPITALIZED)
+        dev, dev_imp = self._development(tx)
         if s.cls == Classification.INTERNAL_RD:
             if dev > 0:
                 d = tx.draft()
                 d.dr(AccountRole.DATA_INTANGIBLE, dev, Movement.INCREASE_INTERNAL_RD)
+                d.dr(AccountRole.RD_IMPAIRMENT, dev_imp)
                 d.cr(AccountRole.RD_CAPITALIZED, dev)
+                d.cr(AccountRole.INTANGIBLE_IMPAIRMENT, dev_imp, Movement.INCREASE_INTERNAL_RD)
                 tx.add(d, ev.date, EntryType.TRANSFER_TO_INTANGIBLE,
-                       "Development expenditure transferred to 无形资产 when ready for intended use (CAS 6 art. 13).")
-                why.append(f"开发支出 {dev} transferred to 无形资产—数据资源.")
+                       "Development expenditure transferred to 无形资产 when ready for intended use (CAS 6 art. 13)"
+                       + ("; its impairment provision moves with it to 无形资产减值准备 (never reversed, CAS 8 "
+                          "art. 17)." if dev_imp else "."))
+                why.append(f"开发支出 {dev} transferred to 无形资产—数据资源"
+                           + (f", with its impairment provision {dev_imp}: carrying amount {dev - dev_imp}, "
+                              "amortized over the useful life." if dev_imp else "."))
             else:
                 why.append("Nothing was capitalized (all spending expensed): no intangible asset is recognized.")
         return new, f"ready for use; life {new.life_months or 'indefinite'} months", why, {"transferred": dev}
@@ -614,8 +625,7 @@ class BookKeeper:
             raise InvalidEvent(f"impairment_test applies to data intangibles (use nrv_test for inventory); "
                                f"the resource is {s.cls.value}", field="kind")
         if s.cls == Classification.INTERNAL_RD and s.ready is None:
-            raise InvalidEvent("impairment of development expenditure not yet ready for use is not supported "
-                               "by this engine; test it after ready_for_use", field="kind")
+            return self._development_impairment(tx, s, ev)
         cost, acc, imp = self._carrying(tx)
         carrying = cost - acc - imp
         ra = ev.recoverable_amount
@@ -656,6 +666,49 @@ class BookKeeper:
             why.append("No impairment.")
         treat = f"impairment loss {figs['loss']}" if figs["loss"] else "no impairment loss"
         return state, treat, why, figs
+
+    def _development_impairment(self, tx: _Tx, s: AssetState, ev: ImpairmentTest) -> Any:
+        """开发支出 not yet ready for use: tested every year (DOMAIN §2.2; IAS 36.10), loss never reversed.
+
+        Loss = capitalized spending − provision held − recoverable amount, credited to 研发支出—开发支出减值准备
+        (presented net in 开发支出). IFRS view: reversal up to the spending capitalized (IAS 36.117).
+        """
+        dev, imp = self._development(tx)
+        carrying = dev - imp
+        ra = ev.recoverable_amount
+        figs = {"carrying_before": carrying, "recoverable_amount": ra, "loss": ZERO, "reversal": ZERO,
+                "unreversed_recovery": ZERO}
+        why = [f"Development expenditure not yet ready for use, tested for impairment every year (DOMAIN §2.2; "
+               f"CAS 8): carrying amount {carrying} vs recoverable amount {ra} (CAS 8 art. 6)"
+               + (f" — {ev.basis}" if ev.basis else "") + "."]
+        if carrying > ra:
+            loss = carrying - ra
+            d = tx.draft()
+            d.dr(AccountRole.IMPAIRMENT_LOSS, loss)
+            d.cr(AccountRole.RD_IMPAIRMENT, loss)
+            tx.add(d, ev.date, EntryType.DEVELOPMENT_IMPAIRMENT,
+                   f"impairment loss {loss} = {carrying} − {ra} (CAS 8 art. 15) on development expenditure; the "
+                   "provision moves to 无形资产减值准备 when the asset is ready for use")
+            figs["loss"] = loss
+            why.append(f"Impairment loss {loss} recognized (CAS 8 art. 15).")
+        elif ra > carrying and imp > 0:
+            recovery = min(min(ra, dev) - carrying, imp)
+            if self.framework == Framework.IFRS:
+                d = tx.draft()
+                d.dr(AccountRole.RD_IMPAIRMENT, recovery)
+                d.cr(AccountRole.IMPAIRMENT_LOSS, recovery)
+                tx.add(d, ev.date, EntryType.IMPAIRMENT_REVERSAL,
+                       "IAS 36.114-117: reversal up to the spending capitalized")
+                figs["reversal"] = recovery
+                why.append(f"IFRS: impairment reversal {recovery} (IAS 36.117 cap).")
+            else:
+                figs["unreversed_recovery"] = recovery
+                why.append(f"Value recovered by {recovery} but an impairment loss is never reversed (CAS 8 art. "
+                           "17); IAS 36.117 would reverse it (see the IFRS view).")
+        else:
+            why.append("No impairment.")
+        treat = f"impairment loss {figs['loss']}" if figs["loss"] else "no impairment loss"
+        return s, treat, why, figs
 
     def _nrv(self, tx: _Tx, s: AssetState, ev: NRVTest) -> Any:
         if s.cls != Classification.INVENTORY:
@@ -734,16 +787,18 @@ class BookKeeper:
         figs: dict[str, Decimal] = {}
         if s.cls in (Classification.INTANGIBLE_ASSET, Classification.INTERNAL_RD):
             cost, acc, imp = self._carrying(tx)
-            dev = tx.bal(AccountRole.RD_CAPITALIZED)
-            carrying = cost - acc - imp + dev
+            dev, dev_imp = self._development(tx)
+            carrying = cost - acc - imp + dev - dev_imp
             d = tx.draft()
             d.dr(AccountRole.ACCUMULATED_AMORTIZATION, acc, Movement.DECREASE_LAPSE)
             d.dr(AccountRole.INTANGIBLE_IMPAIRMENT, imp, Movement.DECREASE_LAPSE)
+            d.dr(AccountRole.RD_IMPAIRMENT, dev_imp)
             d.dr(AccountRole.NON_OPERATING_EXPENSE, carrying)
             d.cr(AccountRole.DATA_INTANGIBLE, cost, Movement.DECREASE_LAPSE)
             d.cr(AccountRole.RD_CAPITALIZED, dev)
             tx.add(d, ev.date, EntryType.LAPSE, why[0])
-            figs = {"cost": cost + dev, "accumulated_amortization": acc, "impairment": imp, "carrying": carrying}
+            figs = {"cost": cost + dev, "accumulated_amortization": acc, "impairment": imp + dev_imp,
+                    "carrying": carrying}
         elif s.cls == Classification.INVENTORY:
             cost = tx.bal(AccountRole.DATA_INVENTORY)
             prov = -tx.bal(AccountRole.INVENTORY_PROVISION)
@@ -763,14 +818,15 @@ class BookKeeper:
             raise InvalidEvent(f"disposal applies to data intangibles (use sale for inventory); the resource "
                                f"is {s.cls.value}", field="kind")
         cost, acc, imp = self._carrying(tx)
-        dev = tx.bal(AccountRole.RD_CAPITALIZED)
-        carrying = cost - acc - imp + dev
+        dev, dev_imp = self._development(tx)
+        carrying = cost - acc - imp + dev - dev_imp
         vat = self._vat(ev.vat_rate, ev.proceeds)
         gain = ev.proceeds - carrying
         d = tx.draft(field="settled_to")
         d.dr(self._settle(ev.settled_to), ev.proceeds + vat)
         d.dr(AccountRole.ACCUMULATED_AMORTIZATION, acc, Movement.DECREASE_DISPOSAL)
         d.dr(AccountRole.INTANGIBLE_IMPAIRMENT, imp, Movement.DECREASE_DISPOSAL)
+        d.dr(AccountRole.RD_IMPAIRMENT, dev_imp)
         d.cr(AccountRole.DATA_INTANGIBLE, cost, Movement.DECREASE_DISPOSAL)
         d.cr(AccountRole.RD_CAPITALIZED, dev)
         d.cr(AccountRole.VAT_OUTPUT, vat, memo="销项税额 output VAT")

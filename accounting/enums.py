@@ -164,6 +164,7 @@ class AccountRole(StrEnum):
     RETAINED_EARNINGS = "retained_earnings"  # 4104 利润分配—未分配利润 (prior periods' P&L)
     RD_EXPENSED = "rd_expensed"  # 5301 研发支出—费用化支出
     RD_CAPITALIZED = "rd_capitalized"  # 5301 研发支出—资本化支出 (开发支出)
+    RD_IMPAIRMENT = "rd_impairment"  # 5301 研发支出—开发支出减值准备 (development not yet ready, CAS 8)
     REVENUE = "revenue"  # 6001 主营业务收入
     COST_OF_SALES = "cost_of_sales"  # 6401 主营业务成本
     ADMIN_EXPENSE = "admin_expense"  # 6602 管理费用
@@ -202,6 +203,7 @@ class EntryType(StrEnum):
     TRANSFER_TO_INTANGIBLE = "transfer_to_intangible"
     AMORTIZATION = "amortization"
     IMPAIRMENT = "impairment"
+    DEVELOPMENT_IMPAIRMENT = "development_impairment"  # 开发支出 not yet ready (CAS 8 art. 15; IAS 36.10)
     IMPAIRMENT_REVERSAL = "impairment_reversal"  # IFRS view only (IAS 36.117); never under CAS
     INVENTORY_WRITE_DOWN = "inventory_write_down"
     INVENTORY_WRITE_DOWN_REVERSAL = "inventory_write_down_reversal"

@@ -182,7 +182,7 @@ def data_balances(entries: Sequence[JournalEntry], chart: ChartOfAccounts, throu
         "inventory": bal[c(AccountRole.DATA_INVENTORY)] + bal[c(AccountRole.INVENTORY_PROVISION)],
         "intangible": (bal[c(AccountRole.DATA_INTANGIBLE)] + bal[c(AccountRole.ACCUMULATED_AMORTIZATION)]
                        + bal[c(AccountRole.INTANGIBLE_IMPAIRMENT)]),
-        "development": bal[c(AccountRole.RD_CAPITALIZED)],
+        "development": bal[c(AccountRole.RD_CAPITALIZED)] + bal[c(AccountRole.RD_IMPAIRMENT)],
     }
 
 
@@ -197,7 +197,8 @@ def balance_sheet_lines(entries: Sequence[JournalEntry], chart: ChartOfAccounts,
         ("intangible", "无形资产", "Intangible assets",
          f"{c(AccountRole.DATA_INTANGIBLE)} − {c(AccountRole.ACCUMULATED_AMORTIZATION)} − "
          f"{c(AccountRole.INTANGIBLE_IMPAIRMENT)}"),
-        ("development", "开发支出", "Development expenditure", f"{c(AccountRole.RD_CAPITALIZED)}"),
+        ("development", "开发支出", "Development expenditure",
+         f"{c(AccountRole.RD_CAPITALIZED)} − {c(AccountRole.RD_IMPAIRMENT)}"),
     ]
     return tuple(BalanceSheetLine(key=k, line_zh=zh, line_en=en, data_closing=close[k], data_opening=open_[k],
                                   formula=f) for k, zh, en, f in spec)
@@ -208,7 +209,8 @@ _PNL: tuple[tuple[str, str, str], ...] = (
     ("amortization_admin", "摊销—计入管理费用", "Amortization in administrative expenses"),
     ("amortization_cost_of_sales", "摊销—计入营业成本", "Amortization in cost of sales"),
     ("amortization_other", "摊销—计入其他科目", "Amortization in other accounts"),
-    ("impairment_intangible", "资产减值损失—无形资产（数据资源）", "Impairment loss — data intangibles"),
+    ("impairment_intangible", "资产减值损失—无形资产及开发支出（数据资源）",
+     "Impairment loss — data intangibles and development expenditure"),
     ("impairment_reversal_intangible", "无形资产减值转回（仅IFRS）", "Impairment reversal — intangibles (IFRS only)"),
     ("inventory_write_down", "资产减值损失—存货跌价（计提）", "Inventory write-down"),
     ("inventory_write_down_reversal", "资产减值损失—存货跌价（转回）", "Inventory write-down reversed"),
@@ -243,7 +245,7 @@ def pnl_effects(entries: Sequence[JournalEntry], chart: ChartOfAccounts, period_
             elif t == EntryType.AMORTIZATION:
                 key = ("amortization_admin" if ln.account_code == admin else
                        "amortization_cost_of_sales" if ln.account_code == cos else "amortization_other")
-            elif t == EntryType.IMPAIRMENT:
+            elif t in (EntryType.IMPAIRMENT, EntryType.DEVELOPMENT_IMPAIRMENT):
                 key = "impairment_intangible"
             elif t == EntryType.IMPAIRMENT_REVERSAL:
                 key = "impairment_reversal_intangible"
