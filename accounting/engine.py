@@ -55,6 +55,7 @@ from accounting.errors import (
 from accounting.events import (
     Amortization,
     ChangeOfEstimate,
+    ClassifiedHeldForSale,
     CriteriaMet,
     Disposal,
     Event,
@@ -80,7 +81,7 @@ from accounting.money import ZERO, money, prorate
 _EARLY = {
     EventKind.PURCHASE: 0, EventKind.RD_SPEND: 0, EventKind.PROCESSING: 0, EventKind.CRITERIA_MET: 0,
     EventKind.READY_FOR_USE: 1, EventKind.LICENCE_REVENUE: 2, EventKind.SALE: 3, EventKind.DISPOSAL: 3,
-    EventKind.LAPSE: 3,
+    EventKind.LAPSE: 3, EventKind.CLASSIFIED_HELD_FOR_SALE: 3,
 }
 LATE_KINDS = frozenset(set(EventKind) - set(_EARLY))  # come after that day's month-end amortization
 
@@ -152,6 +153,7 @@ class AssetState:
     units_used: Decimal = Decimal("0")
     qty: Decimal = Decimal("0")
     derecognized: date | None = None
+    held_for_sale: date | None = None  # classified as held for sale on (CAS 42): no longer amortized
     pledges: tuple[PledgeRecord, ...] = ()
     last_nrv: Decimal | None = None
     estimate_changes: tuple[EstimateChange, ...] = field(default=())
@@ -183,7 +185,15 @@ _DESC: dict[EntryType, tuple[str, str]] = {
     EntryType.LICENCE_REVENUE: ("数据产品授权使用收入：{n}", "Licence revenue: {n}"),
     EntryType.LAPSE: ("数据资源失效，终止确认：{n}", "Lapse, derecognized: {n}"),
     EntryType.DISPOSAL: ("处置数据资源：{n}", "Disposal of data resource: {n}"),
+    EntryType.HELD_FOR_SALE_TRANSFER: ("划分为持有待售，转入持有待售资产：{n}",
+                                       "Classified as held for sale, moved to assets held for sale: {n}"),
+    EntryType.HELD_FOR_SALE_IMPAIRMENT: ("计提持有待售资产减值准备：{n}",
+                                         "Held for sale: written down to fair value less costs to sell: {n}"),
 }
+
+# What a resource classified as held for sale may still go through (CAS 42): its sale, a write-off, pledges.
+_AFTER_HELD_FOR_SALE = frozenset({EventKind.DISPOSAL, EventKind.LAPSE, EventKind.PLEDGE, EventKind.PLEDGE_RELEASE,
+                                  EventKind.LICENCE_REVENUE})
 
 
 class _Tx:
@@ -270,6 +280,11 @@ class BookKeeper:
                 raise AssetDerecognized(
                     f"{event.kind.value} on {event.date} refused: the resource was derecognized on "
                     f"{state.derecognized}", asset_id=event.asset_id)
+            if state.held_for_sale is not None and event.kind not in _AFTER_HELD_FOR_SALE:
+                raise InvalidEvent(
+                    f"{event.kind.value} on {event.date} refused: the resource is held for sale since "
+                    f"{state.held_for_sale}; it is no longer amortized or tested as an intangible (CAS 42 art. 13); "
+                    "book its disposal or write-off", field="kind")
             handler = self._handlers()[event.kind]
             tx = _Tx(self, event.asset_id, event_id, ev_label, event.kind)
             new_state, treatment, why, figures = handler(tx, state, event)
@@ -315,12 +330,13 @@ class BookKeeper:
             EventKind.NRV_TEST: self._nrv, EventKind.SALE: self._sale, EventKind.LICENCE_REVENUE: self._licence,
             EventKind.LAPSE: self._lapse, EventKind.DISPOSAL: self._disposal, EventKind.PLEDGE: self._pledge,
             EventKind.PLEDGE_RELEASE: self._pledge_release, EventKind.CHANGE_OF_ESTIMATE: self._change,
+            EventKind.CLASSIFIED_HELD_FOR_SALE: self._held_for_sale,
         }
 
     def _first_due(self, s: AssetState) -> int | None:
         """Next month to amortize automatically, or None."""
         if (not self.policy.auto_amortize or s.ready is None or s.derecognized is not None
-                or s.life_months is None
+                or s.held_for_sale is not None or s.life_months is None
                 or s.resource.amortization_method != AmortizationMethod.STRAIGHT_LINE
                 or s.months_booked >= s.life_months):
             return None
@@ -330,6 +346,10 @@ class BookKeeper:
         """Cost, accumulated amortization, impairment provision (all positive, CNY)."""
         return (tx.bal(AccountRole.DATA_INTANGIBLE), -tx.bal(AccountRole.ACCUMULATED_AMORTIZATION),
                 -tx.bal(AccountRole.INTANGIBLE_IMPAIRMENT))
+
+    def _held(self, tx: _Tx) -> tuple[Decimal, Decimal]:
+        """Held-for-sale carrying cost and its write-down provision (both positive, CNY; CAS 42)."""
+        return tx.bal(AccountRole.HELD_FOR_SALE_ASSET), -tx.bal(AccountRole.HELD_FOR_SALE_IMPAIRMENT)
 
     def _development(self, tx: _Tx) -> tuple[Decimal, Decimal]:
         """Capitalized development expenditure and its impairment provision (both positive, CNY)."""
@@ -788,16 +808,19 @@ class BookKeeper:
         if s.cls in (Classification.INTANGIBLE_ASSET, Classification.INTERNAL_RD):
             cost, acc, imp = self._carrying(tx)
             dev, dev_imp = self._development(tx)
-            carrying = cost - acc - imp + dev - dev_imp
+            held, held_imp = self._held(tx)
+            carrying = cost - acc - imp + dev - dev_imp + held - held_imp
             d = tx.draft()
             d.dr(AccountRole.ACCUMULATED_AMORTIZATION, acc, Movement.DECREASE_LAPSE)
             d.dr(AccountRole.INTANGIBLE_IMPAIRMENT, imp, Movement.DECREASE_LAPSE)
             d.dr(AccountRole.RD_IMPAIRMENT, dev_imp)
+            d.dr(AccountRole.HELD_FOR_SALE_IMPAIRMENT, held_imp)
             d.dr(AccountRole.NON_OPERATING_EXPENSE, carrying)
             d.cr(AccountRole.DATA_INTANGIBLE, cost, Movement.DECREASE_LAPSE)
             d.cr(AccountRole.RD_CAPITALIZED, dev)
+            d.cr(AccountRole.HELD_FOR_SALE_ASSET, held)
             tx.add(d, ev.date, EntryType.LAPSE, why[0])
-            figs = {"cost": cost + dev, "accumulated_amortization": acc, "impairment": imp + dev_imp,
+            figs = {"cost": cost + dev + held, "accumulated_amortization": acc, "impairment": imp + dev_imp + held_imp,
                     "carrying": carrying}
         elif s.cls == Classification.INVENTORY:
             cost = tx.bal(AccountRole.DATA_INVENTORY)
@@ -819,7 +842,8 @@ class BookKeeper:
                                f"is {s.cls.value}", field="kind")
         cost, acc, imp = self._carrying(tx)
         dev, dev_imp = self._development(tx)
-        carrying = cost - acc - imp + dev - dev_imp
+        held, held_imp = self._held(tx)
+        carrying = cost - acc - imp + dev - dev_imp + held - held_imp
         vat = self._vat(ev.vat_rate, ev.proceeds)
         gain = ev.proceeds - carrying
         d = tx.draft(field="settled_to")
@@ -827,8 +851,10 @@ class BookKeeper:
         d.dr(AccountRole.ACCUMULATED_AMORTIZATION, acc, Movement.DECREASE_DISPOSAL)
         d.dr(AccountRole.INTANGIBLE_IMPAIRMENT, imp, Movement.DECREASE_DISPOSAL)
         d.dr(AccountRole.RD_IMPAIRMENT, dev_imp)
+        d.dr(AccountRole.HELD_FOR_SALE_IMPAIRMENT, held_imp)
         d.cr(AccountRole.DATA_INTANGIBLE, cost, Movement.DECREASE_DISPOSAL)
         d.cr(AccountRole.RD_CAPITALIZED, dev)
+        d.cr(AccountRole.HELD_FOR_SALE_ASSET, held)
         d.cr(AccountRole.VAT_OUTPUT, vat, memo="销项税额 output VAT")
         d.cr(AccountRole.DISPOSAL_GAIN, gain)
         why = [f"Disposal for {ev.proceeds}: carrying amount {carrying}; difference {gain} to 资产处置损益 "
@@ -836,6 +862,46 @@ class BookKeeper:
         tx.add(d, ev.date, EntryType.DISPOSAL, why[0])
         new = replace(s, derecognized=ev.date)
         return new, f"disposed, gain {gain}", why, {"proceeds": ev.proceeds, "carrying": carrying, "gain": gain}
+
+    def _held_for_sale(self, tx: _Tx, s: AssetState, ev: ClassifiedHeldForSale) -> Any:
+        """CAS 42: move the carrying amount to 持有待售资产, stop amortization, write down to FV − costs to sell.
+
+        Classified in month m: month m is not amortized (当月减少当月不摊销, as for a disposal).
+        """
+        if s.cls not in (Classification.INTANGIBLE_ASSET, Classification.INTERNAL_RD):
+            raise InvalidEvent(f"classified_held_for_sale applies to data intangibles (data inventory held for sale "
+                               f"in ordinary activities stays under CAS 1); the resource is {s.cls.value}",
+                               field="kind")
+        if s.ready is None:
+            raise InvalidEvent("classified_held_for_sale before the asset is ready for use: book ready_for_use "
+                               "first (or a lapse if the project is abandoned)", field="kind")
+        cost, acc, imp = self._carrying(tx)
+        carrying = cost - acc - imp
+        fv = ev.fair_value_less_costs_to_sell
+        d = tx.draft()
+        d.dr(AccountRole.HELD_FOR_SALE_ASSET, carrying)
+        d.dr(AccountRole.ACCUMULATED_AMORTIZATION, acc, Movement.DECREASE_OTHER)
+        d.dr(AccountRole.INTANGIBLE_IMPAIRMENT, imp, Movement.DECREASE_OTHER)
+        d.cr(AccountRole.DATA_INTANGIBLE, cost, Movement.DECREASE_OTHER)
+        tx.add(d, ev.date, EntryType.HELD_FOR_SALE_TRANSFER,
+               f"classified as held for sale (CAS 42 art. 6-7: {ev.basis}); carrying amount {carrying} = cost {cost} "
+               f"− accumulated amortization {acc} − impairment {imp} moved to 持有待售资产; not amortized from this "
+               "month (CAS 42 art. 13)")
+        write_down = max(ZERO, carrying - fv)
+        why = [f"Held for sale from {ev.date}: {ev.basis}. Carrying amount {carrying} moved out of 无形资产 to "
+               "持有待售资产 (Table A 其他减少); amortization stops (CAS 42 art. 13).",
+               f"Measured at the lower of carrying amount {carrying} and fair value less costs to sell {fv} "
+               f"(CAS 42 art. 10): write-down {write_down}."]
+        if write_down > 0:
+            d2 = tx.draft()
+            d2.dr(AccountRole.IMPAIRMENT_LOSS, write_down)
+            d2.cr(AccountRole.HELD_FOR_SALE_IMPAIRMENT, write_down)
+            tx.add(d2, ev.date, EntryType.HELD_FOR_SALE_IMPAIRMENT,
+                   f"write-down {write_down} = {carrying} − {fv} to fair value less costs to sell (CAS 42 art. 10)")
+        new = replace(s, held_for_sale=ev.date)
+        return new, f"held for sale, write-down {write_down}", why, {
+            "carrying_before": carrying, "fair_value_less_costs_to_sell": fv, "write_down": write_down,
+            "carrying_after": carrying - write_down}
 
     def _pledge(self, tx: _Tx, s: AssetState, ev: Pledge) -> Any:
         if any(p.released is None for p in s.pledges):

@@ -145,6 +145,7 @@ class EventKind(StrEnum):
     PLEDGE = "pledge"
     PLEDGE_RELEASE = "pledge_release"
     CHANGE_OF_ESTIMATE = "change_of_estimate"
+    CLASSIFIED_HELD_FOR_SALE = "classified_held_for_sale"  # CAS 42 持有待售
 
 
 class AccountRole(StrEnum):
@@ -172,6 +173,8 @@ class AccountRole(StrEnum):
     IMPAIRMENT_LOSS = "impairment_loss"  # 6701 资产减值损失
     NON_OPERATING_EXPENSE = "non_operating_expense"  # 6711 营业外支出
     DISPOSAL_GAIN = "disposal_gain"  # 6115 资产处置损益
+    HELD_FOR_SALE_ASSET = "held_for_sale_asset"  # 1481 持有待售资产 (CAS 42)
+    HELD_FOR_SALE_IMPAIRMENT = "held_for_sale_impairment"  # 1482 持有待售资产减值准备 (CAS 42)
 
 
 class AccountCategory(StrEnum):
@@ -213,6 +216,8 @@ class EntryType(StrEnum):
     LICENCE_REVENUE = "licence_revenue"
     LAPSE = "lapse"
     DISPOSAL = "disposal"
+    HELD_FOR_SALE_TRANSFER = "held_for_sale_transfer"  # 无形资产 → 持有待售资产 (CAS 42 art. 6-7)
+    HELD_FOR_SALE_IMPAIRMENT = "held_for_sale_impairment"  # write-down to fair value less costs to sell
 
 
 class Movement(StrEnum):

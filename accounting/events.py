@@ -211,9 +211,22 @@ class ChangeOfEstimate(_EventBase):
     reason: str = Field(min_length=1)
 
 
+class ClassifiedHeldForSale(_EventBase):
+    """A data intangible is classified as held for sale (CAS 42 art. 6-7): amortization stops (art. 13)
+    and it is measured at the lower of its carrying amount and fair value less costs to sell (art. 10)."""
+
+    kind: Literal[EventKind.CLASSIFIED_HELD_FOR_SALE] = EventKind.CLASSIFIED_HELD_FOR_SALE
+    fair_value_less_costs_to_sell: Amount
+    expected_disposal_by: dt.date | None = Field(None, description="normally within one year (CAS 42 art. 7)")
+    basis: str = Field(min_length=1, description="why the sale is highly probable: decision taken, buyer "
+                                                 "commitment, expected within one year (CAS 42 art. 7)")
+    valuation: ValuationReference | None = None
+
+
 Event = Annotated[
     Purchase | RDSpend | Processing | CriteriaMet | ReadyForUse | Amortization | ImpairmentTest
-    | NRVTest | Sale | LicenceRevenue | Lapse | Disposal | Pledge | PledgeRelease | ChangeOfEstimate,
+    | NRVTest | Sale | LicenceRevenue | Lapse | Disposal | Pledge | PledgeRelease | ChangeOfEstimate
+    | ClassifiedHeldForSale,
     Field(discriminator="kind"),
 ]
 

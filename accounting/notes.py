@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
+from pydantic import Field
+
 from accounting.amortization import month_charge, monthly_amount
 from accounting.base import FrozenModel
 from accounting.case import Policy
@@ -127,6 +129,20 @@ class LapseNote(FrozenModel):
     carrying_written_off: Decimal
 
 
+class HeldForSaleItem(FrozenModel):
+    """A data intangible classified as held for sale (CAS 42 art. 6-13), CNY."""
+
+    asset_id: str
+    name: str
+    classified_on: date
+    carrying_before: Decimal
+    fair_value_less_costs_to_sell: Decimal
+    write_down: Decimal
+    carrying_amount: Decimal = Field(description="持有待售资产 net of its provision at the period end (0 once sold)")
+    disposed_on: date | None = None
+    basis: str
+
+
 class AppraisalDisclosure(FrozenModel):
     asset_id: str
     event_id: str
@@ -152,6 +168,7 @@ class OtherDisclosures(FrozenModel):
     impairments: tuple[ImpairmentNote, ...]
     inventory: InventoryNote
     lapses: tuple[LapseNote, ...]
+    held_for_sale: tuple[HeldForSaleItem, ...] = ()
     appraisal: tuple[AppraisalDisclosure, ...]
     voluntary: tuple[VoluntaryItem, ...]
 
@@ -291,13 +308,15 @@ def build_notes(entries: Sequence[JournalEntry], chart: ChartOfAccounts, states:
             written_off += o.figures.get("provision", ZERO)
             lapses.append(LapseNote(asset_id=o.asset_id, date=o.date, reason=o.rationale[0],
                                     carrying_written_off=o.figures.get("carrying", ZERO)))
-        if o.valuation is not None and o.kind in (EventKind.IMPAIRMENT_TEST, EventKind.NRV_TEST):
+        if o.valuation is not None and o.kind in (EventKind.IMPAIRMENT_TEST, EventKind.NRV_TEST,
+                                                  EventKind.CLASSIFIED_HELD_FOR_SALE):
             appraisal.append(_appraisal(o, o.valuation, states[o.asset_id].resource.name))
 
     voluntary = [VoluntaryItem(asset_id=d.asset_id, name=d.name, classification=d.classification,
                                reason=" ".join(d.rationale))
                  for d in decisions if d.classification in (Classification.NOT_AN_ASSET, Classification.EXPENSE)]
     pledged_inv = sum((i.carrying_amount for i in inv_items if i.pledged), ZERO)
+    held = _held_for_sale(entries, chart, states, outcomes, period_start, as_of)
     return OtherDisclosures(
         life_and_method=tuple(life), estimate_changes=tuple(changes), material_items=tuple(material),
         restricted_items=tuple(restricted),
@@ -311,13 +330,44 @@ def build_notes(entries: Sequence[JournalEntry], chart: ChartOfAccounts, states:
                              "provision previously made (CAS 1 art. 15-19)",
             provided=provided, reversed=reversed_, written_off=written_off, items=tuple(inv_items),
             pledged_carrying_amount=pledged_inv),
-        lapses=tuple(lapses), appraisal=tuple(appraisal), voluntary=tuple(voluntary))
+        lapses=tuple(lapses), held_for_sale=held, appraisal=tuple(appraisal), voluntary=tuple(voluntary))
+
+
+def _held_for_sale(entries: Sequence[JournalEntry], chart: ChartOfAccounts, states: Mapping[str, AssetState],
+                   outcomes: Sequence[EventOutcome], period_start: date,
+                   as_of: date) -> tuple[HeldForSaleItem, ...]:
+    """Held-for-sale data assets still held at the period end or sold within the period (CAS 42)."""
+    classified = [o for o in outcomes if o.kind == EventKind.CLASSIFIED_HELD_FOR_SALE and o.date <= as_of]
+    if not classified:
+        return ()
+    codes = {chart.code(AccountRole.HELD_FOR_SALE_ASSET), chart.code(AccountRole.HELD_FOR_SALE_IMPAIRMENT)}
+    ids = {o.asset_id for o in classified}
+    net: dict[str, Decimal] = {a: ZERO for a in ids}
+    for e in entries:
+        if e.date <= as_of and e.asset_id in ids:
+            net[e.asset_id] += sum((ln.debit - ln.credit for ln in e.lines if ln.account_code in codes), ZERO)
+    items = []
+    for o in classified:
+        s = states[o.asset_id]
+        gone = s.derecognized if s.derecognized is not None and s.derecognized <= as_of else None
+        if gone is not None and gone < period_start:
+            continue
+        items.append(HeldForSaleItem(
+            asset_id=o.asset_id, name=s.resource.name, classified_on=o.date,
+            carrying_before=o.figures["carrying_before"],
+            fair_value_less_costs_to_sell=o.figures["fair_value_less_costs_to_sell"],
+            write_down=o.figures["write_down"], carrying_amount=net[o.asset_id], disposed_on=gone,
+            basis=" ".join(o.rationale)))
+    return tuple(items)
 
 
 def _appraisal(o: EventOutcome, v: ValuationReference, name: str) -> AppraisalDisclosure:
     """Appraisal disclosure text (DOMAIN §2.4) from the valuation actually used in a test."""
-    used_zh, used_en = ("减值测试（可收回金额）", "impairment test (recoverable amount)") \
-        if o.kind == EventKind.IMPAIRMENT_TEST else ("可变现净值测试", "net realizable value test")
+    used_zh, used_en = {
+        EventKind.IMPAIRMENT_TEST: ("减值测试（可收回金额）", "impairment test (recoverable amount)"),
+        EventKind.CLASSIFIED_HELD_FOR_SALE: ("持有待售计量（公允价值减出售费用）",
+                                             "held-for-sale measurement (fair value less costs to sell)"),
+    }.get(o.kind, ("可变现净值测试", "net realizable value test"))
     effect = o.figures.get("loss", ZERO) + o.figures.get("write_down", ZERO) + o.figures.get("reversal", ZERO) \
         + o.figures.get("unreversed_recovery", ZERO)
     params_zh = "；".join(f"{p.name}={p.value}（来源：{p.source}；分析比较：{p.analysis}；计算：{p.calculation}）"

@@ -211,6 +211,7 @@ _PNL: tuple[tuple[str, str, str], ...] = (
     ("amortization_other", "摊销—计入其他科目", "Amortization in other accounts"),
     ("impairment_intangible", "资产减值损失—无形资产及开发支出（数据资源）",
      "Impairment loss — data intangibles and development expenditure"),
+    ("impairment_held_for_sale", "资产减值损失—持有待售资产（数据资源）", "Impairment loss — data held for sale"),
     ("impairment_reversal_intangible", "无形资产减值转回（仅IFRS）", "Impairment reversal — intangibles (IFRS only)"),
     ("inventory_write_down", "资产减值损失—存货跌价（计提）", "Inventory write-down"),
     ("inventory_write_down_reversal", "资产减值损失—存货跌价（转回）", "Inventory write-down reversed"),
@@ -247,6 +248,8 @@ def pnl_effects(entries: Sequence[JournalEntry], chart: ChartOfAccounts, period_
                        "amortization_cost_of_sales" if ln.account_code == cos else "amortization_other")
             elif t in (EntryType.IMPAIRMENT, EntryType.DEVELOPMENT_IMPAIRMENT):
                 key = "impairment_intangible"
+            elif t == EntryType.HELD_FOR_SALE_IMPAIRMENT:
+                key = "impairment_held_for_sale"
             elif t == EntryType.IMPAIRMENT_REVERSAL:
                 key = "impairment_reversal_intangible"
             elif t == EntryType.INVENTORY_WRITE_DOWN:

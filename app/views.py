@@ -231,6 +231,7 @@ def other_disclosures(notes: Any) -> None:
         "restricted_items": ("所有权或使用权受限（质押）的数据资源", "restricted or pledged data resources"),
         "impairments": ("减值", "impairment"),
         "lapses": ("权利失效与终止确认", "lapse of rights and derecognition"),
+        "held_for_sale": ("持有待售", "held for sale (CAS 42)"),
         "voluntary": ("自愿披露", "voluntary disclosure"),
     }
     for key, (zh, en) in titles.items():

