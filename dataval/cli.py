@@ -2,13 +2,15 @@
 
 Each command lives in ``dataval/commands/<name>.py`` with an ``add_parser(sub)`` function; this file
 only assembles them. Exit codes: 0 done; 2 the input was refused (nothing written); 3 done, but some
-assets or events failed (their errors are in the output).
+assets or events failed (their errors are in the output); 1 the reader of standard output closed it
+(e.g. ``| head``).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from dataval import __version__
@@ -37,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     except DatavalError as exc:
         print(f"dataval: {exc}", file=sys.stderr)
         return EXIT_REFUSED
+    except BrokenPipeError:  # the reader went away (e.g. ``| head``): no traceback, no flush error at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

@@ -121,3 +121,19 @@ def test_refused_input_exits_2_with_a_message(capsys: pytest.CaptureFixture[str]
     assert code == EXIT_REFUSED and "not valid JSON at line 1" in err
     code, _, err = run(capsys, "value", str(tmp_path / "missing.json"))
     assert code == EXIT_REFUSED and "file not found" in err
+
+
+def test_output_closed_by_the_reader_is_not_a_traceback() -> None:
+    """``dataval value batch.csv --json | head``: the reader leaves early; no traceback on stderr."""
+    import subprocess
+    import sys
+
+    batch = Path(__file__).resolve().parents[1] / "data" / "examples" / "batch_1000.csv"
+    proc = subprocess.Popen([sys.executable, "-m", "dataval.cli", "value", str(batch), "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(10) == b'{\n  "summa'
+    proc.stdout.close()  # the JSON of 1,000 assets is far larger than the pipe's buffer
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
