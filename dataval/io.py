@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -128,16 +129,38 @@ def batch_valuation_date(table: pd.DataFrame, given: date | None, *, source: str
     return date.fromisoformat(str(values[0]))
 
 
+TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
+
+
+def check_table_output(path: Path) -> None:
+    """Refuse a results-table path whose suffix :func:`write_table` (and the streaming sink) cannot write."""
+    if path.suffix.lower() not in TABLE_SUFFIXES:
+        raise InvalidInput(f"results are written as .csv or .parquet, got {path.name}")
+
+
+def check_destination(path: Path) -> None:
+    """Refuse an output file that could not be written: it is a folder, or its folder is missing or read-only.
+
+    Outputs are written to ``<name>.tmp`` beside the target and renamed, so the folder is what must be
+    writable. Commands call this before any work, so a bad ``-o`` costs nothing.
+    """
+    folder = path.parent
+    if path.is_dir():
+        raise InvalidInput(f"-o {path} is a folder: give a file name")
+    if not folder.is_dir():
+        raise InvalidInput(f"-o {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InvalidInput(f"-o {path}: the folder {folder} is not writable")
+
+
 def write_table(df: pd.DataFrame, path: Path) -> None:
     """Write a tidy table as CSV or Parquet, by suffix (atomically: temp file, then rename)."""
+    check_table_output(path)
     tmp = path.with_name(path.name + ".tmp")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
+    if path.suffix.lower() == ".csv":
         df.to_csv(tmp, index=False, encoding="utf-8")
-    elif suffix in (".parquet", ".pq"):
-        df.to_parquet(tmp, index=False)
     else:
-        raise InvalidInput(f"results are written as .csv or .parquet, got {path.name}")
+        df.to_parquet(tmp, index=False)
     tmp.replace(path)
 
 

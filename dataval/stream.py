@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from dataval.errors import AssetError, InvalidInput
+from dataval.io import check_table_output
 from valuation.batch import BatchJob, BatchResult, output_columns
 from valuation.executors import Executor, plan_chunks
 
@@ -145,12 +146,10 @@ class TableSink:
     """
 
     def __init__(self, path: Path) -> None:
-        suffix = path.suffix.lower()
-        if suffix not in STREAM_SUFFIXES:
-            raise InvalidInput(f"results are written as .csv or .parquet, got {path.name}")
+        check_table_output(path)
         self.path = path
         self.tmp = path.with_name(path.name + ".tmp")
-        self.parquet = suffix != ".csv"
+        self.parquet = path.suffix.lower() != ".csv"
         self.columns = output_columns()
         self._writer: Any = None
         self._started = False

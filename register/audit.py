@@ -67,8 +67,11 @@ def _audited(obj: object) -> bool:
 
 
 def _row_id(obj: Base) -> str:
-    ident = inspect(obj).identity
-    return ",".join(map(str, ident)) if ident else "?"
+    """The row's primary key, read from its columns: in ``after_flush`` an inserted row already has the key
+    the database gave it, but SQLAlchemy has not yet set its identity (that happens after this hook)."""
+    state = inspect(obj)
+    ident = state.identity or state.mapper.primary_key_from_instance(obj)
+    return ",".join(map(str, ident))
 
 
 @event.listens_for(Session, "after_flush")

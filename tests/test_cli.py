@@ -137,3 +137,47 @@ def test_output_closed_by_the_reader_is_not_a_traceback() -> None:
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 1
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
+
+
+def _must_not_run(*_: object, **__: object) -> None:
+    raise AssertionError("valuation ran before -o was refused")
+
+
+@pytest.fixture
+def no_valuation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every way `dataval value` reads or values an input fails the test if it is called."""
+    import dataval.io
+    import dataval.stream
+    import valuation.batch
+    import valuation.engine
+
+    for module, name in ((valuation.batch, "run_batch"), (dataval.stream, "value_stream"),
+                         (dataval.io, "read_batch"), (valuation.engine, "value_case"), (dataval.io, "read_case")):
+        monkeypatch.setattr(module, name, _must_not_run)
+
+
+CASE_SUFFIX = "-o for a case writes the full result as .json or the workpapers as .xlsx, got "
+BATCH_SUFFIX = "results are written as .csv or .parquet, got "
+
+
+@pytest.mark.usefixtures("no_valuation")
+@pytest.mark.parametrize(("source", "output", "expected"), [
+    ("batch_1000.csv", "results.xlsx", BATCH_SUFFIX + "results.xlsx"),
+    ("batch_1000.csv", "results.json", BATCH_SUFFIX + "results.json"),
+    ("batch_1000.csv", "missing/results.parquet", "the folder {tmp}/missing does not exist"),
+    ("batch_1000.csv", "folder.parquet", "-o {tmp}/folder.parquet is a folder: give a file name"),
+    ("parking_city_investment.json", "results.csv", CASE_SUFFIX + "results.csv"),
+    ("parking_city_investment.json", "missing/results.json", "the folder {tmp}/missing does not exist"),
+    ("parking_city_investment.json", "folder.json", "-o {tmp}/folder.json is a folder: give a file name"),
+], ids=["batch-xlsx", "batch-json", "batch-no-folder", "batch-is-folder", "case-csv", "case-no-folder",
+        "case-is-folder"])
+def test_bad_output_is_refused_before_any_valuation(source: str, output: str, expected: str,
+                                                    capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A batch writes .csv / .parquet, a case .json / .xlsx, into an existing folder: anything else is refused
+    with exit 2 before the input is read or valued (the readers and runners fail the test if called)."""
+    if output.startswith("folder"):
+        (tmp_path / output).mkdir()
+    code, stdout, err = run(capsys, "value", str(EXAMPLES / source), "--progress", "-o", str(tmp_path / output))
+    assert code == EXIT_REFUSED
+    assert expected.format(tmp=tmp_path) in err and "valuing" not in err and stdout == ""
+    assert [p.name for p in tmp_path.iterdir()] == ([output] if output.startswith("folder") else [])

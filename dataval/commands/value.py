@@ -77,13 +77,11 @@ def _value_case(path: Path, args: argparse.Namespace) -> int:
     )
     summary = _case_summary(result)
     if args.output:
-        out = Path(args.output)
+        out = Path(args.output)  # suffix and folder checked by _check_output before any work
         if out.suffix.lower() == ".xlsx":
             from dataval.commands.export import write_xlsx
 
             write_xlsx(out, valuation=(path, case, result, case.price_index or load_price_index()))
-        elif out.suffix.lower() != ".json":
-            raise DatavalError(f"-o for a case writes the full result as .json or the workpapers as .xlsx, got {out.name}")
         else:
             write_text(dump(result.model_dump(mode="json")), out)
     if args.disclosure:
@@ -186,7 +184,7 @@ def _value_batch(path: Path, args: argparse.Namespace) -> int:
     from valuation.batch import run_batch
     from valuation.context import ValuationContext
 
-    if can_stream(path) and (not args.output or can_stream(Path(args.output))):
+    if can_stream(path):  # -o, if given, is .csv / .parquet (_check_output)
         return _value_streamed(path, args)
     table = read_batch(path)
     vdate = batch_valuation_date(table, args.valuation_date, source=path.name)
@@ -227,11 +225,31 @@ def _value_batch(path: Path, args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if result.errors else EXIT_OK
 
 
+def _check_output(args: argparse.Namespace, *, case: bool) -> None:
+    """Refuse a ``-o`` that could not be written, before anything is read or valued.
+
+    A case writes ``.json`` or ``.xlsx``; a batch writes ``.csv`` or ``.parquet``; either way the
+    target's folder must exist and be writable.
+    """
+    from dataval.io import check_destination, check_table_output
+
+    if not args.output:
+        return
+    out = Path(args.output)
+    if case and out.suffix.lower() not in (".json", ".xlsx"):
+        raise DatavalError(f"-o for a case writes the full result as .json or the workpapers as .xlsx, got {out.name}")
+    if not case:
+        check_table_output(out)
+    check_destination(out)
+
+
 def cmd_value(args: argparse.Namespace) -> int:
     from dataval.io import is_case_file
 
     path = Path(args.path)
-    return _value_case(path, args) if is_case_file(path) else _value_batch(path, args)
+    case = is_case_file(path)
+    _check_output(args, case=case)
+    return _value_case(path, args) if case else _value_batch(path, args)
 
 
 def add_parser(sub: Any) -> None:

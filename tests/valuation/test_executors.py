@@ -7,7 +7,8 @@ so the equality below is across processes, not a shared-memory shortcut).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+from collections.abc import Callable, Iterator
 from datetime import date
 
 import numpy as np
@@ -21,6 +22,7 @@ from dataval.errors import InvalidInput
 from valuation.batch import BATCH_METHODS, OUTPUT_EXTRAS, BatchJob, output_columns, run_batch, value_chunk
 from valuation.context import ValuationContext
 from valuation.executors import DaskExecutor, LocalExecutor, RepeatTracker, make_executor, split_table
+from valuation.executors.base import in_order
 from valuation.models import Method
 from valuation.price_index import PriceIndex
 from valuation.random import asset_keys
@@ -211,3 +213,79 @@ def test_map_calls_runs_any_function_in_order_on_both_engines(dask_executor) -> 
                                 total=6, size=len))
         assert [list(o) for o in out] == [[1, 3], [3], [4, 9, 15]]
         assert seen == [(2, 6), (3, 6), (6, 6)]
+
+
+def test_map_calls_raises_the_error_of_a_call_on_both_engines(dask_executor) -> None:
+    for ex in (LocalExecutor(), dask_executor):
+        with pytest.raises(ValueError, match="math domain error"):
+            list(ex.map_calls(math.sqrt, (4.0, -1.0, 9.0)))
+
+
+def test_threaded_local_progress_moves_chunk_by_chunk() -> None:
+    """Two threads, 120 rows in chunks of 50: progress after each chunk, in order: 50, 100, 120 of 120."""
+    seen: list[tuple[int, int]] = []
+    with LocalExecutor(threads=2) as ex:
+        run_batch(messy_batch(120), ctx(), market_kwargs=MARKET, executor=ex, chunk_rows=50,
+                  progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(50, 120), (100, 120), (120, 120)]
+
+
+class _Task:
+    """A submitted task that logs when it is awaited or cancelled (in_order's view of a future)."""
+
+    def __init__(self, log: list[tuple[str, int]], item: int, fail: bool = False) -> None:
+        self.log, self.item, self.fail = log, item, fail
+
+    def result(self) -> int:
+        self.log.append(("wait", self.item))
+        if self.fail:
+            raise RuntimeError(f"task {self.item} failed")
+        return 10 * self.item
+
+    def cancel(self) -> bool:
+        self.log.append(("cancel", self.item))
+        return True
+
+
+def _submitter(log: list[tuple[str, int]], failing: int | None = None) -> Callable[[int], _Task]:
+    def submit(item: int) -> _Task:
+        log.append(("submit", item))
+        return _Task(log, item, fail=item == failing)
+
+    return submit
+
+
+def test_in_order_holds_a_window_and_yields_in_item_order() -> None:
+    """Window of 2: item k+2 is submitted only after item k's result is taken. Sizes 1..4 → done 1, 3, 6, 10;
+    the total (8) is an underestimate, so the last report says 10 of 10."""
+    log: list[tuple[str, int]] = []
+    seen: list[tuple[int, int]] = []
+    for r in in_order(_submitter(log), [1, 2, 3, 4], in_flight=2, size=lambda i: i,
+                      progress=lambda d, t: seen.append((d, t)), total=8):
+        log.append(("got", r))
+    assert log == [("submit", 1), ("submit", 2), ("wait", 1), ("got", 10), ("submit", 3), ("wait", 2), ("got", 20),
+                   ("submit", 4), ("wait", 3), ("got", 30), ("wait", 4), ("got", 40)]
+    assert seen == [(1, 8), (3, 8), (6, 8), (10, 10)]
+
+
+def test_in_order_raises_a_task_error_and_cancels_the_rest() -> None:
+    """Window of 3, task 2 fails: its error comes out when its turn comes; 3 and 4, still held, are
+    cancelled, and 5 is never submitted."""
+    log: list[tuple[str, int]] = []
+    got: list[int] = []
+    with pytest.raises(RuntimeError, match="task 2 failed"):
+        for r in in_order(_submitter(log, failing=2), [1, 2, 3, 4, 5], in_flight=3, size=lambda i: 1):
+            got.append(r)
+    assert got == [10]
+    assert log == [("submit", 1), ("submit", 2), ("submit", 3), ("wait", 1), ("submit", 4), ("wait", 2),
+                   ("cancel", 3), ("cancel", 4)]
+
+
+def test_in_order_cancels_what_is_held_when_the_caller_stops() -> None:
+    log: list[tuple[str, int]] = []
+    results = in_order(_submitter(log), [1, 2, 3, 4], in_flight=3, size=lambda i: 1)
+    assert next(results) == 10
+    results.close()
+    assert log == [("submit", 1), ("submit", 2), ("submit", 3), ("wait", 1), ("cancel", 2), ("cancel", 3)]
+    with pytest.raises(ValueError, match="in_flight must be >= 1, got 0"):
+        next(in_order(_submitter(log), [1], in_flight=0, size=lambda i: 1))

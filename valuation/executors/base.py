@@ -14,10 +14,11 @@ out (:class:`RepeatTracker`).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     from valuation.batch import BatchJob, BatchResult
 
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
+R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
 
 # glibc malloc for batch work: arrays up to 32 MiB from the heap, kept unless 128 MiB are free at its
 # top. The Monte Carlo allocates and frees many arrays of a few MiB; left to mmap, each costs page
@@ -190,3 +194,54 @@ def report(progress: Progress | None, done: int, total: int | None) -> None:
     """Call ``progress`` with a total that is never below what is done."""
     if progress is not None:
         progress(done, max(done, total or 0))
+
+
+class Pending(Protocol[R_co]):
+    """A submitted task: a ``concurrent.futures.Future`` or a ``distributed.Future``."""
+
+    def result(self) -> R_co: ...
+
+    def cancel(self) -> Any: ...
+
+
+def in_order(
+    submit: Callable[[T], Pending[R]],
+    items: Iterable[T],
+    *,
+    in_flight: int,
+    size: Callable[[T], int],
+    progress: Progress | None = None,
+    total: int | None = None,
+) -> Generator[R, None, None]:
+    """Results of ``submit(item)`` for each item, in item order, at most ``in_flight`` tasks held at once.
+
+    Items are submitted as they are read; once ``in_flight`` tasks are waiting, the oldest is awaited
+    and yielded before the next item is read, so memory is bounded by the window, not the input.
+    ``progress(done, total)`` counts ``size(item)`` per result yielded (see :func:`report`). An error
+    of a task (or of ``submit`` or ``items``) is raised here; then, or when the caller stops early,
+    the tasks still waiting are cancelled.
+    """
+    if in_flight < 1:
+        raise ValueError(f"in_flight must be >= 1, got {in_flight}")
+    window: deque[tuple[Pending[R], int]] = deque()
+    done = 0
+
+    def oldest() -> R:
+        nonlocal done
+        task, n = window.popleft()
+        result = task.result()
+        done += n
+        report(progress, done, total)
+        return result
+
+    try:
+        for item in items:
+            window.append((submit(item), size(item)))
+            if len(window) >= in_flight:
+                yield oldest()
+        while window:
+            yield oldest()
+    finally:
+        for task, _ in window:
+            task.cancel()
+        window.clear()

@@ -11,7 +11,6 @@ bit for bit.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from dataval.errors import DatavalError
-from valuation.executors.base import WORKER_MALLOC_ENV, Chunk, Executor, Progress, report
+from valuation.executors.base import WORKER_MALLOC_ENV, Chunk, Executor, Progress, in_order
 
 if TYPE_CHECKING:
     from valuation.batch import BatchJob, BatchResult
@@ -96,33 +95,16 @@ class DaskExecutor(Executor):
     ) -> Iterator[BatchResult]:
         from valuation.batch import check_columns
 
-        window_size = self.max_in_flight or 2 * self.n_threads()
         job_on_workers = self.client.scatter(job, broadcast=True)
-        window: deque[tuple[Any, int]] = deque()
-        done = 0
-        try:
-            for chunk in chunks:
-                check_columns(chunk.table)  # refused here, not in a worker's log
-                fut = self.client.submit(
-                    value_on_worker, job_on_workers, chunk.table, chunk.row_offset, chunk.repeated, pure=False
-                )
-                window.append((fut, len(chunk)))
-                while len(window) >= window_size:
-                    fut, rows = window.popleft()
-                    result = fut.result()
-                    done += rows
-                    report(progress, done, total_rows)
-                    yield result
-            while window:
-                fut, rows = window.popleft()
-                result = fut.result()
-                done += rows
-                report(progress, done, total_rows)
-                yield result
-        finally:
-            for fut, _ in window:
-                fut.cancel()
-            window.clear()
+
+        def submit(chunk: Chunk) -> Any:
+            check_columns(chunk.table)  # refused here, not in a worker's log
+            return self.client.submit(
+                value_on_worker, job_on_workers, chunk.table, chunk.row_offset, chunk.repeated, pure=False
+            )
+
+        yield from in_order(submit, chunks, in_flight=self._in_flight(), size=len, progress=progress,
+                            total=total_rows)
 
     def map_calls(
         self,
@@ -133,27 +115,12 @@ class DaskExecutor(Executor):
         total: int | None = None,
         size: Callable[[Any], int] = lambda item: 1,
     ) -> Iterator[Any]:
-        window_size = self.max_in_flight or 2 * self.n_threads()
-        window: deque[tuple[Any, int]] = deque()
-        done = 0
-        try:
-            for item in items:
-                window.append((self.client.submit(fn, item, pure=False), size(item)))
-                while len(window) >= window_size:
-                    fut, n = window.popleft()
-                    result = fut.result()
-                    done += n
-                    report(progress, done, total)
-                    yield result
-            while window:
-                fut, n = window.popleft()
-                result = fut.result()
-                done += n
-                report(progress, done, total)
-                yield result
-        finally:
-            for fut, _ in window:
-                fut.cancel()
+        yield from in_order(lambda item: self.client.submit(fn, item, pure=False), items,
+                            in_flight=self._in_flight(), size=size, progress=progress, total=total)
+
+    def _in_flight(self) -> int:
+        """Tasks held at once: ``max_in_flight``, or two per worker thread."""
+        return self.max_in_flight or 2 * self.n_threads()
 
     def close(self) -> None:
         self.client.close()

@@ -6,12 +6,11 @@ cores; results are yielded in chunk order and are bit-identical to ``threads=1``
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-from valuation.executors.base import Chunk, Executor, Progress, report, tune_malloc
+from valuation.executors.base import Chunk, Executor, Progress, in_order, report, tune_malloc
 
 if TYPE_CHECKING:
     from valuation.batch import BatchJob, BatchResult
@@ -60,21 +59,10 @@ class LocalExecutor(Executor):
             return
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="dataval-batch")
-        window: deque[tuple[Future[BatchResult], int]] = deque()
-        for chunk in chunks:
-            window.append((self._pool.submit(_value, job, chunk), len(chunk)))
-            while len(window) > self.threads:  # bounded: at most threads + 1 chunks held
-                fut, rows = window.popleft()
-                result = fut.result()
-                done += rows
-                report(progress, done, total_rows)
-                yield result
-        while window:
-            fut, rows = window.popleft()
-            result = fut.result()
-            done += rows
-            report(progress, done, total_rows)
-            yield result
+        pool = self._pool
+        # bounded: at most threads + 1 chunks held (one waiting for a free thread)
+        yield from in_order(lambda chunk: pool.submit(_value, job, chunk), chunks, in_flight=self.threads + 1,
+                            size=len, progress=progress, total=total_rows)
 
     def close(self) -> None:
         if self._pool is not None:
