@@ -641,37 +641,45 @@ class BookKeeper:
 
     # ------------------------------------------------------------------ tests of value
     def _impairment(self, tx: _Tx, s: AssetState, ev: ImpairmentTest) -> Any:
+        """CAS 8 test of a data intangible, or of 开发支出 not yet ready for use (tested every year, DOMAIN
+        §2.2): loss = carrying amount − recoverable amount, never reversed under CAS (art. 17); the IFRS
+        view reverses up to the amount had no loss been recognized (IAS 36.117)."""
         if s.cls not in (Classification.INTANGIBLE_ASSET, Classification.INTERNAL_RD):
             raise InvalidEvent(f"impairment_test applies to data intangibles (use nrv_test for inventory); "
                                f"the resource is {s.cls.value}", field="kind")
         if s.cls == Classification.INTERNAL_RD and s.ready is None:
-            return self._development_impairment(tx, s, ev)
-        cost, acc, imp = self._carrying(tx)
-        carrying = cost - acc - imp
+            # cost = spending capitalized, provision in 研发支出—开发支出减值准备 (moves to 1703 when ready)
+            cost, imp = self._development(tx)
+            carrying, cap, provision = cost - imp, cost, AccountRole.RD_IMPAIRMENT
+            etype, what = EntryType.DEVELOPMENT_IMPAIRMENT, "Development expenditure not yet ready for use: carrying amount"
+            after = "the provision moves to 无形资产减值准备 when the asset is ready for use"
+        else:
+            cost, acc, imp = self._carrying(tx)
+            carrying, cap, provision = cost - acc - imp, cost - s.shadow_acc, AccountRole.INTANGIBLE_IMPAIRMENT
+            etype, what = EntryType.IMPAIRMENT, "Carrying amount"
+            after = "later amortization on the new carrying amount over the months left"
         ra = ev.recoverable_amount
         figs = {"carrying_before": carrying, "recoverable_amount": ra, "loss": ZERO, "reversal": ZERO,
                 "unreversed_recovery": ZERO}
-        why = [f"Carrying amount {carrying} vs recoverable amount {ra} (higher of fair value less costs of "
+        why = [f"{what} {carrying} vs recoverable amount {ra} (higher of fair value less costs of "
                "disposal and value in use; CAS 8 art. 6)" + (f" — {ev.basis}" if ev.basis else "") + "."]
         state = s
         if carrying > ra:
             loss = carrying - ra
             d = tx.draft()
             d.dr(AccountRole.IMPAIRMENT_LOSS, loss)
-            d.cr(AccountRole.INTANGIBLE_IMPAIRMENT, loss, Movement.INCREASE_CHARGE)
-            tx.add(d, ev.date, EntryType.IMPAIRMENT,
-                   f"impairment loss {loss} = {carrying} − {ra} (CAS 8 art. 15); later amortization on the new "
-                   "carrying amount over the months left")
+            d.cr(provision, loss, Movement.INCREASE_CHARGE)
+            tx.add(d, ev.date, etype, f"impairment loss {loss} = {carrying} − {ra} (CAS 8 art. 15); {after}")
             figs["loss"] = loss
             why.append(f"Impairment loss {loss} recognized (CAS 8 art. 15); amortization is recomputed on the "
                        "new carrying amount over the remaining life.")
             state = replace(s, rate=None)
         elif ra > carrying and imp > 0:
-            recovery = min(min(ra, cost - s.shadow_acc) - carrying, imp)
+            recovery = min(min(ra, cap) - carrying, imp)
             if recovery > 0:
                 if self.framework == Framework.IFRS:
                     d = tx.draft()
-                    d.dr(AccountRole.INTANGIBLE_IMPAIRMENT, recovery, Movement.DECREASE_REVERSAL)
+                    d.dr(provision, recovery, Movement.DECREASE_REVERSAL)
                     d.cr(AccountRole.IMPAIRMENT_LOSS, recovery)
                     tx.add(d, ev.date, EntryType.IMPAIRMENT_REVERSAL,
                            "IAS 36.114-117: reversal up to the carrying amount had no impairment been recognized")
@@ -686,49 +694,6 @@ class BookKeeper:
             why.append("No impairment.")
         treat = f"impairment loss {figs['loss']}" if figs["loss"] else "no impairment loss"
         return state, treat, why, figs
-
-    def _development_impairment(self, tx: _Tx, s: AssetState, ev: ImpairmentTest) -> Any:
-        """开发支出 not yet ready for use: tested every year (DOMAIN §2.2; IAS 36.10), loss never reversed.
-
-        Loss = capitalized spending − provision held − recoverable amount, credited to 研发支出—开发支出减值准备
-        (presented net in 开发支出). IFRS view: reversal up to the spending capitalized (IAS 36.117).
-        """
-        dev, imp = self._development(tx)
-        carrying = dev - imp
-        ra = ev.recoverable_amount
-        figs = {"carrying_before": carrying, "recoverable_amount": ra, "loss": ZERO, "reversal": ZERO,
-                "unreversed_recovery": ZERO}
-        why = [f"Development expenditure not yet ready for use, tested for impairment every year (DOMAIN §2.2; "
-               f"CAS 8): carrying amount {carrying} vs recoverable amount {ra} (CAS 8 art. 6)"
-               + (f" — {ev.basis}" if ev.basis else "") + "."]
-        if carrying > ra:
-            loss = carrying - ra
-            d = tx.draft()
-            d.dr(AccountRole.IMPAIRMENT_LOSS, loss)
-            d.cr(AccountRole.RD_IMPAIRMENT, loss)
-            tx.add(d, ev.date, EntryType.DEVELOPMENT_IMPAIRMENT,
-                   f"impairment loss {loss} = {carrying} − {ra} (CAS 8 art. 15) on development expenditure; the "
-                   "provision moves to 无形资产减值准备 when the asset is ready for use")
-            figs["loss"] = loss
-            why.append(f"Impairment loss {loss} recognized (CAS 8 art. 15).")
-        elif ra > carrying and imp > 0:
-            recovery = min(min(ra, dev) - carrying, imp)
-            if self.framework == Framework.IFRS:
-                d = tx.draft()
-                d.dr(AccountRole.RD_IMPAIRMENT, recovery)
-                d.cr(AccountRole.IMPAIRMENT_LOSS, recovery)
-                tx.add(d, ev.date, EntryType.IMPAIRMENT_REVERSAL,
-                       "IAS 36.114-117: reversal up to the spending capitalized")
-                figs["reversal"] = recovery
-                why.append(f"IFRS: impairment reversal {recovery} (IAS 36.117 cap).")
-            else:
-                figs["unreversed_recovery"] = recovery
-                why.append(f"Value recovered by {recovery} but an impairment loss is never reversed (CAS 8 art. "
-                           "17); IAS 36.117 would reverse it (see the IFRS view).")
-        else:
-            why.append("No impairment.")
-        treat = f"impairment loss {figs['loss']}" if figs["loss"] else "no impairment loss"
-        return s, treat, why, figs
 
     def _nrv(self, tx: _Tx, s: AssetState, ev: NRVTest) -> Any:
         if s.cls != Classification.INVENTORY:
