@@ -7,6 +7,7 @@ amortization follows :mod:`accounting.amortization`.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -249,12 +250,18 @@ class BookKeeper:
         self.closes: list[PeriodClose] = list(policy.period_closes)
         self.planned_ready = set(planned_ready)
         self.states: dict[str, AssetState] = {}
+        # Automatic amortization visits only the assets with a month due: ``_due`` holds each one's next
+        # month, ``_queue`` is a heap of (month, rank, asset) over it (rows left behind by a change are
+        # skipped), ``_rank`` the order of the resources. :meth:`_set_state` keeps all three in step.
+        self._due: dict[str, int] = {}
+        self._queue: list[tuple[int, int, str]] = []
+        self._rank: dict[str, int] = {}
         for r in resources:
             for fld in ("expense_account", "amortization_account"):
                 code = getattr(r, fld)
                 if code is not None:
                     chart.get(code, asset_id=r.asset_id, field=fld)
-            self.states[r.asset_id] = AssetState(resource=r, decision=classify(r), residual=r.residual_value)
+            self._set_state(r.asset_id, AssetState(resource=r, decision=classify(r), residual=r.residual_value))
 
     # ------------------------------------------------------------------ public
     def close_period(self, through: date, closed_on: date | None = None) -> None:
@@ -294,7 +301,7 @@ class BookKeeper:
                 exc.with_asset(event.asset_id)
             raise
         self.ledger.post(tx.entries)
-        self.states[event.asset_id] = new_state
+        self._set_state(event.asset_id, new_state)
         valuation = getattr(event, "valuation", None)
         out = EventOutcome(event_id=event_id, asset_id=event.asset_id, kind=event.kind, date=event.date,
                            treatment=treatment, rationale=tuple(why),
@@ -304,22 +311,23 @@ class BookKeeper:
         return out
 
     def amortize_through(self, d: date) -> None:
-        """Book month-end straight-line amortization of every asset for months ending on or before ``d``."""
+        """Book month-end straight-line amortization of every asset for months ending on or before ``d``.
+
+        Month by month from the earliest month due; within a month, assets in the order of the resources.
+        Only assets with a month due are visited.
+        """
         target = month_index(d) if is_month_end(d) else month_index(d) - 1
-        due = {a: self._first_due(s) for a, s in self.states.items()}
-        starts = [m for m in due.values() if m is not None]
-        if not starts:
-            return
-        for m in range(min(starts), target + 1):
-            for asset_id, s in list(self.states.items()):
-                first = self._first_due(s)
-                if first is None or first > m:
-                    continue
-                tx = _Tx(self, asset_id, f"auto:amortization:{month_end(m):%Y-%m}",
-                         f"month-end amortization {month_end(m):%Y-%m}", None)
-                new = self._amortize_month(tx, s, m)
-                self.ledger.post(tx.entries)
-                self.states[asset_id] = new
+        while self._queue and self._queue[0][0] <= target:
+            m, _, asset_id = self._queue[0]
+            if self._due.get(asset_id) != m:  # left behind: the asset's next month has changed since
+                heapq.heappop(self._queue)
+                continue
+            tx = _Tx(self, asset_id, f"auto:amortization:{month_end(m):%Y-%m}",
+                     f"month-end amortization {month_end(m):%Y-%m}", None)
+            new = self._amortize_month(tx, self.states[asset_id], m)
+            self.ledger.post(tx.entries)
+            heapq.heappop(self._queue)
+            self._set_state(asset_id, new)
 
     # ------------------------------------------------------------------ helpers
     def _handlers(self) -> dict[EventKind, Callable[..., tuple[AssetState, str, list[str], dict[str, Decimal]]]]:
@@ -332,6 +340,17 @@ class BookKeeper:
             EventKind.PLEDGE_RELEASE: self._pledge_release, EventKind.CHANGE_OF_ESTIMATE: self._change,
             EventKind.CLASSIFIED_HELD_FOR_SALE: self._held_for_sale,
         }
+
+    def _set_state(self, asset_id: str, state: AssetState) -> None:
+        """Replace the state of ``asset_id`` (the only writer of ``states``) and its month due, if any."""
+        self.states[asset_id] = state
+        rank = self._rank.setdefault(asset_id, len(self._rank))
+        first = self._first_due(state)
+        if first is None:
+            self._due.pop(asset_id, None)
+        elif self._due.get(asset_id) != first:
+            self._due[asset_id] = first
+            heapq.heappush(self._queue, (first, rank, asset_id))
 
     def _first_due(self, s: AssetState) -> int | None:
         """Next month to amortize automatically, or None."""

@@ -18,7 +18,7 @@ from accounting.chart import ChartOfAccounts
 from accounting.classify import PROVISIONS_EFFECTIVE
 from accounting.engine import AssetState
 from accounting.enums import EntryType
-from accounting.journal import JournalEntry
+from accounting.journal import JournalEntry, entries_by_asset
 from accounting.statements import data_balances, pnl_effects
 
 
@@ -58,9 +58,9 @@ def ifrs_view(cas_entries: Sequence[JournalEntry], ifrs_entries: Sequence[Journa
               as_of: date) -> IFRSView:
     """Per-asset differences in carrying amount at ``as_of`` and in the period's P&L effects."""
     diffs: list[IFRSDifference] = []
+    cas_by, ifrs_by = entries_by_asset(cas_entries), entries_by_asset(ifrs_entries)
     for asset_id in states:
-        cas_a = [e for e in cas_entries if e.asset_id == asset_id]
-        ifrs_a = [e for e in ifrs_entries if e.asset_id == asset_id]
+        cas_a, ifrs_a = cas_by.get(asset_id, []), ifrs_by.get(asset_id, [])
         reversal = any(e.entry_type == EntryType.IMPAIRMENT_REVERSAL for e in ifrs_a)
         pre2024 = any(e.date < PROVISIONS_EFFECTIVE and (e.entry_type == EntryType.RD_CAPITALIZED
                                                           or any(ln.movement is not None for ln in e.lines))

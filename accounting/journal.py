@@ -191,3 +191,11 @@ def balances(entries: Iterable[JournalEntry], *, before: date | None = None, thr
         for ln in e.lines:
             out[(ln.account_code, ln.asset_id if by_asset else None)] += ln.debit - ln.credit
     return dict(out)
+
+
+def entries_by_asset(entries: Iterable[JournalEntry]) -> dict[str, list[JournalEntry]]:
+    """Entries grouped by ``asset_id``, each group in the order given (one pass, for per-asset notes)."""
+    out: dict[str, list[JournalEntry]] = defaultdict(list)
+    for e in entries:
+        out[e.asset_id].append(e)
+    return dict(out)

@@ -21,7 +21,7 @@ from accounting.classify import RecognitionDecision
 from accounting.engine import AssetState, EventOutcome
 from accounting.enums import AccountRole, AmortizationMethod, Classification, EntryType, EventKind, label
 from accounting.events import ValuationReference
-from accounting.journal import JournalEntry
+from accounting.journal import JournalEntry, entries_by_asset
 from accounting.money import ZERO
 from accounting.statements import data_balances
 
@@ -205,10 +205,12 @@ def build_notes(entries: Sequence[JournalEntry], chart: ChartOfAccounts, states:
     rd_items: list[RDItem] = []
     inv_items: list[InventoryItem] = []
     bal_code = {r: chart.code(r) for r in AccountRole}
+    entries_of = entries_by_asset(entries)  # every line carries its entry's asset (EntryDraft)
 
     for asset_id, s in states.items():
         r = s.resource
-        carrying = data_balances(entries, chart, as_of, asset_id)
+        own = entries_of.get(asset_id, [])
+        carrying = data_balances(own, chart, as_of, asset_id)
         total_carrying = carrying["inventory"] + carrying["intangible"] + carrying["development"]
         remaining = None
         if s.cls in (Classification.INTANGIBLE_ASSET, Classification.INTERNAL_RD) and s.ready is not None \
@@ -227,7 +229,7 @@ def build_notes(entries: Sequence[JournalEntry], chart: ChartOfAccounts, states:
             old_left = ch.old_life - ch.months_booked
             new_left = ch.new_life - ch.months_booked
             old_rate = monthly_amount(ch.old_remaining_amortizable, old_left) if old_left > 0 else ZERO
-            booked, k = _amortization_of(entries, asset_id, period_start, as_of, after=ch.date)
+            booked, k = _amortization_of(own, asset_id, period_start, as_of, after=ch.date)
             old_total, rem = ZERO, ch.old_remaining_amortizable
             for i in range(min(k, old_left)):
                 amt = month_charge(old_rate, rem, old_left - i)
@@ -252,14 +254,14 @@ def build_notes(entries: Sequence[JournalEntry], chart: ChartOfAccounts, states:
                 continue
             at_end = p.released is None or p.released > as_of
             pledged_now = pledged_now or at_end
-            amort, _ = _amortization_of(entries, asset_id, period_start, as_of)
+            amort, _ = _amortization_of(own, asset_id, period_start, as_of)
             restricted.append(RestrictedItem(
                 asset_id=asset_id, name=r.name, line_zh=_line_zh(s.cls), pledgee=p.pledgee, pledged_on=p.since,
                 released_on=p.released if not at_end else None, pledged_at_period_end=at_end,
                 secured_amount=p.secured_amount, registration=p.registration, carrying_amount=total_carrying,
                 period_amortization=amort))
         exp = cap = ZERO
-        for e in entries:
+        for e in own:
             if e.asset_id != asset_id or not _in(e.date, period_start, as_of):
                 continue
             for ln in e.lines:
@@ -270,10 +272,9 @@ def build_notes(entries: Sequence[JournalEntry], chart: ChartOfAccounts, states:
         if exp or cap:
             rd_items.append(RDItem(asset_id=asset_id, name=r.name, expensed=exp, capitalized=cap))
         if s.cls == Classification.INVENTORY:
-            cost = data_balances(entries, chart, as_of, asset_id)
             prov = ZERO
             c_cost = ZERO
-            for e in entries:
+            for e in own:
                 if e.date > as_of:
                     continue
                 for ln in e.lines:
@@ -284,7 +285,7 @@ def build_notes(entries: Sequence[JournalEntry], chart: ChartOfAccounts, states:
                     if ln.account_code == bal_code[AccountRole.DATA_INVENTORY]:
                         c_cost += ln.debit - ln.credit
             inv_items.append(InventoryItem(asset_id=asset_id, name=r.name, cost=c_cost, provision=prov,
-                                           carrying_amount=cost["inventory"], net_realizable_value=s.last_nrv,
+                                           carrying_amount=carrying["inventory"], net_realizable_value=s.last_nrv,
                                            pledged=pledged_now))
 
     impairments: list[ImpairmentNote] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal as D
 
-from accounting import BookResult, EntryType, book
+from accounting import BookKeeper, BookResult, EntryType, Policy, book
 
 from .conftest import CHART, case, cost, ev, inventory, resource
 
@@ -114,3 +114,25 @@ def test_period_not_starting_in_january() -> None:
     assert r.table_a.value("amortization.increase.charge") == D("3000.00")
     assert r.table_a.value("carrying.closing") == D("6000.00")
     assert r.trial_balance.balanced and r.all_checks_pass
+
+
+def test_month_end_amortization_order_across_assets() -> None:
+    """Month by month from the earliest month due, assets in resource order within a month; a date already
+    booked books nothing; a disposed asset drops out (当月减少当月不摊销)."""
+    k = BookKeeper([resource("A"), resource("B", useful_life={"estimated_months": 12})], CHART, Policy())
+    k.apply(ev("purchase", "A", "2024-03-05", cost_lines=[cost("3600.00")]))  # 3,600.00 / 36 = 100.00 a month
+    k.apply(ev("purchase", "B", "2024-01-10", cost_lines=[cost("1200.00")]))  # 1,200.00 / 12 = 100.00 a month
+
+    def amortized() -> list[tuple[str, date, D]]:
+        return [(e.asset_id, e.date, e.total_debit) for e in k.ledger.entries
+                if e.entry_type == EntryType.AMORTIZATION]
+
+    k.amortize_through(date(2024, 3, 31))
+    month = D("100.00")
+    assert amortized() == [("B", date(2024, 1, 31), month), ("B", date(2024, 2, 29), month),
+                           ("A", date(2024, 3, 31), month), ("B", date(2024, 3, 31), month)]
+    k.amortize_through(date(2024, 2, 29))
+    assert len(amortized()) == 4
+    k.apply(ev("disposal", "B", "2024-04-20", proceeds="1000.00"))
+    k.amortize_through(date(2024, 5, 15))  # May has not ended
+    assert amortized()[4:] == [("A", date(2024, 4, 30), month)]
