@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,15 @@ def ev(kind: str, asset_id: str, on: str | date, **kw: Any) -> Any:
 
 def cost(amount: str, category: str = "purchase_price", **kw: Any) -> dict[str, Any]:
     return {"category": category, "amount": amount, **kw}
+
+
+def net_by_account(result: Any, entry_type: Any) -> dict[str, Decimal]:
+    """Debit-positive amounts by account code of the first journal entry of ``entry_type``."""
+    e = next(e for e in result.journal if e.entry_type == entry_type)
+    out: dict[str, Decimal] = {}
+    for ln in e.lines:
+        out[ln.account_code] = out.get(ln.account_code, Decimal("0")) + ln.debit - ln.credit
+    return out
 
 
 def case(resources: list[DataResource], events: list[Any], **policy: Any) -> BookCase:

@@ -13,7 +13,7 @@ from decimal import Decimal as D
 
 from accounting import BookCase, BookResult, EntryType, book
 
-from .conftest import CHART, case, cost, ev, self_developed
+from .conftest import CHART, case, cost, ev, net_by_account, self_developed
 
 ASSET = "SD-DEV"
 
@@ -42,18 +42,10 @@ def _pnl(r: BookResult, key: str) -> D:
     return next(ln.amount for ln in r.pnl_effects.lines if ln.key == key)
 
 
-def _net(r: BookResult, entry_type: EntryType) -> dict[str, D]:
-    e = next(e for e in r.journal if e.entry_type == entry_type)
-    out: dict[str, D] = {}
-    for ln in e.lines:
-        out[ln.account_code] = out.get(ln.account_code, D("0")) + ln.debit - ln.credit
-    return out
-
-
 def test_impairment_of_development_expenditure_before_ready() -> None:
     r = book(_case(), date(2024, 12, 31), chart=CHART)
     # capitalized 600,000.00; recoverable 450,000.00 → loss 600,000.00 − 450,000.00 = 150,000.00
-    assert _net(r, EntryType.DEVELOPMENT_IMPAIRMENT) == {"6701": D("150000.00"), "5301.03": D("-150000.00")}
+    assert net_by_account(r, EntryType.DEVELOPMENT_IMPAIRMENT) == {"6701": D("150000.00"), "5301.03": D("-150000.00")}
     assert _pnl(r, "impairment_intangible") == D("150000.00")
     # 开发支出—其中：数据资源 = 5301.02 600,000.00 − 5301.03 150,000.00 = 450,000.00
     assert _bs(r, "development") == D("450000.00")
@@ -83,7 +75,7 @@ def test_ready_for_use_moves_cost_and_provision_and_amortizes_the_carrying_amoun
     r = book(_case(), date(2025, 12, 31), chart=CHART)
     # Dr 无形资产 650,000.00, Dr 开发支出减值准备 150,000.00; Cr 研发支出—资本化支出 650,000.00,
     # Cr 无形资产减值准备 150,000.00
-    assert _net(r, EntryType.TRANSFER_TO_INTANGIBLE) == {
+    assert net_by_account(r, EntryType.TRANSFER_TO_INTANGIBLE) == {
         "1701.01": D("650000.00"), "5301.03": D("150000.00"), "5301.02": D("-650000.00"), "1703.01": D("-150000.00")}
     amort = [e for e in r.journal if e.entry_type == EntryType.AMORTIZATION]
     # carrying 500,000.00 over 24 months from April 2025: 500,000.00 / 24 = 20,833.333 → 20,833.33 a month;
@@ -111,7 +103,7 @@ def test_abandoned_project_writes_off_the_net_amount() -> None:
     r = book(_case(ready=False, extra=[ev("lapse", ASSET, "2025-06-30", reason="project abandoned")]),
              date(2025, 12, 31), chart=CHART)
     # 650,000.00 capitalized − 150,000.00 provision = 500,000.00 to 营业外支出
-    assert _net(r, EntryType.LAPSE) == {"5301.03": D("150000.00"), "6711": D("500000.00"),
+    assert net_by_account(r, EntryType.LAPSE) == {"5301.03": D("150000.00"), "6711": D("500000.00"),
                                         "5301.02": D("-650000.00")}
     assert _bs(r, "development") == D("0.00")
     assert r.all_checks_pass

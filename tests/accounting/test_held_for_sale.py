@@ -14,7 +14,7 @@ import pytest
 
 from accounting import BookCase, BookResult, EntryType, InvalidEvent, book
 
-from .conftest import CHART, case, cost, ev, resource
+from .conftest import CHART, case, cost, ev, inventory, net_by_account, resource
 
 ASSET = "P-HFS"
 
@@ -29,14 +29,6 @@ def _case(*extra: object) -> BookCase:
     ])
 
 
-def _net(r: BookResult, entry_type: EntryType) -> dict[str, D]:
-    e = next(e for e in r.journal if e.entry_type == entry_type)
-    out: dict[str, D] = {}
-    for ln in e.lines:
-        out[ln.account_code] = out.get(ln.account_code, D("0")) + ln.debit - ln.credit
-    return out
-
-
 def _pnl(r: BookResult, key: str) -> D:
     return next(ln.amount for ln in r.pnl_effects.lines if ln.key == key)
 
@@ -48,10 +40,10 @@ def test_classification_moves_the_carrying_amount_and_stops_amortization() -> No
     assert len(amort) == 14 and amort[-1].date == date(2025, 2, 28)
     assert _pnl(r, "amortization_admin") == D("20000.00")  # 2025: January and February
     # carrying 360,000.00 − 140,000.00 = 220,000.00 → 持有待售资产
-    assert _net(r, EntryType.HELD_FOR_SALE_TRANSFER) == {
+    assert net_by_account(r, EntryType.HELD_FOR_SALE_TRANSFER) == {
         "1481.01": D("220000.00"), "1702.01": D("140000.00"), "1701.01": D("-360000.00")}
     # fair value less costs to sell 200,000.00: write-down 220,000.00 − 200,000.00 = 20,000.00
-    assert _net(r, EntryType.HELD_FOR_SALE_IMPAIRMENT) == {"6701": D("20000.00"), "1482.01": D("-20000.00")}
+    assert net_by_account(r, EntryType.HELD_FOR_SALE_IMPAIRMENT) == {"6701": D("20000.00"), "1482.01": D("-20000.00")}
     assert _pnl(r, "impairment_held_for_sale") == D("20000.00")
     assert next(b.data_closing for b in r.balance_sheet if b.key == "intangible") == D("0.00")
     a = r.table_a
@@ -70,7 +62,7 @@ def test_sale_of_the_held_for_sale_asset() -> None:
     r = book(_case(ev("disposal", ASSET, "2025-08-20", proceeds="230000.00")), date(2025, 12, 31), chart=CHART)
     # Dr 银行存款 230,000.00 + VAT 6 % 13,800.00 = 243,800.00; Dr 持有待售资产减值准备 20,000.00;
     # Cr 持有待售资产 220,000.00; Cr 销项税额 13,800.00; Cr 资产处置损益 230,000.00 − 200,000.00 = 30,000.00
-    assert _net(r, EntryType.DISPOSAL) == {"1002": D("243800.00"), "1482.01": D("20000.00"),
+    assert net_by_account(r, EntryType.DISPOSAL) == {"1002": D("243800.00"), "1482.01": D("20000.00"),
                                            "1481.01": D("-220000.00"), "2221.02": D("-13800.00"),
                                            "6115": D("-30000.00")}
     assert _pnl(r, "disposal") == D("30000.00")
@@ -91,7 +83,6 @@ def test_held_for_sale_asset_is_not_amortized_or_tested_as_an_intangible(event: 
 
 
 def test_inventory_cannot_be_classified_held_for_sale() -> None:
-    from .conftest import inventory
     bad = case([inventory("INV")], [
         ev("purchase", "INV", "2024-02-01", cost_lines=[cost("1000.00")]),
         ev("classified_held_for_sale", "INV", "2024-03-01", fair_value_less_costs_to_sell="900.00", basis="x"),
