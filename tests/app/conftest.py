@@ -28,20 +28,26 @@ COMPANY_SELF = "BOOK-SELF-01"  # the self-developed dataset's books (data/exampl
 COMPANY_PARK = "某市城市建设投资集团有限公司 (a city-investment group, illustrative)"  # parking engagement's client
 
 
-@pytest.fixture(scope="session")
-def sample_register() -> Iterator[str]:
+def seed_register(folder: Path, display: str, password: str = PASSWORD) -> str:
+    """A SQLite register in ``folder`` with the samples (as on first start) and one user per role
+    (``<role>1``, ``password``, display name ``<role> <display>``); its URL."""
     from app.first_start import load_samples
 
-    folder = Path(tempfile.mkdtemp(prefix="dataval-app-tests-"))
     url = f"sqlite:///{folder / 'register.db'}"
+    load_samples(url, batch=False)
+    reg = Register(url)
+    with reg.session(actor="tests") as s:
+        for role in Role:
+            add_user(s, f"{role.value}1", password, role, display_name=f"{role.value} {display}")
+    reg.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def sample_register() -> Iterator[str]:
+    folder = Path(tempfile.mkdtemp(prefix="dataval-app-tests-"))
     try:
-        load_samples(url, batch=False)
-        reg = Register(url)
-        with reg.session(actor="tests") as s:
-            for role in Role:
-                add_user(s, f"{role.value}1", PASSWORD, role, display_name=f"{role.value} one")
-        reg.dispose()
-        yield url
+        yield seed_register(folder, "one")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

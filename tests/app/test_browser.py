@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from register import Register, Role, add_user
+from register import Register
 from tests.app.browser import (
     NAV_TITLES,
     ROOT,
@@ -46,6 +46,7 @@ from tests.app.browser import (
     streamlit_server,
     wait_ready,
 )
+from tests.app.conftest import seed_register
 from tests.conftest import require
 
 PASSWORD = "browser-test-pw"
@@ -60,17 +61,9 @@ TIMINGS: dict[str, Any] = {}
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
     require(chromium_path() is not None, "Chromium")
-    from app.first_start import load_samples
-
     folder = Path(tempfile.mkdtemp(prefix="dataval-browser-"))
-    url = f"sqlite:///{folder / 'register.db'}"
     try:
-        load_samples(url, batch=False)
-        reg = Register(url)
-        with reg.session(actor="tests") as s:
-            for role in Role:
-                add_user(s, f"{role.value}1", PASSWORD, role, display_name=f"{role.value} 一")
-        reg.dispose()
+        url = seed_register(folder, "一", PASSWORD)
         with streamlit_server(url, folder) as srv:
             yield srv
     finally:
