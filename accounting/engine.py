@@ -197,6 +197,9 @@ _AFTER_HELD_FOR_SALE = frozenset({EventKind.DISPOSAL, EventKind.LAPSE, EventKind
                                   EventKind.LICENCE_REVENUE})
 
 
+_Lines = list[tuple[AccountRole, Decimal, Movement | None]]
+
+
 class _Tx:
     """Entries of one event (or one month-end run) being built; posted together or not at all."""
 
@@ -369,6 +372,23 @@ class BookKeeper:
     def _held(self, tx: _Tx) -> tuple[Decimal, Decimal]:
         """Held-for-sale carrying cost and its write-down provision (both positive, CNY; CAS 42)."""
         return tx.bal(AccountRole.HELD_FOR_SALE_ASSET), -tx.bal(AccountRole.HELD_FOR_SALE_IMPAIRMENT)
+
+    def _removal(self, tx: _Tx, movement: Movement) -> tuple[Decimal, Decimal, Decimal, Decimal, _Lines, _Lines]:
+        """Everything a derecognized data intangible carries: intangible, 开发支出 or 持有待售资产 balances.
+
+        Returns carrying amount, cost, accumulated amortization and provisions (CNY), then the debit
+        lines (amortization and provisions) and credit lines (costs) that clear them.
+        """
+        cost, acc, imp = self._carrying(tx)
+        dev, dev_imp = self._development(tx)
+        held, held_imp = self._held(tx)
+        debits: _Lines = [(AccountRole.ACCUMULATED_AMORTIZATION, acc, movement),
+                          (AccountRole.INTANGIBLE_IMPAIRMENT, imp, movement),
+                          (AccountRole.RD_IMPAIRMENT, dev_imp, None), (AccountRole.HELD_FOR_SALE_IMPAIRMENT, held_imp, None)]
+        credits: _Lines = [(AccountRole.DATA_INTANGIBLE, cost, movement), (AccountRole.RD_CAPITALIZED, dev, None),
+                           (AccountRole.HELD_FOR_SALE_ASSET, held, None)]
+        provisions = imp + dev_imp + held_imp
+        return cost + dev + held - acc - provisions, cost + dev + held, acc, provisions, debits, credits
 
     def _development(self, tx: _Tx) -> tuple[Decimal, Decimal]:
         """Capitalized development expenditure and its impairment provision (both positive, CNY)."""
@@ -790,22 +810,15 @@ class BookKeeper:
                f"营业外支出 (CAS 6 art. 21; {PROVISIONS} §4 requires disclosure of the lapse)."]
         figs: dict[str, Decimal] = {}
         if s.cls in (Classification.INTANGIBLE_ASSET, Classification.INTERNAL_RD):
-            cost, acc, imp = self._carrying(tx)
-            dev, dev_imp = self._development(tx)
-            held, held_imp = self._held(tx)
-            carrying = cost - acc - imp + dev - dev_imp + held - held_imp
+            carrying, cost, acc, provisions, debits, credits = self._removal(tx, Movement.DECREASE_LAPSE)
             d = tx.draft()
-            d.dr(AccountRole.ACCUMULATED_AMORTIZATION, acc, Movement.DECREASE_LAPSE)
-            d.dr(AccountRole.INTANGIBLE_IMPAIRMENT, imp, Movement.DECREASE_LAPSE)
-            d.dr(AccountRole.RD_IMPAIRMENT, dev_imp)
-            d.dr(AccountRole.HELD_FOR_SALE_IMPAIRMENT, held_imp)
+            for role, amount, mv in debits:
+                d.dr(role, amount, mv)
             d.dr(AccountRole.NON_OPERATING_EXPENSE, carrying)
-            d.cr(AccountRole.DATA_INTANGIBLE, cost, Movement.DECREASE_LAPSE)
-            d.cr(AccountRole.RD_CAPITALIZED, dev)
-            d.cr(AccountRole.HELD_FOR_SALE_ASSET, held)
+            for role, amount, mv in credits:
+                d.cr(role, amount, mv)
             tx.add(d, ev.date, EntryType.LAPSE, why[0])
-            figs = {"cost": cost + dev + held, "accumulated_amortization": acc, "impairment": imp + dev_imp + held_imp,
-                    "carrying": carrying}
+            figs = {"cost": cost, "accumulated_amortization": acc, "impairment": provisions, "carrying": carrying}
         elif s.cls == Classification.INVENTORY:
             cost = tx.bal(AccountRole.DATA_INVENTORY)
             prov = -tx.bal(AccountRole.INVENTORY_PROVISION)
@@ -824,21 +837,15 @@ class BookKeeper:
         if s.cls not in (Classification.INTANGIBLE_ASSET, Classification.INTERNAL_RD):
             raise InvalidEvent(f"disposal applies to data intangibles (use sale for inventory); the resource "
                                f"is {s.cls.value}", field="kind")
-        cost, acc, imp = self._carrying(tx)
-        dev, dev_imp = self._development(tx)
-        held, held_imp = self._held(tx)
-        carrying = cost - acc - imp + dev - dev_imp + held - held_imp
+        carrying, _, _, _, debits, credits = self._removal(tx, Movement.DECREASE_DISPOSAL)
         vat = self._vat(ev.vat_rate, ev.proceeds)
         gain = ev.proceeds - carrying
         d = tx.draft(field="settled_to")
         d.dr(self._settle(ev.settled_to), ev.proceeds + vat)
-        d.dr(AccountRole.ACCUMULATED_AMORTIZATION, acc, Movement.DECREASE_DISPOSAL)
-        d.dr(AccountRole.INTANGIBLE_IMPAIRMENT, imp, Movement.DECREASE_DISPOSAL)
-        d.dr(AccountRole.RD_IMPAIRMENT, dev_imp)
-        d.dr(AccountRole.HELD_FOR_SALE_IMPAIRMENT, held_imp)
-        d.cr(AccountRole.DATA_INTANGIBLE, cost, Movement.DECREASE_DISPOSAL)
-        d.cr(AccountRole.RD_CAPITALIZED, dev)
-        d.cr(AccountRole.HELD_FOR_SALE_ASSET, held)
+        for role, amount, mv in debits:
+            d.dr(role, amount, mv)
+        for role, amount, mv in credits:
+            d.cr(role, amount, mv)
         d.cr(AccountRole.VAT_OUTPUT, vat, memo="销项税额 output VAT")
         d.cr(AccountRole.DISPOSAL_GAIN, gain)
         why = [f"Disposal for {ev.proceeds}: carrying amount {carrying}; difference {gain} to 资产处置损益 "
