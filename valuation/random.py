@@ -47,6 +47,16 @@ def _mix_inplace(z: np.ndarray, tmp: np.ndarray) -> None:
     z ^= tmp
 
 
+def stream_starts(seed: int, keys: np.ndarray, stream: int) -> np.ndarray:
+    """Each asset's start word of a stream, ``mix(key ^ mix(seed·φ + (stream + 1)·M1))``, shape (n,) uint64.
+
+    Draw d (1-based) of the stream is then ``mix(start + d·φ)`` (see :func:`uniforms`).
+    """
+    with np.errstate(over="ignore"):
+        head = _mix(np.asarray(np.uint64(seed) * _GOLDEN + np.uint64(stream + 1) * _M1))
+        return _mix(np.asarray(keys, dtype=np.uint64) ^ head)
+
+
 def uniforms(seed: int, keys: np.ndarray, stream: int, n_draws: int) -> np.ndarray:
     """Uniforms in the open interval (0, 1), shape (len(keys), n_draws).
 
@@ -64,9 +74,8 @@ def uniforms(seed: int, keys: np.ndarray, stream: int, n_draws: int) -> np.ndarr
     keys = np.asarray(keys, dtype=np.uint64)
     n = len(keys)
     out = np.empty((n, n_draws))
+    per_asset = stream_starts(seed, keys, stream)
     with np.errstate(over="ignore"):
-        head = _mix(np.asarray(np.uint64(seed) * _GOLDEN + np.uint64(stream + 1) * _M1))
-        per_asset = _mix(keys ^ head)
         draws = np.arange(1, n_draws + 1, dtype=np.uint64) * _GOLDEN
         # Rows in blocks of about BLOCK_CELLS draws: the integer work stays in cache (same numbers).
         rows = max(1, BLOCK_CELLS // max(1, n_draws))

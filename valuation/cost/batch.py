@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from dataval.errors import AssetError
+from valuation import compiled
 from valuation.batch_types import BatchColumn, BatchMethodOutput
 from valuation.context import ValuationContext
 from valuation.errors import MissingInput, PriceIndexGap, WeightsDoNotSumToOne
@@ -27,7 +28,7 @@ from valuation.price_index import month_number
 
 from . import kernel
 from .ahp import ahp_weights
-from .draws import draw_drivers
+from .draws import STREAM_BASE, draw_drivers
 from .errors import ConflictingInputs, DateAfterValuationDate, InvalidCostInput
 from .inputs import TAX_BASE_CATEGORIES, CostUncertainty, DeltaBasis
 from .method import EQUAL_WEIGHTS, WEIGHT_TOLERANCE
@@ -213,6 +214,42 @@ def _weights(
             field=field,
         )
     return w
+
+
+def _draws(
+    drivers: kernel.CostDrivers,
+    in_use: Mapping[str, np.ndarray],
+    spreads: CostUncertainty,
+    *,
+    seed: int,
+    keys: np.ndarray,
+    n_draws: int,
+) -> np.ndarray:
+    """P per asset and draw (n, n_draws): the compiled loop when it applies (valuation.compiled), else
+    draw_drivers + cost_build_up in pieces of DRAW_CELLS_PER_CHUNK cells — the same figures."""
+    n = len(keys)
+    if compiled.available():
+        from valuation.compiled.cost import cost_draws
+        encoded = compiled.encode([getattr(spreads, name) for name in kernel.CostDrivers._fields])
+        if encoded is not None:
+            moving = np.column_stack([in_use.get(name, np.zeros(n, dtype=bool)) for name in kernel.CostDrivers._fields])
+            return cost_draws(drivers, moving, encoded, seed=seed, keys=keys, stream_base=STREAM_BASE,
+                              n_draws=n_draws)
+    draws = np.empty((n, n_draws))
+    tax_base = np.ones(len(TAX_BASE_CATEGORIES))
+    step = max(1, DRAW_CELLS_PER_CHUNK // n_draws)
+    for start in range(0, n, step):
+        part = slice(start, min(n, start + step))
+        drawn = draw_drivers(
+            kernel.CostDrivers(*(x[part] for x in drivers)),
+            {k: v[part] for k, v in in_use.items()},
+            spreads,
+            seed=seed,
+            keys=keys[part],
+            n_draws=n_draws,
+        )
+        draws[part] = kernel.cost_build_up(drawn, tax_base).value
+    return draws
 
 
 def value_cost_batch(
@@ -413,20 +450,8 @@ def value_cost_batch(
             "tax_rate": tax_given,
             "delta": np.ones(n, dtype=bool),
         }
-        draws = np.full((n, ctx.n_draws), np.nan)
-        step = max(1, DRAW_CELLS_PER_CHUNK // ctx.n_draws)
-        keys = np.asarray(keys, dtype=np.uint64)
-        for start in range(0, n, step):
-            part = slice(start, min(n, start + step))
-            drawn = draw_drivers(
-                kernel.CostDrivers(*(x[part] for x in drivers)),
-                {k: v[part] for k, v in in_use.items()},
-                spreads,
-                seed=ctx.seed,
-                keys=keys[part],
-                n_draws=ctx.n_draws,
-            )
-            draws[part] = kernel.cost_build_up(drawn, tax_base).value
+        draws = _draws(drivers, in_use, spreads, seed=ctx.seed, keys=np.asarray(keys, dtype=np.uint64),
+                       n_draws=ctx.n_draws)
         draws[~ok] = np.nan
 
     def masked(x: np.ndarray, where: np.ndarray | None = None) -> np.ndarray:

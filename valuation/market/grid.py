@@ -13,13 +13,14 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from valuation import compiled
 from valuation.errors import PriceIndexGap
 from valuation.market import kernel
 from valuation.market.adjustments import AdjustmentTable
 from valuation.market.comparables import ComparableColumns
 from valuation.market.inputs import MarketUncertainty, Weighting
 from valuation.price_index import PriceIndex
-from valuation.random import uniforms
+from valuation.random import stream_starts, uniforms
 
 STREAM_BASE = 300
 STREAM_BETA = STREAM_BASE + 0
@@ -253,12 +254,25 @@ def simulate(
     m_all = kept.sum(axis=1)
     order_all = np.argsort(~kept, axis=1, kind="stable")  # kept comparables first, in grid order
     step = max(1, SIM_CELLS // (k * n_draws))
+    x2_compiled = compiled.encode([uncertainty.x2]) if compiled.available() else None
     for start in range(0, n, step):
         r = slice(start, min(n, start + step))
         key = keys[r]
         u_beta = uniforms(seed, key, STREAM_BETA, n_draws)
-        u_x2 = uniforms(seed, key, STREAM_X2, n_draws)
         beta_d = np.clip(uncertainty.beta.apply(beta[r][:, None], u_beta), 0.0, 1.0)
+        if x2_compiled is not None:  # the same figures, X2 to the bootstrap in one compiled loop
+            from valuation.compiled.market import bootstrap_draws
+
+            out[r] = bootstrap_draws(
+                kernel.volume_factor(grid.records_ratio[r][:, :, None], beta_d[:, None, :]),
+                grid.price[r] * grid.x1[r], grid.x2[r], grid.x3[r], grid.x5[r], weights[r], order_all[r],
+                m_all[r], x2_compiled, stream_starts(seed, key, STREAM_X2),
+                np.column_stack([stream_starts(seed, key, STREAM_BOOTSTRAP + j) for j in range(k)]),
+            )
+            if progress is not None:
+                progress(r.stop)
+            continue
+        u_x2 = uniforms(seed, key, STREAM_X2, n_draws)
         x2_d = uncertainty.x2.apply(grid.x2[r][:, :, None], u_x2[:, None, :])
         x4_d = kernel.volume_factor(grid.records_ratio[r][:, :, None], beta_d[:, None, :])
         # P' = Q·X1·X2·X3·X4·X5 in that order (kernel.adjusted_price), multiplied in place
