@@ -14,9 +14,11 @@ import pytest
 from dataval.data_files import load_adjustments, load_comparables, load_price_index
 from valuation import compiled
 from valuation.compiled import cost as compiled_cost
+from valuation.compiled import income as compiled_income
 from valuation.compiled import market as compiled_market
 from valuation.context import ValuationContext
 from valuation.cost import CostUncertainty, value_cost_batch
+from valuation.income import IncomeUncertainty, value_income_batch
 from valuation.market import MarketUncertainty, Weighting, value_market_batch
 from valuation.random import asset_keys
 from valuation.synthetic import synthetic_batch
@@ -137,4 +139,25 @@ def test_market_lognormal_x2_takes_the_numpy_path(monkeypatch: pytest.MonkeyPatc
         lambda: value_market_batch(table, ctx, asset_keys(table["asset_id"]), database=load_comparables(),
                                    adjustments=load_adjustments(), uncertainty=spreads),
         compiled_market, "bootstrap_draws", used=False)
+    assert np.array_equal(numpy_out.draws, compiled_out.draws, equal_nan=True)
+
+
+@pytest.mark.parametrize(
+    "spreads",
+    [
+        IncomeUncertainty(),  # lognormal base, triangular share, normal rate, triangular decay
+        IncomeUncertainty(base=Spread(dist="triangular", shift="add", low=-2e5, high=1e5),  # floored at 0
+                          share=Spread(dist="uniform", shift="add", low=-0.05, high=0.05)),
+        IncomeUncertainty(base=None, share=None, decay=None),
+    ],
+    ids=["default spreads", "additive base and share", "only the rate drawn"],
+)
+def test_income_draws_are_the_numpy_draws(monkeypatch: pytest.MonkeyPatch, spreads: IncomeUncertainty) -> None:
+    table = synthetic_batch(300, seed=9)
+    table = table[table["w_income"] > 0].reset_index(drop=True)
+    ctx = _ctx(table)
+    numpy_out, compiled_out = _both(
+        monkeypatch, lambda: value_income_batch(table, ctx, asset_keys(table["asset_id"]), uncertainty=spreads),
+        compiled_income, "income_draws")
+    assert numpy_out.draws is not None and np.isfinite(numpy_out.draws).any()
     assert np.array_equal(numpy_out.draws, compiled_out.draws, equal_nan=True)

@@ -20,12 +20,13 @@ import numpy as np
 import pandas as pd
 
 from dataval.errors import AssetError
+from valuation import compiled
 from valuation.batch_types import BatchColumn, BatchMethodOutput
 from valuation.context import ValuationContext
 
 from . import kernel
 from ._inputs import MAX_PERIODS, IncomeForm, IncomeUncertainty, TaxBasis, Timing
-from ._simulate import KernelInputs, draw_inputs, stream_uniforms, value_drawn
+from ._simulate import KernelInputs, draw_inputs, share_factors, stream_uniforms, value_drawn
 
 DRAW_CHUNK_CELLS = 262_144  # rows × draws × periods per Monte Carlo step: 2 MB arrays, near the cache
 
@@ -178,6 +179,33 @@ class _Rows:
             [f"expected {what} as a date YYYY-MM-DD, got {v!r}" for v in raw[bad]],
         )
         return np.where(bad, np.datetime64("NaT"), values)
+
+
+def _draws(ki: KernelInputs, spreads: IncomeUncertainty, seed: int, keys: np.ndarray, n_draws: int) -> np.ndarray:
+    """Draws (L, n_draws) of rows ``ki``: draw_inputs + value_drawn, or — the same figures — the
+    compiled loop (valuation.compiled.income) over assets × draws × periods, fed with what numpy draws
+    and powers here: the inputs' factors per draw, the decay and discount factors."""
+    u = stream_uniforms(seed, keys, n_draws)
+    if not compiled.available() or ki.base_sd is not None or ki.terminal_growth is not None:
+        return value_drawn(ki, draw_inputs(ki, spreads, u))
+    from valuation.compiled.income import income_draws
+
+    drawn = draw_inputs(ki, spreads, {"discount_rate": u["discount_rate"], "decay": u["decay"]})
+    shape = (len(keys), n_draws, ki.base.shape[-1])
+    decayed = kernel.decay_factors(drawn.decay, shape[-1])  # (L, D or 1, T): a held input is not repeated
+    discount = kernel.discount_factors(drawn.rate, ki.times[..., None, :])
+    return income_draws(
+        ki.base,
+        ki.share,
+        None if spreads.base is None else spreads.base.factor(u["base"]),
+        spreads.base is None or spreads.base.shift == "multiply",
+        ki.floor_base,
+        None if spreads.share is None else share_factors(ki, spreads.share, u["share"]),
+        spreads.share is None or spreads.share.shift == "multiply",
+        ki.tax[:, None] * ki.grid.coverage,
+        np.broadcast_to(decayed, shape),
+        np.broadcast_to(discount, shape),
+    )
 
 
 def value_income_batch(
@@ -376,9 +404,7 @@ def value_income_batch(
                 times=times[idx, :width],
                 terminal_growth=None,
             )
-            draws[idx] = value_drawn(
-                ki, draw_inputs(ki, spreads, stream_uniforms(ctx.seed, keys[idx], ctx.n_draws))
-            )
+            draws[idx] = _draws(ki, spreads, ctx.seed, keys[idx], ctx.n_draws)
 
     binding[~ok] = None
     extra = {

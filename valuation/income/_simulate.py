@@ -114,14 +114,19 @@ def draw_inputs(ki: KernelInputs, spreads: IncomeUncertainty, u: Mapping[str, Ar
     share = ki.share[..., None, :]
     u_share = u.get("share")
     if u_share is not None and spreads.share is not None:
-        # The form's flag picks the spread's factor or the neutral one per draw (cheap, no period axis).
-        neutral = 1.0 if spreads.share.shift == "multiply" else 0.0
-        factor = np.where(ki.share_uncertain[..., None], spreads.share.factor(u_share), neutral)[..., None]
+        factor = share_factors(ki, spreads.share, u_share)[..., None]
         share = share * factor if spreads.share.shift == "multiply" else share + factor
     rate = _draw_scalar(spreads.discount_rate, ki.rate, u.get("discount_rate"))
     rate = np.maximum(rate, ki.rate_floor[..., None])
     decay = np.clip(_draw_scalar(spreads.decay, ki.decay, u.get("decay")), *DECAY_DRAW_RANGE)
     return DrawnInputs(base=base, share=share, rate=rate, decay=decay)
+
+
+def share_factors(ki: KernelInputs, spread: Spread, u_share: Array) -> Array:
+    """The share's factor (or addend) per row and draw (L..., D): the spread's where the form's share is
+    uncertain, the neutral 1 (or 0) elsewhere — cheap, no period axis."""
+    neutral = 1.0 if spread.shift == "multiply" else 0.0
+    return np.where(ki.share_uncertain[..., None], spread.factor(u_share), neutral)
 
 
 def _draw_scalar(spread: Spread | None, value: Array, u: Array | None) -> Array:
