@@ -3,6 +3,8 @@
     python benchmarks/bench_batch.py [--assets 20000] [--draws 1000] [--loop-assets 200]
                                      [--big 1000000] [--big-draws 100] [--chunk-rows 50000] [--skip-big]
 
+The engine runs with its compiled kernels (valuation/compiled, numba) when numba is installed, and once
+more on its numpy path (DATAVAL_COMPILED=0) for the kernels' gain; the figures must be identical.
 (a) engine vs bare numpy: ``run_batch`` (local executor, 1 thread) against benchmarks/bare_kernel.py —
     the same formulas and draws as straight numpy with no framework — on the same ``--assets`` synthetic
     assets × ``--draws`` draws, whole arrays and in blocks of 250 rows; the ratio is against the faster.
@@ -41,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.bare_kernel import bare_batch  # noqa: E402
 from benchmarks.bench_valuation import _loop  # noqa: E402
 from dataval.data_files import load_adjustments, load_comparables, load_price_index  # noqa: E402
+from valuation import compiled  # noqa: E402
 from valuation.batch import run_batch  # noqa: E402
 from valuation.context import ValuationContext  # noqa: E402
 from valuation.executors import LocalExecutor  # noqa: E402
@@ -98,6 +101,15 @@ def small_suite(args: argparse.Namespace) -> dict[str, Any]:
 
     t_eng, c_eng, res = _timed(lambda: run_batch(table, ctx, market_kwargs=market), args.repeat)
     assert res.n_failed == 0, res.errors[:3]
+    compiled_used = compiled.available()
+    os.environ["DATAVAL_COMPILED"] = "0"  # the same engine on its numpy path: the compiled kernels' gain
+    try:
+        t_np, c_np, res_np = _timed(lambda: run_batch(table, ctx, market_kwargs=market), args.repeat)
+    finally:
+        del os.environ["DATAVAL_COMPILED"]
+    same_np = all(res_np.table[c].equals(res.table[c]) for c in ("value", "p5", "p50", "p95"))
+    out["numpy_path"] = {"compiled_used": compiled_used, "engine_numpy_s": t_np, "engine_numpy_cpu_s": c_np,
+                         "ratio": t_np / t_eng, "ratio_cpu": c_np / c_eng, "identical": same_np}
     with LocalExecutor(threads=2) as ex:
         t_eng2, c_eng2, res2 = _timed(
             lambda: run_batch(table, ctx, market_kwargs=market, executor=ex, chunk_rows=2000), args.repeat)
@@ -203,8 +215,11 @@ def big_suite(args: argparse.Namespace) -> dict[str, Any]:
 def report(small: dict[str, Any] | None, big: dict[str, Any] | None) -> str:
     lines = []
     if small:
-        a, b = small["a"], small["b"]
+        a, b, p = small["a"], small["b"], small["numpy_path"]
         lines += [
+            f"engine {a['engine_s']:.2f} s ({'compiled kernels' if p['compiled_used'] else 'numpy: numba missing'}),"
+            f" on its numpy path (DATAVAL_COMPILED=0) {p['engine_numpy_s']:.2f} s → compiled kernels "
+            f"{p['ratio']:.2f}× faster (CPU time {p['ratio_cpu']:.2f}×); identical figures: {p['identical']}",
             f"(a) {small['assets']:,} assets × {small['draws']:,} draws: engine {a['engine_s']:.2f} s; bare numpy "
             f"{a['bare_whole_s']:.2f} s whole arrays (inf = not run), {a['bare_blocks_s']:.2f} s in 250-row blocks → "
             f"engine / bare = {a['ratio']:.2f}× (CPU time {a['ratio_cpu']:.2f}×); agreement: V {a['max_rel_diff_value']:.1e},"

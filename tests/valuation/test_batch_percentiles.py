@@ -1,5 +1,6 @@
 """The batch's P5 / P50 / P95 (valuation.batch.percentiles_of_rows) are numpy's linear percentiles to the
-bit: row lengths from 1 to 1,001, negative values, signed zeros, ties, infinities and rows with NaN."""
+bit: row lengths from 1 to 1,001, negative values, signed zeros, ties, infinities, rows with NaN, and
+sorted, constant or two-valued rows."""
 
 from __future__ import annotations
 
@@ -40,3 +41,16 @@ def test_by_hand_on_eleven_draws() -> None:
 
 def test_empty_shapes() -> None:
     assert percentiles_of_rows(np.empty((0, 5))).shape == (0, 3)
+
+
+@pytest.mark.parametrize("draws", [2, 10, 1000])
+def test_ordered_constant_and_two_valued_rows(draws: int) -> None:
+    """Rows that trouble a selection algorithm: sorted, reversed, constant, two values, a saw-tooth."""
+    rng = np.random.default_rng(draws + 1)
+    base = rng.normal(0.0, 1.0, draws)
+    rows = np.array([
+        np.sort(base), np.sort(base)[::-1], np.full(draws, 3.5), np.where(np.arange(draws) % 2, 1.0, -1.0),
+        np.arange(draws) % 7 - 3.0, np.where(np.arange(draws) < draws // 2, 2.0, 1.0),
+    ])
+    expected = np.percentile(rows, REPORT_PERCENTILES, axis=1).T
+    assert np.array_equal(percentiles_of_rows(rows), expected)
