@@ -44,6 +44,7 @@ def _both(monkeypatch: pytest.MonkeyPatch, run, module, kernel: str, used: bool 
         return original(*args, **kwargs)
 
     monkeypatch.setattr(module, kernel, spy)
+    monkeypatch.setattr(compiled, "MIN_CELLS", 0)  # these tables are small
     monkeypatch.setenv("DATAVAL_COMPILED", "0")
     assert not compiled.available()
     numpy_out = run()
@@ -161,3 +162,10 @@ def test_income_draws_are_the_numpy_draws(monkeypatch: pytest.MonkeyPatch, sprea
         compiled_income, "income_draws")
     assert numpy_out.draws is not None and np.isfinite(numpy_out.draws).any()
     assert np.array_equal(numpy_out.draws, compiled_out.draws, equal_nan=True)
+
+
+def test_a_small_call_stays_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below MIN_CELLS (assets × draws) numba is not even loaded: numpy is as quick for small work."""
+    monkeypatch.setenv("DATAVAL_COMPILED", "1")
+    assert compiled.available()
+    assert not compiled.use(compiled.MIN_CELLS - 1) and compiled.use(compiled.MIN_CELLS)

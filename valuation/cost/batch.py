@@ -228,7 +228,7 @@ def _draws(
     """P per asset and draw (n, n_draws): the compiled loop when it applies (valuation.compiled), else
     draw_drivers + cost_build_up in pieces of DRAW_CELLS_PER_CHUNK cells — the same figures."""
     n = len(keys)
-    if compiled.available():
+    if compiled.use(n * n_draws):
         from valuation.compiled.cost import cost_draws
         encoded = compiled.encode([getattr(spreads, name) for name in kernel.CostDrivers._fields])
         if encoded is not None:

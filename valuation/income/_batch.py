@@ -181,12 +181,15 @@ class _Rows:
         return np.where(bad, np.datetime64("NaT"), values)
 
 
-def _draws(ki: KernelInputs, spreads: IncomeUncertainty, seed: int, keys: np.ndarray, n_draws: int) -> np.ndarray:
+def _draws(
+    ki: KernelInputs, spreads: IncomeUncertainty, seed: int, keys: np.ndarray, n_draws: int, *, fast: bool
+) -> np.ndarray:
     """Draws (L, n_draws) of rows ``ki``: draw_inputs + value_drawn, or — the same figures — the
     compiled loop (valuation.compiled.income) over assets × draws × periods, fed with what numpy draws
-    and powers here: the inputs' factors per draw, the decay and discount factors."""
+    and powers here: the inputs' factors per draw, the decay and discount factors. ``fast``: the batch's
+    choice, :func:`valuation.compiled.use`."""
     u = stream_uniforms(seed, keys, n_draws)
-    if not compiled.available() or ki.base_sd is not None or ki.terminal_growth is not None:
+    if not fast or ki.base_sd is not None or ki.terminal_growth is not None:
         return value_drawn(ki, draw_inputs(ki, spreads, u))
     from valuation.compiled.income import income_draws
 
@@ -387,6 +390,7 @@ def value_income_batch(
         good = np.flatnonzero(ok)
         good = good[np.argsort(periods[good], kind="stable")]
         per_chunk = max(1, draw_chunk_cells // (ctx.n_draws * n_periods))
+        fast = compiled.use(good.size * ctx.n_draws)  # one choice for the batch
         for start in range(0, good.size, per_chunk):
             idx = good[start : start + per_chunk]
             width = int(periods[idx].max())
@@ -404,7 +408,7 @@ def value_income_batch(
                 times=times[idx, :width],
                 terminal_growth=None,
             )
-            draws[idx] = _draws(ki, spreads, ctx.seed, keys[idx], ctx.n_draws)
+            draws[idx] = _draws(ki, spreads, ctx.seed, keys[idx], ctx.n_draws, fast=fast)
 
     binding[~ok] = None
     extra = {

@@ -254,7 +254,7 @@ def simulate(
     m_all = kept.sum(axis=1)
     order_all = np.argsort(~kept, axis=1, kind="stable")  # kept comparables first, in grid order
     step = max(1, SIM_CELLS // (k * n_draws))
-    x2_compiled = compiled.encode([uncertainty.x2]) if compiled.available() else None
+    x2_compiled = compiled.encode([uncertainty.x2]) if compiled.use(n * n_draws) else None
     for start in range(0, n, step):
         r = slice(start, min(n, start + step))
         key = keys[r]
