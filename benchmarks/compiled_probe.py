@@ -1,6 +1,8 @@
-"""Probe for issue 8 (b): what would fused compiled kernels buy? The cost method's Monte Carlo three ways.
+"""Probe for issue 8 (b): what do fused compiled kernels buy? The cost method's Monte Carlo three ways.
 
-    pip install numba   # not a dependency of dataval: this probe only
+It led to valuation/compiled (the engine's compiled loops); it stays as the measure of the limit: one
+method, everything fused, percentiles included.
+
     python benchmarks/compiled_probe.py [--assets 20000] [--draws 1000] [--loop-assets 200]
 
 The same Monte Carlo of the cost method (DOMAIN §3.1, P = C × δ) on the same base drivers and the
@@ -43,7 +45,7 @@ from valuation.random import uniforms  # noqa: E402
 try:
     import numba
 except ImportError:  # pragma: no cover - the probe only
-    sys.exit("compiled_probe needs numba: pip install numba (it is not a dependency of dataval)")
+    sys.exit("compiled_probe needs numba: pip install -e '.[fast]'")
 
 SEED = 2024
 CELLS = 250_000  # the engine's piece size (valuation/cost/batch.py DRAW_CELLS_PER_CHUNK)
