@@ -23,7 +23,6 @@ which IEEE 754 rounds the same way everywhere); the loop to about 2·10⁻¹⁶ 
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from pathlib import Path
@@ -37,13 +36,17 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.bench_valuation import _pct  # noqa: E402
 from benchmarks.loops.scalar import ppf  # noqa: E402
 from valuation.batch import percentiles_of_rows  # noqa: E402
+from valuation.compiled import TRIANGULAR  # noqa: E402
 from valuation.cost import STREAM_BASE, CostUncertainty  # noqa: E402
 from valuation.cost.draws import draw_drivers  # noqa: E402
 from valuation.cost.kernel import INPUT_BOUNDS, CostDrivers, cost_build_up  # noqa: E402
-from valuation.random import uniforms  # noqa: E402
+from valuation.random import stream_starts, uniforms  # noqa: E402
 
 try:
     import numba
+
+    from valuation.compiled.random import uniform
+    from valuation.compiled.spreads import factor
 except ImportError:  # pragma: no cover - the probe only
     sys.exit("compiled_probe needs numba: pip install -e '.[fast]'")
 
@@ -101,35 +104,16 @@ def loop(base: CostDrivers, keys: np.ndarray, draws: int) -> np.ndarray:
     return np.array(result)
 
 
-_GOLDEN, _M1, _M2 = 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
-
-
-@numba.njit(inline="always")
-def _mix(z: Any) -> Any:
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(_M1)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(_M2)
-    return z ^ (z >> np.uint64(31))
-
-
 @numba.njit(inline="always")
 def _triangular(u: float, lo: float, hi: float, centre: float) -> float:
-    if u < (centre - lo) / (hi - lo):
-        return math.sqrt(u * (hi - lo) * (centre - lo)) + lo
-    return hi - math.sqrt((1.0 - u) * (hi - lo) * (hi - centre))
-
-
-@numba.njit(inline="always")
-def _u(z: Any) -> float:
-    """Uniform in (0, 1) from a hashed counter: valuation.random.uniforms, one draw."""
-    z = _mix(z)
-    return (float(z >> np.uint64(11)) + 0.5) * (1.0 / 9007199254740992.0)
+    return factor(TRIANGULAR, u, lo, hi, centre, (centre - lo) / (hi - lo))
 
 
 def _make_kernel(parallel: bool) -> Any:
     @numba.njit(parallel=parallel, nogil=True)
-    def kernel(base: Any, heads: Any, keys: Any, draws: int, out: Any) -> None:
+    def kernel(base: Any, starts: Any, draws: int, out: Any) -> None:
         # base: (n, 8) planning, construction, operation, indirect, rate, years, tax rate, δ
-        # heads: (6,) per-stream head of the hash (valuation.random.uniforms), in MOVING order
+        # starts: (n, 6) each asset's start word of each stream (valuation.random.stream_starts), MOVING order
         n = base.shape[0]
         d = draws
         # numpy's linear percentile: virtual index (d − 1)·q between neighbours lo and hi = lo + 1
@@ -139,21 +123,17 @@ def _make_kernel(parallel: bool) -> Any:
         kth = np.concatenate((lo, hi))
         for i in numba.prange(n):
             row = np.empty(d)
-            per = np.empty(6, dtype=np.uint64)
-            for s in range(6):
-                per[s] = _mix(keys[i] ^ heads[s])
             p, c, o, ind = base[i, 0], base[i, 1], base[i, 2], base[i, 3]
             r, years, tax, delta = base[i, 4], base[i, 5], base[i, 6], base[i, 7]
             for j in range(d):
-                step = np.uint64(j + 1) * np.uint64(_GOLDEN)
                 # amounts × triangular(0.9, 1, 1.1), floored at 0
-                x0 = max(p * _triangular(_u(per[0] + step), 0.9, 1.1, 1.0), 0.0)
-                x1 = max(c * _triangular(_u(per[1] + step), 0.9, 1.1, 1.0), 0.0)
-                x2 = max(o * _triangular(_u(per[2] + step), 0.9, 1.1, 1.0), 0.0)
-                x3 = max(ind * _triangular(_u(per[3] + step), 0.9, 1.1, 1.0), 0.0)
+                x0 = max(p * _triangular(uniform(starts[i, 0], j), 0.9, 1.1, 1.0), 0.0)
+                x1 = max(c * _triangular(uniform(starts[i, 1], j), 0.9, 1.1, 1.0), 0.0)
+                x2 = max(o * _triangular(uniform(starts[i, 2], j), 0.9, 1.1, 1.0), 0.0)
+                x3 = max(ind * _triangular(uniform(starts[i, 3], j), 0.9, 1.1, 1.0), 0.0)
                 # opportunity rate + triangular(−1 pp, 0, +1 pp), δ × triangular(0.9, 1, 1.1): in [0, 1]
-                rate = min(max(r + _triangular(_u(per[4] + step), -0.01, 0.01, 0.0), 0.0), 1.0)
-                dlt = min(max(delta * _triangular(_u(per[5] + step), 0.9, 1.1, 1.0), 0.0), 1.0)
+                rate = min(max(r + _triangular(uniform(starts[i, 4], j), -0.01, 0.01, 0.0), 0.0), 1.0)
+                dlt = min(max(delta * _triangular(uniform(starts[i, 5], j), 0.9, 1.1, 1.0), 0.0), 1.0)
                 capital = x0 + x1 + x2 + x3
                 opportunity = rate * capital * years
                 taxes = tax * (capital + opportunity)
@@ -171,13 +151,14 @@ def run(n: int, draws: int, loop_assets: int) -> dict[str, tuple[float, int, np.
     """Each implementation's (seconds, assets, P5/P50/P95 of shape (assets, 3)), timed in this run."""
     base = base_drivers(n)
     keys = np.random.default_rng(SEED + 1).integers(0, 2**63, size=n, dtype=np.int64).astype(np.uint64)
-    heads = np.array([_head(STREAM_BASE + CostDrivers._fields.index(name)) for name in MOVING], dtype=np.uint64)
+    starts = np.column_stack([stream_starts(SEED, keys, STREAM_BASE + CostDrivers._fields.index(name))
+                              for name in MOVING])
     packed = np.column_stack([base.planning, base.direct_construction, base.direct_operation, base.indirect,
                               base.opportunity_rate, base.holding_years, base.tax_rate, base.delta])
     kernels = {"compiled, 1 thread": _make_kernel(False),
                f"compiled, {numba.get_num_threads()} threads": _make_kernel(True)}
     for k in kernels.values():  # compile outside the clock
-        k(packed[:2], heads, keys[:2], draws, np.empty((2, 3)))
+        k(packed[:2], starts[:2], draws, np.empty((2, 3)))
 
     timings: dict[str, tuple[float, int, np.ndarray]] = {}
     t0 = time.perf_counter()
@@ -190,7 +171,7 @@ def run(n: int, draws: int, loop_assets: int) -> dict[str, tuple[float, int, np.
     for name, k in kernels.items():
         pct = np.empty((n, 3))
         t0 = time.perf_counter()
-        k(packed, heads, keys, draws, pct)
+        k(packed, starts, draws, pct)
         timings[name] = (time.perf_counter() - t0, n, pct)
     return timings
 
@@ -212,15 +193,6 @@ def main() -> None:
         diff = "identical" if np.array_equal(pct, ref) else f"{np.max(np.abs(pct - ref) / np.abs(ref)):.1e}"
         print(f"  {name:24s} {secs:8.3f} s  {count / secs:12,.0f} assets/s  "
               f"{count / secs / loop_rate:7.1f}× the loop  vs the engine: {diff}")
-
-
-def _head(stream: int) -> int:
-    """The per-stream head of valuation.random.uniforms, as a Python int."""
-    mask = (1 << 64) - 1
-    z = (SEED * _GOLDEN + (stream + 1) * _M1) & mask
-    z = ((z ^ (z >> 30)) * _M1) & mask
-    z = ((z ^ (z >> 27)) * _M2) & mask
-    return z ^ (z >> 31)
 
 
 if __name__ == "__main__":
