@@ -290,6 +290,8 @@ def test_bank_sizes_a_pledge_records_it_and_downloads_the_memo(server: Server, p
         # the example's 1.5 m request is far above what 750,000 of collateral supports: ask for 150,000
         amount = page.locator("[class*='st-key-pl_amount_'] input")
         amount.fill("150000")
+        amount.press("Tab")  # commit the typed value (blur) before the form is submitted, even on a busy machine
+        assert float(amount.input_value().replace(",", "")) == 150000
         after_run(page, "pledge", lambda: page.get_by_role("button", name="测算").click())
         assert "在额度内" in _text(page)
         _click(page, "pledge", "pl_record")
