@@ -1,14 +1,22 @@
 """The batch's P5 / P50 / P95 (valuation.batch.percentiles_of_rows) are numpy's linear percentiles to the
 bit: row lengths from 1 to 1,001, negative values, signed zeros, ties, infinities, rows with NaN, and
-sorted, constant or two-valued rows."""
+sorted, constant or two-valued rows — on the numpy path and on the compiled one
+(valuation.compiled.percentiles, a bucket select)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from valuation import compiled
 from valuation.batch import PERCENTILE_BLOCK_ROWS, percentiles_of_rows
 from valuation.uncertainty import REPORT_PERCENTILES
+
+
+@pytest.fixture(params=["numpy", "compiled"], autouse=True)
+def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATAVAL_COMPILED", "1" if request.param == "compiled" else "0")
+    monkeypatch.setattr(compiled, "MIN_CELLS", 0)  # these arrays are small
 
 
 @pytest.mark.parametrize("draws", [1, 2, 3, 7, 20, 21, 100, 999, 1000, 1001])
@@ -51,6 +59,37 @@ def test_ordered_constant_and_two_valued_rows(draws: int) -> None:
     rows = np.array([
         np.sort(base), np.sort(base)[::-1], np.full(draws, 3.5), np.where(np.arange(draws) % 2, 1.0, -1.0),
         np.arange(draws) % 7 - 3.0, np.where(np.arange(draws) < draws // 2, 2.0, 1.0),
+    ])
+    expected = np.percentile(rows, REPORT_PERCENTILES, axis=1).T
+    assert np.array_equal(percentiles_of_rows(rows), expected)
+
+
+def test_skewed_rows_with_outliers_and_crowded_buckets() -> None:
+    """A far outlier puts almost every draw in the bucket select's first bucket; heavy ties and tiny
+    spreads around a large value crowd one bucket too."""
+    rng = np.random.default_rng(5)
+    rows = rng.normal(1e7, 1.0, size=(6, 1000))
+    rows[0, 17] = 1e15  # one outlier
+    rows[1, :3] = -1e12  # a few far below
+    rows[2] = np.round(rows[2], -1)  # ties
+    rows[3] = 1e7 + rng.integers(0, 3, 1000) * np.spacing(1e7)  # three adjacent floats
+    rows[4, ::2] = 5e-324  # subnormal and normal values mixed
+    rows[5] = rng.standard_cauchy(1000)
+    expected = np.percentile(rows, REPORT_PERCENTILES, axis=1).T
+    assert np.array_equal(percentiles_of_rows(rows), expected)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_random_distributions(seed: int) -> None:
+    """Many shapes at once: uniform, exponential, bimodal, integer-valued, mixed-sign, wide-range."""
+    rng = np.random.default_rng(100 + seed)
+    d = int(rng.integers(2, 1200))
+    rows = np.vstack([
+        rng.uniform(-1.0, 1.0, (8, d)),
+        rng.exponential(1e6, (8, d)),
+        np.where(rng.random((8, d)) < 0.5, rng.normal(0, 1, (8, d)), rng.normal(1e6, 1, (8, d))),
+        rng.integers(-3, 4, (8, d)).astype(float),
+        rng.lognormal(0.0, 5.0, (8, d)) * rng.choice([-1.0, 1.0], (8, d)),
     ])
     expected = np.percentile(rows, REPORT_PERCENTILES, axis=1).T
     assert np.array_equal(percentiles_of_rows(rows), expected)
