@@ -92,6 +92,20 @@ def test_dask_local_cluster_gives_exactly_the_local_result(dask_executor, local_
     assert seen == [(50, 240), (100, 240), (150, 240), (200, 240), (240, 240)]
 
 
+def test_one_cluster_values_the_same_job_twice_in_a_row(dask_executor) -> None:
+    """A long-lived cluster runs batch after batch. The job is scattered to the workers for each run;
+    the same job used to hash to the same key, so the first run's release could delete the second
+    run's copy ("lost dependencies"; seen with this pattern before the fix)."""
+    table = synthetic_batch(2000, seed=3)
+    job_ctx = ValuationContext(valuation_date=table["valuation_date"].iat[0], price_index=ctx().price_index,
+                               seed=5, n_draws=20)
+    alone = run_batch(table, job_ctx, market_kwargs=MARKET)
+    for _ in range(2):
+        run_batch(table.head(60), job_ctx, market_kwargs=MARKET, executor=dask_executor, chunk_rows=30)
+        again = run_batch(table, job_ctx, market_kwargs=MARKET, executor=dask_executor, chunk_rows=500)
+        assert_frame_equal(again.table, alone.table, check_exact=True)
+
+
 def test_figures_on_the_cluster_are_the_hand_figures(dask_executor) -> None:
     """Row 1: cost only, C = (100,000 + 300,000 + 60,000 + 40,000) × 125 / 80 = 781,250 CNY;
     δ = mean of the six scores (equal weights) = (0.9 + 0.8 + 0.7 + 0.6 + 0.5 + 1.0) / 6 = 0.75;

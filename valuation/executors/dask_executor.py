@@ -95,7 +95,9 @@ class DaskExecutor(Executor):
     ) -> Iterator[BatchResult]:
         from valuation.batch import check_columns
 
-        job_on_workers = self.client.scatter(job, broadcast=True)
+        # a fresh key per run: hashed, the same job got the same key twice in a row, and the first run's
+        # release could delete the second run's copy on the workers ("lost dependencies")
+        job_on_workers = self.client.scatter(job, broadcast=True, hash=False)
 
         def submit(chunk: Chunk) -> Any:
             check_columns(chunk.table)  # refused here, not in a worker's log
