@@ -116,7 +116,11 @@ class Spread(FrozenModel):
 
     def apply(self, base: np.ndarray | float, u: np.ndarray | float) -> np.ndarray:
         """The input at quantiles ``u``: ``base × m`` or ``base + s``."""
-        f = self.factor(u)
+        return self.apply_factor(base, self.factor(u))
+
+    def apply_factor(self, base: np.ndarray | float, f: np.ndarray) -> np.ndarray:
+        """The input at the factor (or addend) ``f`` of this spread: ``base × f`` or ``base + f``; an
+        ``f`` array of the result's shape is overwritten with the result."""
         b = np.asarray(base)
         if f.ndim and np.broadcast_shapes(b.shape, f.shape) == f.shape and f.dtype == np.float64:
             return np.multiply(b, f, out=f) if self.shift == "multiply" else np.add(b, f, out=f)

@@ -20,7 +20,7 @@ from valuation.context import ValuationContext
 from valuation.cost import CostUncertainty, value_cost_batch
 from valuation.income import IncomeUncertainty, value_income_batch
 from valuation.market import MarketUncertainty, Weighting, value_market_batch
-from valuation.random import asset_keys
+from valuation.random import asset_keys, uniforms
 from valuation.synthetic import synthetic_batch
 from valuation.uncertainty import Spread
 
@@ -169,3 +169,17 @@ def test_a_small_call_stays_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATAVAL_COMPILED", "1")
     assert compiled.available()
     assert not compiled.use(compiled.MIN_CELLS - 1) and compiled.use(compiled.MIN_CELLS)
+
+
+@pytest.mark.parametrize(
+    "spread",
+    [Spread(dist="triangular", low=0.9, high=1.1), Spread(dist="triangular", shift="add", low=-0.3, high=0.05),
+     Spread(dist="uniform", low=0.5, high=2.0), Spread(dist="uniform", shift="add", low=-1.0, high=1.0),
+     Spread(dist="normal", sd=0.2), Spread(dist="lognormal", sd=0.4)],
+    ids=["triangular ×", "triangular +", "uniform ×", "uniform +", "normal (numpy)", "lognormal (numpy)"],
+)
+def test_spread_factors_are_numpys(monkeypatch: pytest.MonkeyPatch, spread: Spread) -> None:
+    """compiled.factors = Spread.factor(uniforms(...)) to the bit, compiled or not."""
+    keys = asset_keys([f"A{i}" for i in range(50)])
+    got = compiled.factors(spread, 42, keys, 7, 333, fast=True)
+    assert np.array_equal(got, spread.factor(uniforms(42, keys, 7, 333)))

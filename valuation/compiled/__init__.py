@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from valuation.random import stream_starts, uniforms
 from valuation.uncertainty import Spread
 
 MIN_CELLS = 200_000  # assets × draws below which numpy is as quick as loading numba (about 0.3 s)
@@ -71,3 +72,15 @@ def encode(spreads: Sequence[Spread | None]) -> Encoded | None:
         low[i], high[i] = float(s.low), float(s.high)  # type: ignore[arg-type]
         mode[i] = (centre[i] - low[i]) / (high[i] - low[i])
     return Encoded(kind, multiply, low, high, centre, mode)
+
+
+def factors(spread: Spread, seed: int, keys: np.ndarray, stream: int, n_draws: int, *, fast: bool) -> np.ndarray:
+    """``spread.factor(uniforms(seed, keys, stream, n_draws))``, shape (len(keys), n_draws): one compiled
+    loop (hash → uniform → inverse CDF) when ``fast`` (the batch's :func:`use`) and the spread is
+    triangular or uniform, else numpy — the same figures."""
+    encoded = encode([spread]) if fast else None
+    if encoded is None:
+        return spread.factor(uniforms(seed, keys, stream, n_draws))
+    from .spreads import factor_rows
+
+    return factor_rows(encoded, stream_starts(seed, keys, stream), n_draws)

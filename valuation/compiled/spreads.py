@@ -7,8 +7,9 @@ from __future__ import annotations
 import math
 
 import numba
+import numpy as np
 
-from . import TRIANGULAR
+from . import TRIANGULAR, Encoded
 from .random import uniform
 
 
@@ -40,3 +41,21 @@ def draw_row(out, start, base, kind, multiply, lo, hi, centre, mode, bound_lo, b
         f = factor(kind, uniform(start, j), lo, hi, centre, mode)
         v = base * f if multiply else base + f
         out[j] = clip(v, bound_lo, bound_hi)
+
+
+def factor_rows(encoded: Encoded, starts: np.ndarray, n_draws: int) -> np.ndarray:
+    """Factors (n, n_draws) of the one spread ``encoded`` at the uniforms of the streams whose start
+    words are ``starts`` (n,): Spread.factor(valuation.random.uniforms(...)), to the bit."""
+    out = np.empty((len(starts), n_draws))
+    _factor_rows(int(encoded.kind[0]), float(encoded.low[0]), float(encoded.high[0]), float(encoded.centre[0]),
+                 float(encoded.mode[0]), np.asarray(starts, dtype=np.uint64), out)
+    return out
+
+
+@numba.njit(nogil=True, cache=True)
+def _factor_rows(kind, lo, hi, centre, mode, starts, out):
+    n, n_draws = out.shape
+    for i in range(n):
+        for j in range(n_draws):
+            out[i, j] = factor(kind, uniform(starts[i], j), lo, hi, centre, mode)
+    return out

@@ -26,7 +26,16 @@ from valuation.context import ValuationContext
 
 from . import kernel
 from ._inputs import MAX_PERIODS, IncomeForm, IncomeUncertainty, TaxBasis, Timing
-from ._simulate import KernelInputs, draw_inputs, share_factors, stream_uniforms, value_drawn
+from ._simulate import (
+    STREAM_BASE,
+    STREAM_OFFSETS,
+    KernelInputs,
+    draw_inputs,
+    scalar_draws,
+    share_factors,
+    stream_uniforms,
+    value_drawn,
+)
 
 DRAW_CHUNK_CELLS = 262_144  # rows × draws × periods per Monte Carlo step: 2 MB arrays, near the cache
 
@@ -185,25 +194,27 @@ def _draws(
     ki: KernelInputs, spreads: IncomeUncertainty, seed: int, keys: np.ndarray, n_draws: int, *, fast: bool
 ) -> np.ndarray:
     """Draws (L, n_draws) of rows ``ki``: draw_inputs + value_drawn, or — the same figures — the
-    compiled loop (valuation.compiled.income) over assets × draws × periods, fed with what numpy draws
-    and powers here: the inputs' factors per draw, the decay and discount factors. ``fast``: the batch's
-    choice, :func:`valuation.compiled.use`."""
-    u = stream_uniforms(seed, keys, n_draws)
+    compiled loop (valuation.compiled.income) over assets × draws × periods, fed with the inputs'
+    factors per draw (valuation.compiled.factors: compiled for triangular and uniform spreads) and
+    numpy's decay and discount factors (powers). ``fast``: the batch's choice, compiled.use."""
     if not fast or ki.base_sd is not None or ki.terminal_growth is not None:
-        return value_drawn(ki, draw_inputs(ki, spreads, u))
+        return value_drawn(ki, draw_inputs(ki, spreads, stream_uniforms(seed, keys, n_draws)))
     from valuation.compiled.income import income_draws
 
-    drawn = draw_inputs(ki, spreads, {"discount_rate": u["discount_rate"], "decay": u["decay"]})
+    f = {name: None if getattr(spreads, name) is None
+         else compiled.factors(getattr(spreads, name), seed, keys, STREAM_BASE + offset, n_draws, fast=True)
+         for name, offset in STREAM_OFFSETS.items()}
+    rate, decay = scalar_draws(ki, spreads, f["discount_rate"], f["decay"])
     shape = (len(keys), n_draws, ki.base.shape[-1])
-    decayed = kernel.decay_factors(drawn.decay, shape[-1])  # (L, D or 1, T): a held input is not repeated
-    discount = kernel.discount_factors(drawn.rate, ki.times[..., None, :])
+    decayed = kernel.decay_factors(decay, shape[-1])  # (L, D or 1, T): a held input is not repeated
+    discount = kernel.discount_factors(rate, ki.times[..., None, :])
     return income_draws(
         ki.base,
         ki.share,
-        None if spreads.base is None else spreads.base.factor(u["base"]),
+        f["base"],
         spreads.base is None or spreads.base.shift == "multiply",
         ki.floor_base,
-        None if spreads.share is None else share_factors(ki, spreads.share, u["share"]),
+        None if spreads.share is None or f["share"] is None else share_factors(ki, spreads.share, f["share"]),
         spreads.share is None or spreads.share.shift == "multiply",
         ki.tax[:, None] * ki.grid.coverage,
         np.broadcast_to(decayed, shape),

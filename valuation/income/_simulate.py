@@ -114,26 +114,38 @@ def draw_inputs(ki: KernelInputs, spreads: IncomeUncertainty, u: Mapping[str, Ar
     share = ki.share[..., None, :]
     u_share = u.get("share")
     if u_share is not None and spreads.share is not None:
-        factor = share_factors(ki, spreads.share, u_share)[..., None]
+        factor = share_factors(ki, spreads.share, spreads.share.factor(u_share))[..., None]
         share = share * factor if spreads.share.shift == "multiply" else share + factor
-    rate = _draw_scalar(spreads.discount_rate, ki.rate, u.get("discount_rate"))
-    rate = np.maximum(rate, ki.rate_floor[..., None])
-    decay = np.clip(_draw_scalar(spreads.decay, ki.decay, u.get("decay")), *DECAY_DRAW_RANGE)
+    rate, decay = scalar_draws(
+        ki, spreads, _factor(spreads.discount_rate, u.get("discount_rate")), _factor(spreads.decay, u.get("decay"))
+    )
     return DrawnInputs(base=base, share=share, rate=rate, decay=decay)
 
 
-def share_factors(ki: KernelInputs, spread: Spread, u_share: Array) -> Array:
-    """The share's factor (or addend) per row and draw (L..., D): the spread's where the form's share is
-    uncertain, the neutral 1 (or 0) elsewhere — cheap, no period axis."""
+def share_factors(ki: KernelInputs, spread: Spread, factor: Array) -> Array:
+    """The share's factor (or addend) per row and draw (L..., D): the spread's ``factor`` where the form's
+    share is uncertain, the neutral 1 (or 0) elsewhere — cheap, no period axis."""
     neutral = 1.0 if spread.shift == "multiply" else 0.0
-    return np.where(ki.share_uncertain[..., None], spread.factor(u_share), neutral)
+    return np.where(ki.share_uncertain[..., None], factor, neutral)
 
 
-def _draw_scalar(spread: Spread | None, value: Array, u: Array | None) -> Array:
+def scalar_draws(
+    ki: KernelInputs, spreads: IncomeUncertainty, rate_factor: Array | None, decay_factor: Array | None
+) -> tuple[Array, Array]:
+    """The discount rate, floored at ``ki.rate_floor``, and the decay, clipped to DECAY_DRAW_RANGE, per
+    draw (L..., D; D = 1 when held), from their spreads' factors (None = held at base; overwritten)."""
+    rate = np.maximum(_shifted(spreads.discount_rate, ki.rate, rate_factor), ki.rate_floor[..., None])
+    decay = np.clip(_shifted(spreads.decay, ki.decay, decay_factor), *DECAY_DRAW_RANGE)
+    return rate, decay
+
+
+def _factor(spread: Spread | None, u: Array | None) -> Array | None:
+    return None if u is None or spread is None else spread.factor(u)
+
+
+def _shifted(spread: Spread | None, value: Array, factor: Array | None) -> Array:
     held = value[..., None]
-    if u is None or spread is None:
-        return held
-    return spread.apply(held, u)
+    return held if factor is None or spread is None else spread.apply_factor(held, factor)
 
 
 def value_drawn(ki: KernelInputs, drawn: DrawnInputs) -> Array:

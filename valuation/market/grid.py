@@ -254,12 +254,13 @@ def simulate(
     m_all = kept.sum(axis=1)
     order_all = np.argsort(~kept, axis=1, kind="stable")  # kept comparables first, in grid order
     step = max(1, SIM_CELLS // (k * n_draws))
-    x2_compiled = compiled.encode([uncertainty.x2]) if compiled.use(n * n_draws) else None
+    fast = compiled.use(n * n_draws)  # one choice for the call: the figures are the same either way
+    x2_compiled = compiled.encode([uncertainty.x2]) if fast else None
     for start in range(0, n, step):
         r = slice(start, min(n, start + step))
         key = keys[r]
-        u_beta = uniforms(seed, key, STREAM_BETA, n_draws)
-        beta_d = np.clip(uncertainty.beta.apply(beta[r][:, None], u_beta), 0.0, 1.0)
+        f_beta = compiled.factors(uncertainty.beta, seed, key, STREAM_BETA, n_draws, fast=fast)  # factor(uniforms)
+        beta_d = np.clip(uncertainty.beta.apply_factor(beta[r][:, None], f_beta), 0.0, 1.0)
         if x2_compiled is not None:  # the same figures, X2 to the bootstrap in one compiled loop
             from valuation.compiled.market import bootstrap_draws
 
