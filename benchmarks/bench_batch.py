@@ -112,7 +112,7 @@ def small_suite(args: argparse.Namespace) -> dict[str, Any]:
                          "ratio": t_np / t_eng, "ratio_cpu": c_np / c_eng, "identical": same_np}
     with LocalExecutor(threads=2) as ex:
         t_eng2, c_eng2, res2 = _timed(
-            lambda: run_batch(table, ctx, market_kwargs=market, executor=ex, chunk_rows=2000), args.repeat)
+            lambda: run_batch(table, ctx, market_kwargs=market, executor=ex), args.repeat)  # engine's chunking
     assert res2.table["value"].equals(res.table["value"])
     t_block, c_block, bare_b = _timed(lambda: bare_batch(table, ctx, db, adj, block_rows=250), args.repeat)
     if n <= WHOLE_ARRAYS_MAX:

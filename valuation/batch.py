@@ -409,7 +409,8 @@ def run_batch(
     concluded value V = Σ w_m V_m with its P5/P50/P95, status and error text, and each method's
     intermediate figures. ``executor`` runs the chunks (default: in this process,
     :class:`valuation.executors.LocalExecutor`); ``chunk_rows`` rows go to each task (default: the
-    whole table for the local executor). The table is the same whatever the executor and chunking.
+    whole table on one thread; two chunks per thread or worker thread when the executor values several
+    at once). The table is the same whatever the executor and chunking.
     """
     from valuation.executors import LocalExecutor, split_table
 
@@ -417,7 +418,9 @@ def run_batch(
     own = executor is None
     ex = executor if executor is not None else LocalExecutor()
     try:
-        chunks = split_table(table, chunk_rows or max(1, len(table)))
+        if chunk_rows is None:  # every thread busy, and a second chunk each to even out the finish
+            chunk_rows = max(1, -(-len(table) // (2 * ex.parallelism())))
+        chunks = split_table(table, chunk_rows)
         return merge_results(ex.map(job, chunks, progress=progress, total_rows=len(table)))
     finally:
         if own:

@@ -244,6 +244,18 @@ def test_threaded_local_progress_moves_chunk_by_chunk() -> None:
     assert seen == [(50, 120), (100, 120), (120, 120)]
 
 
+def test_threads_get_two_chunks_each_by_default(local_result) -> None:
+    """No chunk_rows with two threads: 240 rows in ⌈240 / (2 × 2)⌉ = 60-row chunks, progress after each;
+    one thread: the whole table at once. Same table either way."""
+    seen: list[tuple[int, int]] = []
+    with LocalExecutor(threads=2) as ex:
+        out = run_batch(messy_batch(), ctx(), market_kwargs=MARKET, executor=ex,
+                        progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(60, 240), (120, 240), (180, 240), (240, 240)]
+    assert_frame_equal(out.table, local_result.table, check_exact=True)
+    assert LocalExecutor().parallelism() == 1
+
+
 class _Task:
     """A submitted task that logs when it is awaited or cancelled (in_order's view of a future)."""
 

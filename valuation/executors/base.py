@@ -173,6 +173,10 @@ class Executor(ABC):
             report(progress, done, total)
             yield result
 
+    def parallelism(self) -> int:
+        """How many chunks it values at once (threads or worker threads); 1 by default."""
+        return 1
+
     def close(self) -> None:
         """Release what the executor holds (threads, a cluster); nothing by default."""
         return None

@@ -81,6 +81,9 @@ class DaskExecutor(Executor):
         """Worker threads of the cluster (at least 1)."""
         return max(1, sum(self.client.nthreads().values()))
 
+    def parallelism(self) -> int:
+        return self.n_threads()
+
     def describe(self) -> str:
         where = self.address or f"LocalCluster ({len(self.client.nthreads())} workers)"
         return f"dask {where}, {self.n_threads()} threads"

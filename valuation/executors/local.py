@@ -34,6 +34,9 @@ class LocalExecutor(Executor):
         tune_malloc()
         self._pool: ThreadPoolExecutor | None = None
 
+    def parallelism(self) -> int:
+        return self.threads
+
     def describe(self) -> str:
         return f"local ({self.threads} thread{'s' if self.threads > 1 else ''})"
 
