@@ -102,7 +102,9 @@ def _weights(table: pd.DataFrame, ids: list[str], errors: list[tuple[int, AssetE
             continue
         raw = table[col]
         num = pd.to_numeric(raw, errors="coerce")
-        text = num.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
+        text = num.isna() & raw.notna()  # a cell that is there but is no number
+        if raw.dtype.kind not in "biuf":  # (text of spaces only is a blank, not bad text)
+            text &= raw.astype(str).str.strip() != ""
         bad = text | (num < 0) | (num > 1)
         for i in map(int, np.flatnonzero(bad.to_numpy())):
             errors.append((i, AssetError(ids[i], "invalid_input", col, f"weight must be a number in [0, 1], got {raw.iat[i]!r}")))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from dataval.errors import AssetError
 
@@ -34,3 +35,12 @@ class BatchMethodOutput:
     draws: np.ndarray | None
     errors: list[AssetError]
     extra: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def blank_cells(raw: pd.Series) -> np.ndarray:
+    """True where a cell of a batch column is empty: missing, or text of spaces only. A column of
+    numbers, booleans or dates has no text to strip (and is not turned into text to find out)."""
+    missing = raw.isna().to_numpy(dtype=bool)
+    if raw.dtype.kind in "biufcmM":
+        return missing
+    return missing | (raw.astype("string").fillna("").str.strip() == "").to_numpy(dtype=bool)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from dataval.errors import AssetError
 from valuation import compiled
-from valuation.batch_types import BatchColumn, BatchMethodOutput
+from valuation.batch_types import BatchColumn, BatchMethodOutput, blank_cells
 from valuation.context import ValuationContext
 
 from . import kernel
@@ -120,8 +120,7 @@ class _Rows:
             raw = self.table[column].reset_index(drop=True)
         else:
             raw = pd.Series([None] * self.n, dtype=object)
-        blank = raw.isna().to_numpy() | (raw.astype("string").fillna("").str.strip() == "").to_numpy()
-        return raw, blank
+        return raw, blank_cells(raw)
 
     def numbers(
         self,

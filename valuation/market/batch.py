@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from dataval.errors import AssetError, InvalidInput
-from valuation.batch_types import BatchColumn, BatchMethodOutput
+from valuation.batch_types import BatchColumn, BatchMethodOutput, blank_cells
 from valuation.context import ValuationContext
 from valuation.errors import MissingInput, PriceIndexGap, TooFewComparables
 from valuation.market import grid as g
@@ -105,8 +105,7 @@ def _raw(table: pd.DataFrame, col: str) -> pd.Series:
     )
 
 
-def _blank(raw: pd.Series) -> np.ndarray:
-    return (raw.isna() | (raw.astype("string").str.strip() == "")).to_numpy(dtype=bool)
+_blank = blank_cells
 
 
 def _text(table: pd.DataFrame, col: str, default: str) -> np.ndarray:
@@ -194,7 +193,9 @@ def _delivery(table: pd.DataFrame, check: _Checker) -> np.ndarray:
 
 def _rights(table: pd.DataFrame, check: _Checker) -> np.ndarray:
     raw = _raw(table, "rights")
-    first = raw.astype("string").fillna("").str.split(";").str[0].str.strip().to_numpy(dtype=object)
+    # the first right of each distinct cell (a batch repeats a few values: split those, not every row)
+    codes, uniques = pd.factorize(raw)  # a missing cell gets code −1: the last entry below, ""
+    first = np.array([str(v).split(";")[0].strip() for v in uniques] + [""], dtype=object)[codes]
     codes_of = {r.value: i for i, r in enumerate(RIGHTS_ORDER)}
     codes = np.array([codes_of.get(str(v), -1) for v in pd.unique(first)])
     out = codes[pd.Index(pd.unique(first)).get_indexer(first)]
