@@ -291,7 +291,12 @@ def value_chunk(
                 extras[name][sel] = arr
             if out.draws is not None and combined is not None:
                 pct[sel, j, :] = percentiles_of_rows(out.draws)
-                combined[sel - start] += weights[sel, j][:, None] * np.nan_to_num(out.draws)
+                if compiled.use(out.draws.size):  # the same sums, no temporaries (valuation.compiled.combine)
+                    from valuation.compiled.combine import add_weighted
+
+                    add_weighted(combined, sel - start, weights[sel, j], out.draws)
+                else:
+                    combined[sel - start] += weights[sel, j][:, None] * np.nan_to_num(out.draws)
         if combined is not None:
             good = ok[rows]
             concluded_pct[rows[good]] = percentiles_of_rows(combined[good])

@@ -183,3 +183,18 @@ def test_spread_factors_are_numpys(monkeypatch: pytest.MonkeyPatch, spread: Spre
     keys = asset_keys([f"A{i}" for i in range(50)])
     got = compiled.factors(spread, 42, keys, 7, 333, fast=True)
     assert np.array_equal(got, spread.factor(uniforms(42, keys, 7, 333)))
+
+
+def test_weighted_sum_of_draws_is_numpys() -> None:
+    """total[rows] += w × nan_to_num(draws): NaN counts 0, ±∞ the largest float, as numpy does."""
+    from valuation.compiled.combine import add_weighted
+
+    rng = np.random.default_rng(3)
+    draws = rng.lognormal(13.0, 1.0, (40, 77))
+    draws[0, :5] = [np.nan, np.inf, -np.inf, -0.0, 5e-324]
+    rows, weight = rng.permutation(60)[:40], rng.uniform(0.0, 1.0, 40)
+    total = rng.normal(0.0, 1e6, (60, 77))
+    expected = total.copy()
+    expected[rows] += weight[:, None] * np.nan_to_num(draws)
+    add_weighted(total, rows, weight, draws)
+    assert np.array_equal(total, expected)
