@@ -54,7 +54,8 @@ def bootstrap_draws(
 def _loop(x4, price_x1, x2, x3, x5, weights, order, m, kind, multiply, lo, hi, centre, mode, x2_starts,
           slot_starts, out):
     n, k, n_draws = x4.shape
-    adjusted = np.empty((k, n_draws))
+    adjusted = np.empty((n_draws, k))  # draw-major: a draw's picks fall in one short row (cache)
+    kept_weight = np.empty(k)
     f = np.empty(n_draws)
     num = np.empty(n_draws)
     den = np.empty(n_draws)
@@ -64,17 +65,20 @@ def _loop(x4, price_x1, x2, x3, x5, weights, order, m, kind, multiply, lo, hi, c
             f[j] = factor(kind, uniform(x2_starts[i], j), lo, hi, centre, mode)
         for s in range(mi):  # only kept comparables are ever picked
             c = order[i, s]
+            kept_weight[s] = weights[i, c]
+            q_x1, x2_c, x3_c, x5_c = price_x1[i, c], x2[i, c], x3[i, c], x5[i, c]
             for j in range(n_draws):
-                x2d = x2[i, c] * f[j] if multiply else x2[i, c] + f[j]
-                adjusted[s, j] = price_x1[i, c] * x2d * x3[i, c] * x4[i, c, j] * x5[i, c]
-        num[:] = 0.0
-        den[:] = 0.0
+                x2d = x2_c * f[j] if multiply else x2_c + f[j]
+                adjusted[j, s] = q_x1 * x2d * x3_c * x4[i, c, j] * x5_c
+        for j in range(n_draws):
+            num[j] = 0.0
+            den[j] = 0.0
         for s in range(mi):
             start = slot_starts[i, s]
             for j in range(n_draws):
                 pick = min(math.floor(uniform(start, j) * mi), mi - 1)
-                w = weights[i, order[i, pick]]
-                num[j] += w * adjusted[pick, j]
+                w = kept_weight[pick]
+                num[j] += w * adjusted[j, pick]
                 den[j] += w
         for j in range(n_draws):
             out[i, j] = num[j] / den[j]
