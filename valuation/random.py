@@ -10,6 +10,7 @@ distribution.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable
 
@@ -53,8 +54,14 @@ def stream_starts(seed: int, keys: np.ndarray, stream: int) -> np.ndarray:
     Draw d (1-based) of the stream is then ``mix(start + d·φ)`` (see :func:`uniforms`).
     """
     with np.errstate(over="ignore"):
-        head = _mix(np.asarray(np.uint64(seed) * _GOLDEN + np.uint64(stream + 1) * _M1))
-        return _mix(np.asarray(keys, dtype=np.uint64) ^ head)
+        return _mix(np.asarray(keys, dtype=np.uint64) ^ _stream_head(seed, stream))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _stream_head(seed: int, stream: int) -> np.uint64:
+    """mix(seed·φ + (stream + 1)·M1): the same for every asset, so computed once per seed and stream."""
+    with np.errstate(over="ignore"):
+        return np.uint64(_mix(np.asarray(np.uint64(seed) * _GOLDEN + np.uint64(stream + 1) * _M1)))
 
 
 def uniforms(seed: int, keys: np.ndarray, stream: int, n_draws: int) -> np.ndarray:
