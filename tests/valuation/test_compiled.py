@@ -176,7 +176,7 @@ def test_a_small_call_stays_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
     [Spread(dist="triangular", low=0.9, high=1.1), Spread(dist="triangular", shift="add", low=-0.3, high=0.05),
      Spread(dist="uniform", low=0.5, high=2.0), Spread(dist="uniform", shift="add", low=-1.0, high=1.0),
      Spread(dist="normal", sd=0.2), Spread(dist="lognormal", sd=0.4)],
-    ids=["triangular ×", "triangular +", "uniform ×", "uniform +", "normal (numpy)", "lognormal (numpy)"],
+    ids=["triangular ×", "triangular +", "uniform ×", "uniform +", "normal (scipy ndtri)", "lognormal (numpy exp)"],
 )
 def test_spread_factors_are_numpys(monkeypatch: pytest.MonkeyPatch, spread: Spread) -> None:
     """compiled.factors = Spread.factor(uniforms(...)) to the bit, compiled or not."""

@@ -76,11 +76,19 @@ def encode(spreads: Sequence[Spread | None]) -> Encoded | None:
 
 def factors(spread: Spread, seed: int, keys: np.ndarray, stream: int, n_draws: int, *, fast: bool) -> np.ndarray:
     """``spread.factor(uniforms(seed, keys, stream, n_draws))``, shape (len(keys), n_draws): one compiled
-    loop (hash → uniform → inverse CDF) when ``fast`` (the batch's :func:`use`) and the spread is
-    triangular or uniform, else numpy — the same figures."""
-    encoded = encode([spread]) if fast else None
-    if encoded is None:
+    loop (hash → uniform → inverse CDF; a lognormal's exp by numpy) when ``fast`` (the batch's
+    :func:`use`), else numpy — the same figures."""
+    if not fast:
         return spread.factor(uniforms(seed, keys, stream, n_draws))
+    starts = stream_starts(seed, keys, stream)
+    if spread.dist in ("normal", "lognormal"):
+        from .normal import normal_rows
+
+        sd = float(spread.sd)  # type: ignore[arg-type]
+        if spread.dist == "normal":  # centre + sd·z, as Spread.factor
+            return normal_rows(starts, n_draws, 1.0 if spread.shift == "multiply" else 0.0, sd)
+        z = normal_rows(starts, n_draws, 0.0, sd)  # 0 + sd·z = sd·z exactly; numpy's exp, as Spread.factor
+        return np.exp(z, out=z)
     from .spreads import factor_rows
 
-    return factor_rows(encoded, stream_starts(seed, keys, stream), n_draws)
+    return factor_rows(encode([spread]), starts, n_draws)  # type: ignore[arg-type]
