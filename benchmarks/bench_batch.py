@@ -10,7 +10,8 @@ more on its numpy path (DATAVAL_COMPILED=0) for the kernels' gain; the figures m
     assets × ``--draws`` draws, whole arrays and in blocks of 250 rows; the ratio is against the faster.
     The two must agree (max relative difference printed).
 (b) engine vs per-asset Python loop: benchmarks/loops (one asset, one draw at a time), timed on the first
-    ``--loop-assets`` assets; rates per asset compared. Also with the local executor on 2 threads.
+    ``--loop-assets`` assets (best of ``--repeat``, as the engine); rates per asset compared. Also with
+    the local executor on 2 threads (the engine's default chunking: two chunks per thread).
 (c) Dask LocalCluster with 2 workers (1 thread each) against the local executor (1 thread, then 2
     threads) on ``--big`` assets × ``--big-draws`` draws, streamed from Parquet to Parquet in chunks
     of ``--chunk-rows``; each run in its own process; outputs checked identical.
@@ -128,7 +129,7 @@ def small_suite(args: argparse.Namespace) -> dict[str, Any]:
                 "ratio_cpu": c_eng / min(c_whole, c_block), "max_rel_diff_value": rel_v, "max_rel_diff_pct": rel_p}
 
     sub = table.head(args.loop_assets).reset_index(drop=True)
-    t_loop, c_loop, (loop_values, _ranges) = _timed(lambda: _loop(sub, ctx, db, adj), 1)
+    t_loop, c_loop, (loop_values, _ranges) = _timed(lambda: _loop(sub, ctx, db, adj), args.repeat)  # best of, as the engine
     head = eng.head(args.loop_assets)
     rel_loop = float(np.max(np.abs(np.array(loop_values) - head["value"].to_numpy()) / head["value"].to_numpy()))
     loop_rate, rate1, rate2 = args.loop_assets / t_loop, n / t_eng, n / t_eng2
