@@ -31,7 +31,7 @@ from valuation.uncertainty import REPORT_PERCENTILES
 if TYPE_CHECKING:
     from valuation.executors import Executor
 
-CHUNK_CELLS = 2_000_000  # rows × draws valued at once (16 MB arrays): bounds the memory of the Monte Carlo
+CHUNK_CELLS = 4_000_000  # rows × draws valued at once (32 MB arrays): bounds the memory of the Monte Carlo
 WEIGHT_TOLERANCE = 1e-9
 
 SHARED_COLUMNS: tuple[BatchColumn, ...] = (
