@@ -1,10 +1,12 @@
 """Optional compiled kernels (numba) for the batch Monte Carlo: the same figures to the bit, faster.
 
 The numpy kernels of each method are the reference, the one place the formulas are written for
-reading. A compiled kernel here fuses one method's draw loop (hash → uniform → inverse CDF → bound →
-formula) into registers, with no intermediate arrays, for the cases where IEEE 754 guarantees the same
-bits (+, −, ×, ÷, √ only); ``tests/valuation/test_compiled.py`` checks that it gives exactly the numpy
-figures. A case it does not cover (e.g. a normal or lognormal spread) takes the numpy path.
+reading. A compiled kernel here fuses a hot loop of the batch (hash → uniform → inverse CDF → bound →
+formula; the bootstrap; the percentiles; the weighted sum of the methods) into registers, with no
+intermediate arrays, using only what IEEE 754 rounds the same everywhere (+, −, ×, ÷, √, comparisons)
+and scipy's own compiled ``ndtri``; exp and powers stay numpy's, computed before and passed in.
+``tests/valuation/test_compiled.py`` checks every kernel against the numpy figures with ``array_equal``.
+A case a kernel does not cover (e.g. a normal spread inside the cost loop) takes the numpy path.
 
 numba is optional (``pip install 'dataval[fast]'``; scripts/setup.sh installs it). Without it, with the
 environment variable ``DATAVAL_COMPILED=0``, or for a small call (:data:`MIN_CELLS`), the numpy path
