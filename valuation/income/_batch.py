@@ -194,8 +194,8 @@ def _draws(
 ) -> np.ndarray:
     """Draws (L, n_draws) of rows ``ki``: draw_inputs + value_drawn, or — the same figures — the
     compiled loop (valuation.compiled.income) over assets × draws × periods, fed with the inputs'
-    factors per draw (valuation.compiled.factors: compiled for triangular and uniform spreads) and
-    numpy's decay and discount factors (powers). ``fast``: the batch's choice, compiled.use."""
+    factors per draw (valuation.compiled.factors) and numpy's decay and discount factors (powers).
+    ``fast``: the batch's choice, compiled.use."""
     if not fast or ki.base_sd is not None or ki.terminal_growth is not None:
         return value_drawn(ki, draw_inputs(ki, spreads, stream_uniforms(seed, keys, n_draws)))
     from valuation.compiled.income import income_draws
