@@ -97,8 +97,10 @@ def browser_page(playwright: Any, *, height: int = 1100) -> Iterator[Any]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
-RUN_NO_JS = """() => { const el = document.querySelector("[class*='st-key-run_no_']");
-  if (!el) return 0; const m = el.className.match(/st-key-run_no_(\\d+)/); return m ? Number(m[1]) : 0; }"""
+# The highest run number on the page: a finished run's marker can linger in the DOM beside the next
+# run's until Streamlit clears stale elements, and reading the first one made a wait return at once.
+RUN_NO_JS = """() => { let n = 0; for (const el of document.querySelectorAll("[class*='st-key-run_no_']")) {
+  const m = el.className.match(/st-key-run_no_(\\d+)/); if (m) n = Math.max(n, Number(m[1])); } return n; }"""
 
 
 def run_no(page: Any) -> int:
@@ -113,9 +115,9 @@ def wait_ready(page: Any, name: str, after: int = 0, timeout_ms: int = 60_000) -
     """
     try:
         page.wait_for_function(
-            f"""() => {{ const el = document.querySelector(".st-key-page_ready_{name} [class*='st-key-run_no_']");
-            if (!el) return false; const m = el.className.match(/st-key-run_no_(\\d+)/);
-            return m && Number(m[1]) > {after}; }}""", timeout=timeout_ms)
+            f"""() => {{ for (const el of document.querySelectorAll(".st-key-page_ready_{name} [class*='st-key-run_no_']")) {{
+            const m = el.className.match(/st-key-run_no_(\\d+)/); if (m && Number(m[1]) > {after}) return true; }}
+            return false; }}""", timeout=timeout_ms)
     except Exception as exc:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"FAILED_{name}.png"), full_page=True)
