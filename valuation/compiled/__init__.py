@@ -57,8 +57,9 @@ class Encoded(NamedTuple):
 
 
 def encode(spreads: Sequence[Spread | None]) -> Encoded | None:
-    """The spreads as arrays; None when one of them is normal or lognormal: ``ndtri`` and ``exp`` in a
-    compiled loop would differ from scipy's and numpy's in the last bit, so that method stays numpy."""
+    """The spreads as arrays, for the cached loops (cost, market X2, :func:`factors`); None when one of
+    them is normal or lognormal — those draw through scipy's ndtri (compiled.normal, not cacheable) and
+    numpy's exp, so a loop that would need them inside stays numpy."""
     k = len(spreads)
     kind = np.zeros(k, dtype=np.int64)
     multiply = np.zeros(k, dtype=np.int64)

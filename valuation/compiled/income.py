@@ -5,9 +5,9 @@ terminal value, no ETS interval): per asset, draw d and period k,
     B_dk = B_k × m_d (or B_k + s_d), floored at 0 for revenue forms;  S_dk = S_k × m'_d (or + s'_d)
     F_dk = B_dk × S_dk × (1 − δ_d)^(k−1) × τ·c_k × (1 + i_d)^(−t_k),  V_d = Σ_k F_dk (first to last)
 
-The spreads' factors per draw (m_d, m'_d: a lognormal's exp, a normal's ndtri) and the decay and discount
-factors (powers) come in computed by numpy — numpy's and the C library's exp and pow differ in the last
-bit — so the compiled loop, which does the (asset × draw × period) work, uses only × and +.
+The spreads' factors per draw (m_d, m'_d, from valuation.compiled.factors) and the decay and discount
+factors (powers, by numpy: numpy's and the C library's pow differ in the last bit) come in computed, so
+the compiled loop, which does the (asset × draw × period) work, uses only × and +.
 """
 
 from __future__ import annotations
