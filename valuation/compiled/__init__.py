@@ -15,6 +15,7 @@ runs; the figures do not change.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 from collections.abc import Sequence
@@ -38,6 +39,12 @@ def available() -> bool:
     """True when the compiled kernels may be used: numba is installed and DATAVAL_COMPILED is not 0."""
     if os.environ.get("DATAVAL_COMPILED", "1").strip() == "0":
         return False
+    return _numba_installed()
+
+
+@functools.cache
+def _numba_installed() -> bool:
+    """Looked up once: find_spec searches sys.path on every call until numba is imported."""
     return importlib.util.find_spec("numba") is not None
 
 

@@ -105,9 +105,6 @@ def _raw(table: pd.DataFrame, col: str) -> pd.Series:
     )
 
 
-_blank = blank_cells
-
-
 def _text(table: pd.DataFrame, col: str, default: str) -> np.ndarray:
     raw = _raw(table, col)
     text = raw.astype("string").fillna("").str.strip().str.lower().to_numpy(dtype=object)
@@ -129,7 +126,7 @@ def _number(
     """A numeric column: text is refused, blanks take ``default`` (or are refused when it is None)."""
     raw = _raw(table, col)
     num = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64)
-    blank = _blank(raw)
+    blank = blank_cells(raw)
     text = np.isnan(num) & ~blank
     check.fail(
         text, InvalidInput.rule, col, [f"{what} must be a number, got {v!r}" for v in raw.to_numpy()[text]]
@@ -167,7 +164,7 @@ def _flag(table: pd.DataFrame, col: str, check: _Checker, what: str) -> np.ndarr
 
 def _delivery(table: pd.DataFrame, check: _Checker) -> np.ndarray:
     raw = _raw(table, "delivery_form")
-    blank = _blank(raw)
+    blank = blank_cells(raw)
     check.fail(
         blank,
         MissingInput.rule,
@@ -218,7 +215,7 @@ def _rights(table: pd.DataFrame, check: _Checker) -> np.ndarray:
 
 def _term_years(table: pd.DataFrame, ctx: ValuationContext, check: _Checker) -> np.ndarray:
     raw = _raw(table, "rights_term_end")
-    blank = _blank(raw)
+    blank = blank_cells(raw)
     ends = pd.to_datetime(raw.where(~blank, None), errors="coerce")
     bad = ends.isna().to_numpy() & ~blank
     check.fail(
