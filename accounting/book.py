@@ -14,7 +14,6 @@ from datetime import date, timedelta
 
 from pydantic import Field
 
-from accounting.base import FrozenModel
 from accounting.case import BookCase
 from accounting.chart import ChartOfAccounts
 from accounting.classify import RecognitionDecision
@@ -38,6 +37,7 @@ from accounting.statements import (
     trial_balance,
 )
 from accounting.tables import DisclosureTable, build_table
+from base.models import FrozenModel
 
 
 class RejectedEvent(FrozenModel):

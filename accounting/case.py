@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from pydantic import Field, model_validator
 
-from accounting.base import FrozenModel
 from accounting.chart import ChartOfAccounts
 from accounting.events import Event
 from accounting.facts import DataResource
 from accounting.money import Amount
+from base.models import FrozenModel
 
 
 class PeriodClose(FrozenModel):

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from accounting.base import FrozenModel
 from accounting.enums import AccountCategory, AccountRole, Side
 from accounting.errors import ChartOfAccountsError, UnknownAccount
+from base.models import FrozenModel
 
 
 class Account(FrozenModel):

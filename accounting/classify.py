@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from accounting.base import FrozenModel
 from accounting.enums import (
     BusinessModel,
     Classification,
@@ -19,6 +18,7 @@ from accounting.enums import (
     label,
 )
 from accounting.facts import CRITERIA_NAMES, DataResource
+from base.models import FrozenModel
 
 PROVISIONS = "财会〔2023〕11号"
 PROVISIONS_EFFECTIVE = date(2024, 1, 1)  # effective date, applied prospectively (未来适用法)

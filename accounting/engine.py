@@ -25,7 +25,6 @@ from accounting.amortization import (
     months_within_term,
     units_amount,
 )
-from accounting.base import FrozenModel
 from accounting.case import PeriodClose, Policy
 from accounting.chart import ChartOfAccounts
 from accounting.classify import PROVISIONS, PROVISIONS_EFFECTIVE, RecognitionDecision, classify
@@ -77,6 +76,7 @@ from accounting.facts import DataResource
 from accounting.journal import EntryDraft, JournalEntry, Ledger
 from accounting.measurement import amortization_role, capitalizable, expense_role, useful_life
 from accounting.money import ZERO, money, prorate
+from base.models import FrozenModel
 
 # Same-day order: costs, then ready, revenue, derecognition; month-end amortization; then tests.
 _EARLY = {

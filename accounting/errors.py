@@ -10,7 +10,7 @@ A refused event posts nothing: the engine builds all entries of an event before 
 
 from __future__ import annotations
 
-from dataval.errors import DatavalError
+from base.errors import DatavalError
 
 
 class AccountingError(DatavalError):

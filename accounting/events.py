@@ -13,9 +13,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from accounting.base import FrozenModel
 from accounting.enums import CostCategory, EventKind, RDPhase
 from accounting.money import Amount, Quantity
+from base.models import FrozenModel
 
 
 class CostLine(FrozenModel):

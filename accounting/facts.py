@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from pydantic import Field, model_validator
 
-from accounting.base import FrozenModel
 from accounting.enums import (
     AmortizationMethod,
     BusinessModel,
@@ -22,6 +21,7 @@ from accounting.enums import (
     RightSource,
 )
 from accounting.money import Amount
+from base.models import FrozenModel
 
 
 class RightHeld(FrozenModel):

@@ -13,13 +13,13 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
-from accounting.base import FrozenModel
 from accounting.chart import ChartOfAccounts
 from accounting.classify import PROVISIONS_EFFECTIVE
 from accounting.engine import AssetState
 from accounting.enums import EntryType
 from accounting.journal import JournalEntry, entries_by_asset
 from accounting.statements import data_balances, pnl_effects
+from base.models import FrozenModel
 
 
 class IFRSDifference(FrozenModel):

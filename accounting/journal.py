@@ -14,11 +14,11 @@ from decimal import Decimal
 
 from pydantic import Field
 
-from accounting.base import FrozenModel
 from accounting.chart import Account, ChartOfAccounts
 from accounting.enums import AccountRole, EntryType, EventKind, Movement
 from accounting.errors import UnbalancedEntry
 from accounting.money import ZERO, Amount, money
+from base.models import FrozenModel
 
 DATA_ROLES = frozenset(
     {

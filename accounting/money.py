@@ -1,32 +1,19 @@
 """Money in the ledger: ``Decimal`` CNY, exact to the fen.
 
-The one rounding rule of the package lives here (DESIGN.md "Models"): quantize to 0.01 with
-ROUND_HALF_UP. Every amount that enters a journal line, a table or a disclosure goes through
-:func:`money`.
+The rounding rule itself is the floor's (:func:`base.money.money`, half-up to 0.01); this module adds
+the pydantic amount types built on it and the proration used by partial sales and lapses.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BeforeValidator, Field
 
-FEN = Decimal("0.01")
-ZERO = Decimal("0.00")
+from base.money import FEN, ZERO, money
 
-
-def money(value: Decimal | int | str | float) -> Decimal:
-    """Round ``value`` (CNY) half-up to the fen. Floats are read through their shortest repr."""
-    if isinstance(value, float):
-        value = repr(value)
-    try:
-        d = value if isinstance(value, Decimal) else Decimal(value)
-    except InvalidOperation as exc:
-        raise ValueError(f"not an amount: {value!r}") from exc
-    if not d.is_finite():
-        raise ValueError(f"amount must be finite, got {value!r}")
-    return d.quantize(FEN, rounding=ROUND_HALF_UP)
+__all__ = ["FEN", "ZERO", "Amount", "Money", "Quantity", "money", "prorate"]
 
 
 def prorate(amount: Decimal, part: Decimal, whole: Decimal) -> Decimal:

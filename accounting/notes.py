@@ -14,7 +14,6 @@ from decimal import Decimal
 from pydantic import Field
 
 from accounting.amortization import month_charge, monthly_amount
-from accounting.base import FrozenModel
 from accounting.case import Policy
 from accounting.chart import ChartOfAccounts
 from accounting.classify import RecognitionDecision
@@ -24,6 +23,7 @@ from accounting.events import ValuationReference
 from accounting.journal import JournalEntry, entries_by_asset
 from accounting.money import ZERO
 from accounting.statements import data_balances
+from base.models import FrozenModel
 
 
 class LifeAndMethodNote(FrozenModel):

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
-from accounting.base import FrozenModel
 from accounting.chart import ChartOfAccounts
 from accounting.enums import AccountCategory, AccountRole, EntryType
 from accounting.journal import JournalEntry
 from accounting.money import ZERO
+from base.models import FrozenModel
 
 
 class TrialBalanceRow(FrozenModel):

@@ -14,11 +14,11 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
-from accounting.base import FrozenModel
 from accounting.chart import ChartOfAccounts
 from accounting.enums import AccountRole, Formation, Movement
 from accounting.journal import JournalEntry
 from accounting.money import ZERO
+from base.models import FrozenModel
 
 
 class TableRow(FrozenModel):

@@ -18,8 +18,8 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from dataval.cli import main as dataval
-from dataval.data_files import data_dir
+from bridges.data_files import data_dir
+from cli.main import main as dataval
 
 SAMPLE_BATCH_COMPANY = "SAMPLE-BATCH"
 

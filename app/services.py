@@ -3,7 +3,7 @@
 Nothing here computes a figure of its own: valuation goes through ``valuation.engine.value_case`` and
 ``valuation.batch.run_batch`` (``dataval value``), accounting through ``accounting.book``
 (``dataval book``), pledges through ``pledge.case_from_dict`` + ``pledge.assess`` (``dataval pledge``),
-files through ``dataval.io`` and workbooks through ``ledger_export``. Bundled data (price index,
+files through ``cli.io`` and workbooks through ``ledger_export``. Bundled data (price index,
 comparables, chart of accounts, bank policy) is loaded the way the CLI loads it.
 
 Every public function takes the logged-in :class:`app.auth.User` first and starts with
@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 
 from app.auth import User, authorize
-from dataval.errors import InvalidInput
+from base import DEFAULT_SEED
+from base.errors import InvalidInput
 
 if TYPE_CHECKING:
     from accounting import BookCase, BookResult, ChartOfAccounts, DataResource, RecognitionDecision
@@ -33,36 +34,34 @@ if TYPE_CHECKING:
     from valuation.case import ValuationCase
     from valuation.engine import AssetValuation, CaseResult, MarketData
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # the CLI's limit (dataval.io.MAX_INPUT_BYTES)
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # the CLI's limit (cli.io.MAX_INPUT_BYTES)
 
 
 # ---------------------------------------------------------------- bundled data (loaded as the CLI does)
 @cache
 def chart_of_accounts() -> ChartOfAccounts:
-    from accounting import ChartOfAccounts
-    from dataval.data_files import data_dir
+    from bridges.data_files import load_chart_of_accounts
 
-    return ChartOfAccounts.model_validate_json((data_dir() / "chart_of_accounts.json").read_text(encoding="utf-8"))
+    return load_chart_of_accounts()
 
 
 @cache
 def bank_policy() -> BankPolicy:
-    from dataval.data_files import data_dir
-    from pledge import BankPolicy
+    from bridges.data_files import load_bank_policy
 
-    return BankPolicy.model_validate_json((data_dir() / "bank_policy.json").read_text(encoding="utf-8"))
+    return load_bank_policy()
 
 
 @cache
 def market_data() -> MarketData:
-    from dataval.commands.common import market_data as cli_market_data
+    from bridges.data_files import load_market_data
 
-    return cli_market_data()
+    return load_market_data()
 
 
-# ---------------------------------------------------------------- uploads (through dataval.io, like files)
+# ---------------------------------------------------------------- uploads (through cli.io, like files)
 def _with_upload(name: str, content: bytes, fn: Callable[[Path], Any]) -> Any:
-    """Run a dataval.io reader on an uploaded file (a temporary copy with the upload's name)."""
+    """Run a cli.io reader on an uploaded file (a temporary copy with the upload's name)."""
     if len(content) > MAX_UPLOAD_BYTES:
         raise InvalidInput(f"{name} is {len(content) / 2**20:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 2**20:.0f} MB")
     safe = Path(name).name or "upload"
@@ -73,17 +72,17 @@ def _with_upload(name: str, content: bytes, fn: Callable[[Path], Any]) -> Any:
 
 
 def read_case_upload(user: User, name: str, content: bytes) -> tuple[ValuationCase, list[Any]]:
-    """A valuation case from an uploaded JSON file or filled Excel template (``dataval.io.read_case``)."""
+    """A valuation case from an uploaded JSON file or filled Excel template (``cli.io.read_case``)."""
     authorize(user, "valuation.run")
-    from dataval.io import read_case
+    from cli.io import read_case
 
     return _with_upload(name, content, read_case)
 
 
 def read_batch_upload(user: User, name: str, content: bytes) -> pd.DataFrame:
-    """A flat batch table from an uploaded CSV / Parquet / Excel file (``dataval.io.read_batch``)."""
+    """A flat batch table from an uploaded CSV / Parquet / Excel file (``cli.io.read_batch``)."""
     authorize(user, "valuation.run")
-    from dataval.io import read_batch
+    from cli.io import read_batch
 
     return _with_upload(name, content, read_batch)
 
@@ -99,7 +98,7 @@ def _workbook_bytes(write: Callable[[Path], Any], name: str) -> bytes:
 def value_engagement(user: User, case: ValuationCase, prior_errors: Sequence[Any] = ()) -> CaseResult:
     """Value every asset of an engagement: ``valuation.engine.value_case`` with the bundled data."""
     authorize(user, "valuation.run")
-    from dataval.data_files import load_price_index
+    from bridges.data_files import load_price_index
     from valuation.engine import value_case
 
     return value_case(case, default_price_index=load_price_index(), market_data=market_data(),
@@ -114,7 +113,7 @@ def simulated_values(user: User, case: ValuationCase, asset_id: str) -> np.ndarr
     (``valuation.conclusion.reconcile``); their P5/P50/P95 equal the conclusion's range.
     """
     authorize(user, "valuation.run")
-    from dataval.data_files import load_price_index
+    from bridges.data_files import load_price_index
     from valuation.context import ValuationContext
     from valuation.engine import METHODS
 
@@ -145,13 +144,13 @@ def appraisal_disclosure(user: User, result: CaseResult, valuation: AssetValuati
     return disclose(result.engagement, valuation)
 
 
-def value_batch(user: User, table: pd.DataFrame, *, valuation_date: date | None = None, seed: int = 20240101,
+def value_batch(user: User, table: pd.DataFrame, *, valuation_date: date | None = None, seed: int = DEFAULT_SEED,
                 n_draws: int = 1000, source: str = "upload",
                 progress: Callable[[int, int], None] | None = None) -> BatchResult:
     """Value a flat batch table: ``valuation.batch.run_batch`` exactly as ``dataval value batch.csv``."""
     authorize(user, "valuation.run")
-    from dataval.data_files import load_price_index
-    from dataval.io import batch_valuation_date
+    from bridges.data_files import load_price_index
+    from cli.io import batch_valuation_date
     from valuation.batch import run_batch
     from valuation.context import ValuationContext
 
@@ -163,9 +162,9 @@ def value_batch(user: User, table: pd.DataFrame, *, valuation_date: date | None 
 
 
 def batch_table_bytes(user: User, table: pd.DataFrame, suffix: str) -> bytes:
-    """The tidy results table as CSV or Parquet (``dataval.io.write_table``, as ``-o``)."""
+    """The tidy results table as CSV or Parquet (``cli.io.write_table``, as ``-o``)."""
     authorize(user, "valuation.run")
-    from dataval.io import write_table
+    from cli.io import write_table
 
     return _workbook_bytes(lambda p: write_table(table, p), f"results{suffix}")
 
@@ -238,9 +237,9 @@ def pledge_label(value: str) -> str:
 
 
 def case_from_dict(user: User, raw: Any, *, source: str = "case") -> tuple[ValuationCase, list[Any]]:
-    """Validate a case dict asset by asset (``dataval.io.case_from_dict``, as the CLI reads a case)."""
+    """Validate a case dict asset by asset (``cli.io.case_from_dict``, as the CLI reads a case)."""
     authorize(user, "valuation.run")
-    from dataval.io import case_from_dict as read
+    from cli.io import case_from_dict as read
 
     return read(raw, source=source)
 
@@ -260,7 +259,7 @@ def export_workbook_bytes(user: User, *, books: Any = None, valuation: Any = Non
 
     refs = [InputRef(role, source, fingerprint(model)) for role, source, model in inputs]
     if valuation is not None and price_index is None:
-        from dataval.data_files import load_price_index
+        from bridges.data_files import load_price_index
 
         price_index = load_price_index()
     return _workbook_bytes(lambda p: export_workbook(p, books=books, valuation=valuation, pledge=pledge,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.auth import User, authorize
 from app.session import register
+from base import DEFAULT_SEED
 
 if TYPE_CHECKING:
     from accounting import BookCase
@@ -130,7 +131,7 @@ def pledge_choices(user: User, company: str | None) -> dict[str, str]:
     value in the register), then the bundled pledge cases (``data/examples/pledges``)."""
     authorize(user, "pledge.assess")
     from app.i18n import cny
-    from dataval.data_files import data_dir
+    from bridges.data_files import data_dir
 
     out: dict[str, str] = {}
     for v in valuation_results(user, company):
@@ -143,8 +144,8 @@ def pledge_choices(user: User, company: str | None) -> dict[str, str]:
 def _example_pledge(name: str) -> dict[str, Any]:
     from pathlib import Path
 
-    from dataval.data_files import data_dir
-    from dataval.io import read_json
+    from bridges.data_files import data_dir
+    from cli.io import read_json
 
     path = data_dir() / "examples" / "pledges" / Path(name).name
     raw = read_json(path)
@@ -169,7 +170,7 @@ def pledge_template(user: User, key: str, company: str | None = None, *, asset_c
         raise KeyError(f"unknown pledge case {key!r}")
     from datetime import date as _date
 
-    from dataval.data_files import data_dir
+    from bridges.data_files import data_dir
     from pledge import collateral_from_conclusion
     from register.assets import get_asset
     from register.models import Pledge
@@ -254,7 +255,7 @@ def load_engagement(user: User, key: str) -> Any:
 
 
 def asset_case_dict(user: User, company: str, codes: Sequence[str], *, case_id: str, valuation_date: date,
-                    purpose: str, value_type: str, delta: dict[str, Any], seed: int = 20240101,
+                    purpose: str, value_type: str, delta: dict[str, Any], seed: int = DEFAULT_SEED,
                     n_draws: int = 1000) -> dict[str, Any]:
     """A cost-method engagement of register assets, as a case dict for the engine to validate.
 
@@ -320,9 +321,9 @@ def valuation_results(user: User, company: str | None, limit: int = 200) -> list
         return []
     from sqlalchemy import select
 
+    from base.money import from_fen
     from register.assets import get_company
     from register.models import DataAsset, Engagement, ValuationResult
-    from register.money import from_fen
 
     with register().session(actor=user.username) as s:
         comp = get_company(s, company)
@@ -404,8 +405,8 @@ class CostLineInfo:
 def asset_detail(user: User, company: str, code: str) -> dict[str, Any]:
     """An asset's columns, attributes, version and cost lines with their evidence files."""
     authorize(user, "assets.view")
+    from base.money import from_fen
     from register.assets import get_asset
-    from register.money import from_fen
 
     with register().session(actor=user.username) as s:
         a = get_asset(s, company, code)
@@ -499,7 +500,7 @@ def cost_line_problems(code: str, lines: Sequence[dict[str, Any]]) -> list[str]:
     category, item, amount ≥ 0, date), each naming the asset, the line and the field."""
     from pydantic import ValidationError
 
-    from dataval.validation import describe
+    from base.messages import describe
     from valuation.cost.inputs import CostLine
 
     problems: list[str] = []
@@ -522,11 +523,11 @@ def save_cost_lines(user: User, company: str, code: str, lines: Sequence[dict[st
     Adapter: the register has ``add_cost_line``; changes and removals of lines are made here on its rows.
     """
     authorize(user, "assets.edit")
-    from dataval.errors import InvalidInput
+    from base.errors import InvalidInput
+    from base.money import to_fen
     from register.assets import add_cost_line, get_asset
     from register.errors import ConcurrentEdit
     from register.models import CostLine as LineRow
-    from register.money import to_fen
     from valuation.cost.inputs import CostLine
 
     problems = cost_line_problems(code, lines)

@@ -50,7 +50,7 @@ from accounting import BookCase, ChartOfAccounts, JournalEntry, book
 from accounting.book import BookResult
 from accounting.statements import balance_sheet_lines, ledger_balances, pnl_effects, trial_balance
 from accounting.tables import build_table
-from dataval.data_files import data_dir
+from bridges.data_files import data_dir
 from ledger_export.export import export_workbook
 
 START, AS_OF = date(2024, 1, 1), date(2033, 12, 31)

@@ -7,7 +7,7 @@ Writes, in a temporary folder, an orders CSV shaped like data/quality/orders.csv
 file equal to data/quality/orders_rules.json. Then, each in a fresh process (so each peak RSS is its
 own; imports, about 2 s, are outside the clock):
 
-1. ``profile``: :func:`dataval.profiling.profile_file` on the big file — throughput and peak memory;
+1. ``profile``: :func:`cli.profiling.profile_file` on the big file — throughput and peak memory;
    its counts are checked against the planted defects;
 2. ``profile-small``: the same on the first ``--small-rows`` records — memory must not grow with
    the number of records (bounded), so the two peaks are compared;
@@ -189,7 +189,7 @@ def phase(name: str, csv_path: Path, rules: Path) -> dict[str, Any]:
     """One measured phase; imports happen before the clock starts (about 2 s, the same for every phase)."""
     import pandas as pd
 
-    from dataval.profiling import open_table, profile_file
+    from cli.profiling import open_table, profile_file
 
     out: dict[str, Any] = {"phase": name}
     t0 = time.perf_counter()

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.loops.cost_loop import value_cost_loop
 from benchmarks.loops.income_loop import value_income_loop
 from benchmarks.loops.market_loop import value_market_loop
-from dataval.data_files import load_adjustments, load_comparables, load_price_index
+from bridges.data_files import load_adjustments, load_comparables, load_price_index
 from valuation.batch import run_batch
 from valuation.context import ValuationContext
 from valuation.synthetic import synthetic_batch

@@ -25,7 +25,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from dataval.errors import InvalidInput
+from base.errors import InvalidInput
 from ledger_export.cells import set_text_or_value
 from ledger_export.style import first_sheet
 

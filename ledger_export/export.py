@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from dataval import __version__
+from base import __version__
 from ledger_export import accounts, notes
 from ledger_export.checks import overall_expected, write_checks
 from ledger_export.cover import TITLE as COVER

@@ -11,7 +11,7 @@ How a shell calls it (no file or network access happens in this package)::
     result = assess(case)                  # PledgeAssessment, frozen
     result.model_dump(mode="json")         # clean JSON; field titles are the Chinese labels
 
-Errors: a rule broken raises a :class:`PledgeError` subclass (a ``dataval.errors.DatavalError``)
+Errors: a rule broken raises a :class:`PledgeError` subclass (a ``base.errors.DatavalError``)
 naming the field as a dotted path from the case root; a wrong type or an unknown field raises
 pydantic's ``ValidationError``.
 

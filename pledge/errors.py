@@ -22,7 +22,7 @@ field named as a dotted path from the case root (``term_sheet.annual_rate``, ``p
 
 from __future__ import annotations
 
-from dataval.errors import DatavalError
+from base.errors import DatavalError
 
 
 class PledgeError(DatavalError):

@@ -18,6 +18,8 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from base import DEFAULT_SEED
+from base.models import FrozenModel
 from pledge.errors import (
     CashFlowTooShort,
     InvalidCollateral,
@@ -32,7 +34,7 @@ from pledge.errors import (
     TermNotPositive,
 )
 from valuation.conclusion import Conclusion
-from valuation.models import FrozenModel, Method, Money
+from valuation.models import Method, Money
 from valuation.uncertainty import Spread
 
 
@@ -417,7 +419,7 @@ class Holding(FrozenModel):
 class SimulationSettings(FrozenModel):
     """Monte Carlo settings: ``seed`` and the asset id fix every draw (valuation/random.py)."""
 
-    seed: int = Field(20240101, ge=0, lt=2**63)
+    seed: int = Field(DEFAULT_SEED, ge=0, lt=2**63)
     n_paths: int = Field(20_000, ge=100, le=1_000_000)
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import Field
 
+from base.models import FrozenModel
 from pledge.collateral import collateral_value, liquidation_value_of
 from pledge.errors import PledgeError
 from pledge.loss import expected_loss
@@ -37,7 +38,6 @@ from pledge.register import check_pledgeable
 from pledge.schedule import build_schedule
 from pledge.simulation import simulate_values_batch, start_values
 from pledge.sizing import shortfall_probability
-from valuation.models import FrozenModel
 
 MAX_CELLS = 4_000_000  # loans × paths × dates simulated at once (32 MB per array)
 LOANS_PER_PART = 256  # loans simulated and reduced before the next part (memory: their gap vectors)

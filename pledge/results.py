@@ -11,8 +11,9 @@ from enum import StrEnum
 
 from pydantic import Field
 
+from base.models import FrozenModel
 from pledge.models import PaymentFrequency, Registry, RepaymentType
-from valuation.models import FrozenModel, Method
+from valuation.models import Method
 
 
 class LoanConstraint(StrEnum):

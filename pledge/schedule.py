@@ -22,21 +22,14 @@ from __future__ import annotations
 
 from calendar import monthrange
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import numpy as np
 from scipy.optimize import brentq
 
+from base.money import money
 from pledge.models import RepaymentType, TermSheet
 from pledge.results import RepaymentSchedule, ScheduleRow
-
-FEN = Decimal("0.01")
-
-
-def to_fen(x: Decimal | float | str) -> Decimal:
-    """Round to the fen, ROUND_HALF_UP (the schedule's only rounding rule)."""
-    d = x if isinstance(x, Decimal) else Decimal(str(x))
-    return d.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
 def add_months(d: date | None, months: int) -> date | None:
@@ -79,20 +72,20 @@ def unit_schedule(terms: TermSheet) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 
 def build_schedule(terms: TermSheet, amount: float | None = None) -> RepaymentSchedule:
     """The repayment schedule of ``amount`` CNY (default: the term sheet's amount), rounded to the fen."""
-    principal_total = to_fen(terms.amount if amount is None else amount)
+    principal_total = money(terms.amount if amount is None else amount)
     n, g = terms.periods, terms.grace_periods
     i = Decimal(str(terms.annual_rate)) * terms.frequency.months / 12
     fee_rate = Decimal(str(terms.periodic_fee_rate)) * terms.frequency.months / 12
     m = n - g
     level = None
     if terms.repayment is RepaymentType.LEVEL_PAYMENT:
-        level = to_fen(principal_total * i / (1 - (1 + i) ** -m)) if i > 0 else to_fen(principal_total / m)
-    equal = to_fen(principal_total / m)
+        level = money(principal_total * i / (1 - (1 + i) ** -m)) if i > 0 else money(principal_total / m)
+    equal = money(principal_total / m)
 
     rows: list[ScheduleRow] = []
     balance = principal_total
     for k in range(1, n + 1):
-        interest = to_fen(balance * i)
+        interest = money(balance * i)
         if terms.repayment is RepaymentType.INTEREST_ONLY_BULLET or k <= g:
             princ = balance if k == n else Decimal(0)
         elif k == n:
@@ -101,7 +94,7 @@ def build_schedule(terms: TermSheet, amount: float | None = None) -> RepaymentSc
             princ = level - interest
         else:
             princ = equal
-        fee = to_fen(balance * fee_rate)
+        fee = money(balance * fee_rate)
         closing = balance - princ
         rows.append(
             ScheduleRow(
@@ -119,7 +112,7 @@ def build_schedule(terms: TermSheet, amount: float | None = None) -> RepaymentSc
         )
         balance = closing
 
-    upfront = to_fen(principal_total * Decimal(str(terms.upfront_fee_rate))) + to_fen(terms.fixed_fees)
+    upfront = money(principal_total * Decimal(str(terms.upfront_fee_rate))) + money(terms.fixed_fees)
     total_interest = sum((Decimal(str(r.interest)) for r in rows), Decimal(0))
     total_fees = sum((Decimal(str(r.fee)) for r in rows), Decimal(0)) + upfront
     return RepaymentSchedule(

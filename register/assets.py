@@ -19,9 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from base.money import to_fen
 from register.errors import ConcurrentEdit, NotFound, RegisterError
 from register.models import Company, CostLine, DataAsset, EvidenceFile
-from register.money import to_fen
 
 EDITABLE = ("name", "field", "region", "source", "rights", "records", "rights_term_end", "attributes")
 MAX_EVIDENCE_BYTES = 50 * 1024 * 1024

@@ -1,4 +1,4 @@
-"""Register rules broken. Subclasses of :class:`dataval.errors.DatavalError`, named after the rule.
+"""Register rules broken. Subclasses of :class:`base.errors.DatavalError`, named after the rule.
 
 ::
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dataval.errors import DatavalError
+from base.errors import DatavalError
 
 
 class RegisterError(DatavalError):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from register.errors import ImportIssue
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024          # 50 MB, the same limit as dataval.io
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024          # 50 MB, the same limit as cli.io
 MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024   # all members together, as stated in the zip directory
 MAX_MEMBER_BYTES = 128 * 1024 * 1024
 MAX_RATIO = 100                              # uncompressed / compressed of one member (bombs: ~1000)

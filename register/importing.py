@@ -33,8 +33,9 @@ from pydantic import ValidationError
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from dataval.errors import DatavalError
-from dataval.validation import describe
+from base.errors import DatavalError
+from base.messages import describe
+from base.money import to_fen
 from ledger_export.case_template import (
     ASSETS,
     ENGAGEMENT,
@@ -50,7 +51,6 @@ from register.db import Register
 from register.errors import ImportIssue, ImportRefused
 from register.filecheck import check_upload, check_xlsx
 from register.models import CostLine, DataAsset, Engagement, ImportRun
-from register.money import to_fen
 from register.report import write_issue_report
 
 Progress = Callable[[str, int, int], None]

@@ -30,12 +30,12 @@ from sqlalchemy.orm import Session
 
 from accounting import BookCase, BookResult, ChartOfAccounts, DataResource, JournalEntry, book
 from accounting.case import Policy
+from base.money import from_fen, to_fen
 from register.assets import get_company
 from register.errors import LedgerConflict, NotFound, PeriodClosed
 from register.models import AccountingEvent, ChainHead, Company, DataAsset, Period, utcnow
 from register.models import JournalEntry as EntryRow
 from register.models import JournalLine as LineRow
-from register.money import from_fen, to_fen
 
 GENESIS = "0" * 64
 

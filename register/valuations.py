@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from base.money import to_fen
 from register.assets import get_asset, get_company
 from register.errors import LedgerConflict
 from register.models import DataAsset, Engagement, Pledge, ValuationResult
-from register.money import to_fen
 
 
 def _fen(x: float | None) -> int | None:

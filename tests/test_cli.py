@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dataval.cli import EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, main
+from cli.main import EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, main
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
 CASES = sorted(EXAMPLES.glob("*.json"))
@@ -129,7 +129,7 @@ def test_output_closed_by_the_reader_is_not_a_traceback() -> None:
     import sys
 
     batch = Path(__file__).resolve().parents[1] / "data" / "examples" / "batch_1000.csv"
-    proc = subprocess.Popen([sys.executable, "-m", "dataval.cli", "value", str(batch), "--json"],
+    proc = subprocess.Popen([sys.executable, "-m", "cli.main", "value", str(batch), "--json"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stderr is not None
     assert proc.stdout.read(10) == b'{\n  "summa'
@@ -146,13 +146,13 @@ def _must_not_run(*_: object, **__: object) -> None:
 @pytest.fixture
 def no_valuation(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every way `dataval value` reads or values an input fails the test if it is called."""
-    import dataval.io
-    import dataval.stream
+    import cli.io
+    import cli.stream
     import valuation.batch
     import valuation.engine
 
-    for module, name in ((valuation.batch, "run_batch"), (dataval.stream, "value_stream"),
-                         (dataval.io, "read_batch"), (valuation.engine, "value_case"), (dataval.io, "read_case")):
+    for module, name in ((valuation.batch, "run_batch"), (cli.stream, "value_stream"),
+                         (cli.io, "read_batch"), (valuation.engine, "value_case"), (cli.io, "read_case")):
         monkeypatch.setattr(module, name, _must_not_run)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dataval.cli import EXIT_OK, EXIT_REFUSED, main
+from cli.main import EXIT_OK, EXIT_REFUSED, main
 
 BOOKS = sorted((Path(__file__).resolve().parents[1] / "data" / "examples" / "books").glob("*.json"))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from dataval.cli import EXIT_OK, EXIT_REFUSED, main
+from cli.main import EXIT_OK, EXIT_REFUSED, main
 
 PLEDGES = sorted((Path(__file__).resolve().parents[1] / "data" / "examples" / "pledges").glob("*.json"))
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dataval.cli import EXIT_OK, EXIT_REFUSED, main
+from cli.main import EXIT_OK, EXIT_REFUSED, main
 
 PLEDGES = Path(__file__).resolve().parents[1] / "data" / "examples" / "pledges"
 

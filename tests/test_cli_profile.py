@@ -18,9 +18,9 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from dataval.cli import EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, main
-from dataval.errors import InvalidInput
-from dataval.profiling import SpillingKeyCounter, profile_file
+from base.errors import InvalidInput
+from cli.main import EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, main
+from cli.profiling import SpillingKeyCounter, profile_file
 from tests.conftest import require
 from tests.valuation.quality.test_sample_by_hand import (
     ACCESSIBILITY,

@@ -14,11 +14,11 @@ import pyarrow.parquet as pq
 import pytest
 from pandas.testing import assert_frame_equal
 
-from dataval.cli import EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, main
-from dataval.data_files import load_adjustments, load_comparables, load_price_index
-from dataval.errors import InvalidInput
-from dataval.io import read_batch
-from dataval.stream import BatchSource, TableSink, value_stream
+from base.errors import InvalidInput
+from bridges.data_files import load_adjustments, load_comparables, load_price_index
+from cli.io import read_batch
+from cli.main import EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, main
+from cli.stream import BatchSource, TableSink, value_stream
 from valuation.batch import BatchJob, output_columns, run_batch
 from valuation.context import ValuationContext
 from valuation.executors import LocalExecutor
@@ -155,7 +155,7 @@ def test_cli_refuses_a_scheduler_without_the_dask_engine(batch_csv: Path, capsys
 
 
 def test_an_unreachable_scheduler_is_a_clear_refusal() -> None:
-    from dataval.errors import DatavalError
+    from base.errors import DatavalError
     from valuation.executors import DaskExecutor
 
     with pytest.raises(DatavalError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"):

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from dataval.errors import AssetError, InvalidInput
+from base.errors import AssetError, InvalidInput
 from valuation import compiled, cost, income, market
 from valuation.batch_types import BatchColumn, BatchMethodOutput
 from valuation.context import ValuationContext

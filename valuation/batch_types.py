@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from dataval.errors import AssetError
+from base.errors import AssetError
 
 
 @dataclass(frozen=True)

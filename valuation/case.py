@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from base import DEFAULT_SEED
+from base.models import FrozenModel
 from valuation.conclusion import MethodWeight, check_weights
 from valuation.cost import CostInputs
 from valuation.income import IncomeInputs
 from valuation.market import MarketInputs
-from valuation.models import DataAsset, Engagement, FrozenModel, Method
+from valuation.models import DataAsset, Engagement, Method
 from valuation.price_index import PriceIndex
 
 CASE_SCHEMA_VERSION = "1"
@@ -23,7 +25,7 @@ CASE_SCHEMA_VERSION = "1"
 class SimulationSettings(FrozenModel):
     """Monte Carlo settings: draws per asset (0 = off) and the seed that fixes every draw."""
 
-    seed: int = Field(20240101, ge=0, lt=2**63)
+    seed: int = Field(DEFAULT_SEED, ge=0, lt=2**63)
     n_draws: int = Field(1000, ge=0, le=1_000_000)
 
 

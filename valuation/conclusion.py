@@ -14,8 +14,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from pydantic import Field, field_validator
 
+from base.models import FrozenModel
 from valuation.errors import WeightsDoNotSumToOne
-from valuation.models import LABELS_ZH, FrozenModel, Method, TornadoBar
+from valuation.models import LABELS_ZH, Method, TornadoBar
 from valuation.uncertainty import percentiles
 
 WEIGHT_TOLERANCE = 1e-9

@@ -6,7 +6,8 @@ from datetime import date
 
 from pydantic import Field
 
-from valuation.models import FrozenModel
+from base import DEFAULT_SEED
+from base.models import FrozenModel
 from valuation.price_index import PriceIndex
 
 
@@ -19,5 +20,5 @@ class ValuationContext(FrozenModel):
 
     valuation_date: date
     price_index: PriceIndex
-    seed: int = Field(20240101, ge=0, lt=2**63)
+    seed: int = Field(DEFAULT_SEED, ge=0, lt=2**63)
     n_draws: int = Field(1000, ge=0, le=1_000_000)

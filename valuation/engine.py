@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from dataval import __version__
-from dataval.errors import AssetError, DatavalError
+from base import __version__
+from base.errors import AssetError, DatavalError
+from base.models import FrozenModel
 from valuation import cost, income, market
 from valuation.case import AssetCase, ValuationCase
 from valuation.conclusion import Conclusion, reconcile
@@ -24,7 +25,7 @@ from valuation.context import ValuationContext
 from valuation.cost import CostResult
 from valuation.income import IncomeResult
 from valuation.market import MarketResult
-from valuation.models import DataAsset, Engagement, FrozenModel, Method, MethodResult, TornadoBar
+from valuation.models import DataAsset, Engagement, Method, MethodResult, TornadoBar
 from valuation.price_index import PriceIndex
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataval.errors import DatavalError
+from base.errors import DatavalError
 
 
 class ValuationError(DatavalError):

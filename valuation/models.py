@@ -11,14 +11,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-
-class FrozenModel(BaseModel):
-    """Base of every input and result model: immutable, unknown fields refused."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-
+from base.models import FrozenModel
 
 Money = Annotated[float, Field(ge=0, allow_inf_nan=False, description="CNY, not negative")]
 Rate = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False, description="annual decimal rate")]

@@ -12,8 +12,8 @@ from datetime import date
 import numpy as np
 from pydantic import Field, field_validator
 
+from base.models import FrozenModel
 from valuation.errors import PriceIndexGap
-from valuation.models import FrozenModel
 
 
 def _month_number(d: date) -> int:

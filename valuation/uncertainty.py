@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import model_validator
 from scipy import special, stats
 
-from valuation.models import FrozenModel
+from base.models import FrozenModel
 
 TORNADO_PERCENTILES: tuple[float, float] = (0.05, 0.95)
 REPORT_PERCENTILES: tuple[float, float, float] = (5.0, 50.0, 95.0)

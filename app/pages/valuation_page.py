@@ -10,6 +10,7 @@ import streamlit as st
 
 from app import charts, services, session, store, views
 from app.i18n import bi, cny, pct, t
+from base import DEFAULT_SEED
 from valuation.models import LABELS_ZH, Purpose, ValueType
 
 user = session.guard_page("valuation")
@@ -150,7 +151,7 @@ with single:
 with batch:
     up = st.file_uploader(t("batch_upload"), type=["csv", "parquet", "xlsx"], key="batch_upload")
     b1, b2 = st.columns(2)
-    seed = b1.number_input(t("seed"), min_value=0, value=20240101, step=1, key="batch_seed")
+    seed = b1.number_input(t("seed"), min_value=0, value=DEFAULT_SEED, step=1, key="batch_seed")
     n_draws = b2.number_input(t("draws"), min_value=0, max_value=100_000, value=1000, step=100, key="batch_draws")
     if up is not None and st.button(t("batch_run"), type="primary", key="batch_run"):
         bar = st.progress(0.0, text=t("batch"))

@@ -173,8 +173,8 @@ def test_bad_csv_import_shows_every_problem_and_changes_nothing(page: Any, users
 
 def test_template_import_creates_the_engagement(page: Any, users: dict[Role, User], company: str,
                                                 tmp_path: Any) -> None:
-    from dataval.data_files import data_dir
-    from dataval.io import read_case
+    from bridges.data_files import data_dir
+    from cli.io import read_case
     from ledger_export.case_template import write_case_workbook
 
     case, _ = read_case(data_dir() / "examples" / "logistics_data_product.json")

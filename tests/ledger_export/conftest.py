@@ -29,8 +29,8 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from dataval.commands.export import load_books, load_pledge, load_valuation, write_xlsx
-from dataval.io import case_from_dict
+from cli.commands.export import load_books, load_pledge, load_valuation, write_xlsx
+from cli.io import case_from_dict
 from ledger_export.case_template import METHODS, PARAMETERS, write_case_workbook
 from ledger_export.credit_memo import write_credit_memo
 from tests.conftest import require

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from dataval.io import case_from_dict
+from cli.io import case_from_dict
 from ledger_export.case_template import ASSETS, read_case_workbook, write_case_workbook
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "examples"
@@ -50,14 +50,14 @@ def test_row_for_an_unknown_asset_is_reported(tmp_path: Path) -> None:
     ws = wb["方法 Methods"]
     ws.cell(3, 1).value = "NOPE-9"
     wb.save(xlsx)
-    from dataval.errors import InvalidInput
+    from base.errors import InvalidInput
 
     with pytest.raises(InvalidInput, match=r"方法 Methods.*row 3.*NOPE-9"):
         read_case_workbook(xlsx)
 
 
 def test_rows_are_numbered_as_in_the_sheet_and_duplicates_refused(tmp_path: Path) -> None:
-    from dataval.errors import InvalidInput
+    from base.errors import InvalidInput
 
     raw = json.loads((EXAMPLES / "parking_city_investment.json").read_text(encoding="utf-8"))
     case, _ = case_from_dict(raw)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from dataval.cli import EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, main
+from cli.main import EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, main
 from tests.ledger_export.conftest import EXAMPLES, HAND_BOOKS
 
 BOOKS = EXAMPLES / "books" / "purchased_authorized_dataset.json"

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from dataval.io import case_from_dict
+from cli.io import case_from_dict
 from ledger_export.case_template import read_case_workbook
 from tests.ledger_export.conftest import EXAMPLES, VALUATIONS, Exported
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from dataval.errors import DatavalError
+from base.errors import DatavalError
 from pledge import (
     AlreadyPledged,
     AssetNotHeld,

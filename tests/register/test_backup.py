@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from dataval.cli import EXIT_OK, EXIT_REFUSED, main
+from cli.main import EXIT_OK, EXIT_REFUSED, main
 from register import Register
 from register.importing import import_file
 from register.ledger import verify

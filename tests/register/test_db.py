@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from dataval.cli import EXIT_OK, main
+from cli.main import EXIT_OK, main
 from register import Register, default_path, resolve_url
 from register.migrate import current_revision, head_revision
 

@@ -14,8 +14,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from dataval.cli import EXIT_OK, EXIT_REFUSED, main
-from dataval.io import case_from_dict
+from cli.io import case_from_dict
+from cli.main import EXIT_OK, EXIT_REFUSED, main
 from ledger_export.case_template import ASSETS, write_case_workbook
 from register import ImportRefused, Register
 from register.importing import import_file

@@ -37,7 +37,7 @@ def test_sigkill_mid_import_changes_nothing(db_url: str, tmp_path: Path) -> None
 
     big = _big_csv(tmp_path / "big.csv")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "dataval.cli", "db", "import", str(big), "--company", "ACME", "--db", db_url,
+        [sys.executable, "-m", "cli.main", "db", "import", str(big), "--company", "ACME", "--db", db_url,
          "--progress"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     seen: list[str] = []

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from accounting import BookCase, ChartOfAccounts
-from dataval.cli import EXIT_OK, EXIT_PARTIAL, main
+from cli.main import EXIT_OK, EXIT_PARTIAL, main
 from register import PeriodClosed, PostedEntryImmutable, Register
 from register.ledger import balances, close_period, post, posted_entries, record_books, reverse_entry, verify
 

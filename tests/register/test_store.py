@@ -14,7 +14,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, select
 
-from dataval.cli import EXIT_OK, main
+from cli.main import EXIT_OK, main
 from register import LedgerConflict, Register
 from register.assets import add_cost_line, attach_evidence, get_asset
 from register.ledger import post, record_books, verify
@@ -48,7 +48,7 @@ def test_import_with_valuation_stores_results(db_url: str, tmp_path: Path, capsy
             rows = s.scalars(select(ValuationResult)).all()
             assert len(rows) == n_assets
             for r in rows:
-                from dataval import __version__
+                from base import __version__
 
                 assert r.engine_version == __version__ and len(r.inputs_fingerprint) == 64
                 concluded = Decimal(repr(r.result["conclusion"]["value"]))

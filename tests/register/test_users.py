@@ -8,7 +8,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from dataval.cli import EXIT_OK, EXIT_REFUSED, main
+from cli.main import EXIT_OK, EXIT_REFUSED, main
 from register import (
     BadCredentials,
     PermissionDenied,

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dataval.data_files import load_adjustments, load_comparables, load_price_index
+from bridges.data_files import load_adjustments, load_comparables, load_price_index
 from valuation import compiled
 from valuation.compiled import cost as compiled_cost
 from valuation.compiled import income as compiled_income

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from dataval.data_files import load_adjustments, load_comparables, load_price_index
-from dataval.io import case_from_dict
+from bridges.data_files import load_adjustments, load_comparables, load_price_index
+from cli.io import case_from_dict
 from valuation.disclosure import appraisal_disclosure
 from valuation.engine import MarketData, value_case
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from dataval.data_files import load_adjustments, load_comparables, load_price_index
-from dataval.errors import InvalidInput
-from dataval.io import case_from_dict
+from base.errors import InvalidInput
+from bridges.data_files import load_adjustments, load_comparables, load_price_index
+from cli.io import case_from_dict
 from valuation.engine import MarketData, value_case
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "examples"

@@ -17,8 +17,8 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 import valuation.batch as batch_module
-from dataval.data_files import load_adjustments, load_comparables
-from dataval.errors import InvalidInput
+from base.errors import InvalidInput
+from bridges.data_files import load_adjustments, load_comparables
 from valuation.batch import BATCH_METHODS, OUTPUT_EXTRAS, BatchJob, output_columns, run_batch, value_chunk
 from valuation.context import ValuationContext
 from valuation.executors import DaskExecutor, LocalExecutor, RepeatTracker, make_executor, split_table

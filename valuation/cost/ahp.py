@@ -21,8 +21,8 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field
 
+from base.models import FrozenModel
 from valuation.errors import InconsistentJudgementMatrix
-from valuation.models import FrozenModel
 
 from .errors import InvalidJudgementMatrix
 

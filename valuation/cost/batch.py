@@ -8,7 +8,7 @@ capped at ``rights_term_end``) or both. A row gives the same value and the same 
 the single asset whose inputs are its flat equivalent (one line per non-blank category, dated
 cost_incurred_on; ``opportunity`` and ``taxes`` by rate with the default tax base).
 
-Bad rows become :class:`~dataval.errors.AssetError` records and NaN values; good rows are still valued.
+Bad rows become :class:`~base.errors.AssetError` records and NaN values; good rows are still valued.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from dataval.errors import AssetError
+from base.errors import AssetError
 from valuation import compiled
 from valuation.batch_types import BatchColumn, BatchMethodOutput
 from valuation.context import ValuationContext

@@ -10,7 +10,7 @@ Added to the tree of dataval/errors.py under ``ValuationError``::
 
 from __future__ import annotations
 
-from dataval.errors import InvalidInput
+from base.errors import InvalidInput
 from valuation.errors import ValuationError
 
 

@@ -15,8 +15,9 @@ from typing import Annotated, Any
 
 from pydantic import Field, ValidationError, field_validator
 
-from dataval.validation import describe, dotted
-from valuation.models import FrozenModel, Money, QualityDimension, Rate, Years
+from base.messages import describe, dotted
+from base.models import FrozenModel
+from valuation.models import Money, QualityDimension, Rate, Years
 from valuation.uncertainty import Spread
 
 from .errors import InvalidCostInput

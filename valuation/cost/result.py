@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from valuation.models import FrozenModel, Method, MethodResult, QualityDimension
+from base.models import FrozenModel
+from valuation.models import Method, MethodResult, QualityDimension
 
 from .ahp import AhpResult
 from .inputs import CostCategory, DeltaBasis

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from dataval.errors import DatavalError
+from base.errors import DatavalError
 from valuation.executors.base import WORKER_MALLOC_ENV, Chunk, Executor, Progress, in_order
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from dataval.errors import AssetError
+from base.errors import AssetError
 from valuation import compiled
 from valuation.batch_types import BatchColumn, BatchMethodOutput, blank_cells
 from valuation.context import ValuationContext

@@ -31,10 +31,10 @@ from typing import Annotated, Any
 
 from pydantic import Field, ValidationError, model_validator
 
-from dataval.errors import DatavalError
-from dataval.validation import describe, dotted
+from base.errors import DatavalError
+from base.messages import describe, dotted
+from base.models import FrozenModel
 from valuation.errors import BasisMismatch
-from valuation.models import FrozenModel
 from valuation.uncertainty import Spread
 
 from .errors import HistoryTooShort, InvalidIncomeInput, TerminalValueNotAllowed

@@ -7,7 +7,7 @@ from datetime import date
 
 import numpy as np
 
-from dataval.errors import DatavalError
+from base.errors import DatavalError
 from valuation.errors import DiscountRateNotAboveGrowth, HorizonError
 from valuation.models import DataAsset
 

@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from valuation.models import FrozenModel, Method, MethodResult
+from base.models import FrozenModel
+from valuation.models import Method, MethodResult
 
 from ._inputs import ChargeComponent, IncomeForm, TaxBasis, Timing
 

@@ -12,7 +12,7 @@ Added to the tree of dataval/errors.py under ``ValuationError`` (the shared ``Ba
 
 from __future__ import annotations
 
-from dataval.errors import InvalidInput
+from base.errors import InvalidInput
 from valuation.errors import HorizonError, ValuationError
 
 

@@ -14,8 +14,9 @@ from enum import StrEnum
 import numpy as np
 from pydantic import Field, model_validator
 
+from base.models import FrozenModel
 from valuation.market.comparables import DELIVERY_ORDER, RIGHTS_ORDER, DeliveryForm
-from valuation.models import DataRight, FrozenModel
+from valuation.models import DataRight
 
 
 class X5Item(StrEnum):

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from dataval.errors import AssetError, InvalidInput
+from base.errors import AssetError, InvalidInput
 from valuation.batch_types import BatchColumn, BatchMethodOutput, blank_cells
 from valuation.context import ValuationContext
 from valuation.errors import MissingInput, PriceIndexGap, TooFewComparables

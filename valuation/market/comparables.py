@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 from pydantic import Field, field_validator
 
-from valuation.models import DataRight, FrozenModel
+from base.models import FrozenModel
+from valuation.models import DataRight
 from valuation.price_index import month_number
 
 

@@ -13,9 +13,10 @@ from enum import StrEnum
 
 from pydantic import Field
 
+from base.models import FrozenModel
 from valuation.market.adjustments import X5Item
 from valuation.market.comparables import Comparable, DeliveryForm
-from valuation.models import QUALITY_DIMENSIONS, DataRight, FrozenModel, Score
+from valuation.models import QUALITY_DIMENSIONS, DataRight, Score
 from valuation.uncertainty import Spread
 
 

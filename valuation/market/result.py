@@ -7,10 +7,11 @@ from typing import Literal
 
 from pydantic import Field
 
+from base.models import FrozenModel
 from valuation.market.adjustments import X5Item
 from valuation.market.comparables import DeliveryForm
 from valuation.market.inputs import OutlierRule, Weighting
-from valuation.models import DataRight, FrozenModel, Method, MethodResult
+from valuation.models import DataRight, Method, MethodResult
 
 
 class Factor(FrozenModel):

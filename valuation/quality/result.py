@@ -12,8 +12,9 @@ from enum import StrEnum
 
 from pydantic import Field, model_validator
 
+from base.models import FrozenModel
 from valuation.cost.ahp import AhpResult
-from valuation.models import LABELS_ZH, QUALITY_DIMENSIONS, FrozenModel, QualityDimension
+from valuation.models import LABELS_ZH, QUALITY_DIMENSIONS, QualityDimension
 
 PROFILE_SCHEMA_VERSION = "1"
 MAX_EXAMPLES = 5

@@ -33,13 +33,14 @@ from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
-from valuation.models import FrozenModel, QualityDimension
+from base import DEFAULT_SEED
+from base.models import FrozenModel
+from valuation.models import QualityDimension
 
 from .expressions import DEFAULT_TOLERANCE, Expression, ExpressionError, parse_expression
 
 RULES_SCHEMA_VERSION = "1"
 DEFAULT_NULL_VALUES: tuple[str, ...] = ("", "NULL", "null", "NA", "N/A", "None")
-DEFAULT_SEED = 20240101
 WEIGHT_TOLERANCE = 1e-9
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from dataval.errors import InvalidInput
+from base.errors import InvalidInput
 from valuation.cost import (
     ConflictingInputs,
     CostInputs,

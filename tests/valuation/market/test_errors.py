@@ -1,7 +1,7 @@
 """Bad inputs: each refused with the rule broken, the asset and the field named.
 
 Schema problems (unknown fields, text in number fields, negative amounts) are caught by pydantic at the
-case edge and reported through dataval.validation.asset_errors; rules that need the asset or the
+case edge and reported through base.messages.asset_errors; rules that need the asset or the
 valuation date raise ValuationError subclasses from value_market.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from dataval.validation import asset_errors
+from base.messages import asset_errors
 from tests.valuation.market.conftest import adjustments, make_asset, make_comp, make_ctx
 from valuation.errors import MissingInput, PriceIndexGap, ValuationError, WeightsDoNotSumToOne
 from valuation.market import (

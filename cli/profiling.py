@@ -41,9 +41,9 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from dataval.errors import InvalidInput
-from dataval.io import read_json
-from dataval.validation import describe, dotted
+from base.errors import InvalidInput
+from base.messages import describe, dotted
+from cli.io import read_json
 from valuation.quality import (
     DEFAULT_CHUNK_ROWS,
     InvalidQualityRules,

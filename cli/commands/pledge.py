@@ -8,19 +8,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from dataval.commands.common import EXIT_OK, dump
-from dataval.errors import DatavalError
+from base.errors import DatavalError
+from cli.commands.common import EXIT_OK, dump
 
 
 def cmd_pledge(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
-    from dataval.data_files import data_dir
-    from dataval.io import read_json
-    from dataval.validation import describe, dotted
-    from pledge import BankPolicy, assess, case_from_dict
+    from base.messages import describe, dotted
+    from bridges.data_files import load_bank_policy
+    from cli.io import read_json
+    from pledge import assess, case_from_dict
 
-    policy = BankPolicy.model_validate_json((data_dir() / "bank_policy.json").read_text(encoding="utf-8"))
+    policy = load_bank_policy()
     path = Path(args.path)
     try:
         case = case_from_dict(read_json(path), policy)
@@ -38,7 +38,7 @@ def cmd_pledge(args: argparse.Namespace) -> int:
         if out.suffix.lower() not in (".xlsx", ".html"):
             raise DatavalError(f"-o writes the credit memo as .xlsx or .html, got {out.name}")
         if out.suffix.lower() == ".html":
-            from dataval.io import write_text
+            from cli.io import write_text
             from ledger_export.memo_html import credit_memo_html
 
             write_text(credit_memo_html(case, result), out)
@@ -73,7 +73,7 @@ def cmd_pledge(args: argparse.Namespace) -> int:
 
 def _load_books(path: Path) -> Any:
     from accounting import BookCase
-    from dataval.io import read_json
+    from cli.io import read_json
 
     return BookCase.model_validate(read_json(path))
 
@@ -87,7 +87,7 @@ def _pledge_at(case: Any) -> date:
 
 def _pledge_against_books(case: Any, books_path: Path) -> Any:
     """Replace the case's holding facts by what the books say at the drawdown date."""
-    from dataval.register_link import holding_from_books
+    from bridges.books_pledge import holding_from_books
 
     holding = holding_from_books(_load_books(books_path), case.collateral.asset_id, _pledge_at(case))
     return case.model_copy(update={"holding": holding})
@@ -95,13 +95,13 @@ def _pledge_against_books(case: Any, books_path: Path) -> Any:
 
 def _restricted_after_pledge(books_path: Path, result: Any, case: Any) -> list[dict[str, Any]]:
     """Book the pledge and return the restricted-items disclosure at the drawdown year's end."""
-    from accounting import ChartOfAccounts, book
-    from dataval.data_files import data_dir
-    from dataval.register_link import with_pledge
+    from accounting import book
+    from bridges.books_pledge import with_pledge
+    from bridges.data_files import load_chart_of_accounts
 
     on = _pledge_at(case)
     books = with_pledge(_load_books(books_path), result.restriction, on=on)
-    chart = ChartOfAccounts.model_validate_json((data_dir() / "chart_of_accounts.json").read_text(encoding="utf-8"))
+    chart = load_chart_of_accounts()
     booked = book(books, date(on.year, 12, 31), chart=chart)
     return [i.model_dump(mode="json") for i in booked.disclosures.restricted_items
             if i.asset_id == result.asset_id]

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dataval.commands.common import EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, dump, iso_date
+from cli.commands.common import EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, dump, iso_date
 
 
 def _open(args: argparse.Namespace) -> Any:
@@ -69,8 +69,7 @@ def _value_engagement(reg: Any, company: str, case_id: str, actor: str) -> list[
     """Value an imported engagement with the bundled data and store the results (engine version, inputs)."""
     from sqlalchemy import select
 
-    from dataval.commands.common import market_data
-    from dataval.data_files import load_price_index
+    from bridges.data_files import load_market_data, load_price_index
     from register.assets import get_company
     from register.models import Engagement
     from register.valuations import store_case_result
@@ -82,14 +81,14 @@ def _value_engagement(reg: Any, company: str, case_id: str, actor: str) -> list[
         eng = s.scalar(select(Engagement).where(Engagement.company_id == comp.id, Engagement.case_id == case_id))
         assert eng is not None
         case = ValuationCase.model_validate(eng.inputs)
-    result = value_case(case, default_price_index=load_price_index(), market_data=market_data())
+    result = value_case(case, default_price_index=load_price_index(), market_data=load_market_data())
     with reg.session(actor=actor) as s:
         return store_case_result(s, case, result, company=company)
 
 
 def _chart() -> Any:
     from accounting import ChartOfAccounts
-    from dataval.data_files import data_dir
+    from bridges.data_files import data_dir
 
     return ChartOfAccounts.model_validate_json((data_dir() / "chart_of_accounts.json").read_text(encoding="utf-8"))
 
@@ -98,9 +97,9 @@ def cmd_post(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from accounting import BookCase
-    from dataval.errors import DatavalError
-    from dataval.io import read_json
-    from dataval.validation import describe, dotted
+    from base.errors import DatavalError
+    from base.messages import describe, dotted
+    from cli.io import read_json
     from register.ledger import post, record_books
 
     reg = _open(args)

@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dataval.commands.common import EXIT_OK, EXIT_PARTIAL, dump, iso_date, market_data
-from dataval.errors import DatavalError
-from dataval.progress import ProgressBar
+from base import DEFAULT_SEED
+from base.errors import DatavalError
+from cli.commands.common import EXIT_OK, EXIT_PARTIAL, dump, iso_date
+from cli.progress import ProgressBar
 
 
 def _case_summary(result: Any) -> dict[str, Any]:
@@ -58,8 +59,8 @@ def _print_case_text(summary: dict[str, Any]) -> None:
 
 
 def _value_case(path: Path, args: argparse.Namespace) -> int:
-    from dataval.data_files import load_price_index
-    from dataval.io import read_case, write_text
+    from bridges.data_files import load_market_data, load_price_index
+    from cli.io import read_case, write_text
     from valuation.engine import value_case
 
     case, load_errors = read_case(path)
@@ -71,7 +72,7 @@ def _value_case(path: Path, args: argparse.Namespace) -> int:
     result = value_case(
         case,
         default_price_index=load_price_index(),
-        market_data=market_data(),
+        market_data=load_market_data(),
         prior_errors=load_errors,
         progress=ProgressBar("valuing", force=args.progress),
     )
@@ -79,7 +80,7 @@ def _value_case(path: Path, args: argparse.Namespace) -> int:
     if args.output:
         out = Path(args.output)  # suffix and folder checked by _check_output before any work
         if out.suffix.lower() == ".xlsx":
-            from dataval.commands.export import write_xlsx
+            from cli.commands.export import write_xlsx
 
             write_xlsx(out, valuation=(path, case, result, case.price_index or load_price_index()))
         else:
@@ -108,23 +109,24 @@ def _executor(args: argparse.Namespace) -> Any:
 
 
 def _batch_ctx(vdate: Any, args: argparse.Namespace) -> Any:
-    from dataval.data_files import load_price_index
+    from bridges.data_files import load_price_index
     from valuation.context import ValuationContext
 
     return ValuationContext(
         valuation_date=vdate,
         price_index=load_price_index(),
-        seed=args.seed if args.seed is not None else 20240101,
+        seed=args.seed if args.seed is not None else DEFAULT_SEED,
         n_draws=args.draws if args.draws is not None else 1000,
     )
 
 
 def _value_streamed(path: Path, args: argparse.Namespace) -> int:
     """CSV / Parquet in, CSV / Parquet out, chunk by chunk (dataval/stream.py): bounded memory."""
-    from dataval.stream import BatchSource, TableSink, value_stream
+    from bridges.data_files import load_market_data
+    from cli.stream import BatchSource, TableSink, value_stream
     from valuation.batch import BatchJob
 
-    md = market_data()
+    md = load_market_data()
     source = BatchSource(path, chunk_rows=args.chunk_rows)
     sink = TableSink(Path(args.output)) if args.output else None
     rows = f"{source.total_rows:,} " if source.total_rows is not None else ""
@@ -153,7 +155,7 @@ def _value_streamed(path: Path, args: argparse.Namespace) -> int:
         "n_ok": summary.n_ok,
         "n_failed": summary.n_failed,
         "total_concluded_value": round(summary.total_concluded_value, 2),
-        "seed": args.seed if args.seed is not None else 20240101,
+        "seed": args.seed if args.seed is not None else DEFAULT_SEED,
         "n_draws": args.draws if args.draws is not None else 1000,
         "engine": args.engine,
         "chunks": summary.chunks,
@@ -178,9 +180,9 @@ def _report_batch(summary: dict[str, Any], errors: list[Any], records: list[dict
 def _value_batch(path: Path, args: argparse.Namespace) -> int:
     import numpy as np
 
-    from dataval.data_files import load_price_index
-    from dataval.io import batch_valuation_date, read_batch, write_table
-    from dataval.stream import can_stream
+    from bridges.data_files import load_market_data, load_price_index
+    from cli.io import batch_valuation_date, read_batch, write_table
+    from cli.stream import can_stream
     from valuation.batch import run_batch
     from valuation.context import ValuationContext
 
@@ -191,10 +193,10 @@ def _value_batch(path: Path, args: argparse.Namespace) -> int:
     ctx = ValuationContext(
         valuation_date=vdate,
         price_index=load_price_index(),
-        seed=args.seed if args.seed is not None else 20240101,
+        seed=args.seed if args.seed is not None else DEFAULT_SEED,
         n_draws=args.draws if args.draws is not None else 1000,
     )
-    md = market_data()
+    md = load_market_data()
     with _executor(args) as executor:
         result = run_batch(
             table,
@@ -218,7 +220,7 @@ def _value_batch(path: Path, args: argparse.Namespace) -> int:
         "seed": ctx.seed,
         "n_draws": ctx.n_draws,
     }
-    from dataval.stream import records_of
+    from cli.stream import records_of
 
     _report_batch(summary, result.errors, records_of(tidy) if args.json else [], args,
                   n_errors=len(result.errors))
@@ -231,7 +233,7 @@ def _check_output(args: argparse.Namespace, *, case: bool) -> None:
     A case writes ``.json`` or ``.xlsx``; a batch writes ``.csv`` or ``.parquet``; either way the
     target's folder must exist and be writable.
     """
-    from dataval.io import check_destination, check_table_output
+    from cli.io import check_destination, check_table_output
 
     if not args.output:
         return
@@ -244,7 +246,7 @@ def _check_output(args: argparse.Namespace, *, case: bool) -> None:
 
 
 def cmd_value(args: argparse.Namespace) -> int:
-    from dataval.io import is_case_file
+    from cli.io import is_case_file
 
     path = Path(args.path)
     case = is_case_file(path)
@@ -261,7 +263,7 @@ def add_parser(sub: Any) -> None:
                    help="case: print the appraisal disclosure (DOMAIN §2.4) of each asset as Markdown")
     v.add_argument("-o", "--output", help="case: full result .json or the workpapers .xlsx; batch: tidy results "
                    ".csv or .parquet")
-    v.add_argument("--seed", type=int, help="Monte Carlo seed (default: the case's, or 20240101)")
+    v.add_argument("--seed", type=int, help=f"Monte Carlo seed (default: the case's, or {DEFAULT_SEED})")
     v.add_argument("--draws", type=int, help="Monte Carlo draws per asset (0 = off; default 1000)")
     v.add_argument("--valuation-date", type=iso_date, help="batch valuation date (else the valuation_date column)")
     v.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")

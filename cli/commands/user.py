@@ -11,8 +11,8 @@ import getpass
 import sys
 from typing import Any
 
-from dataval.commands.common import EXIT_OK, dump
-from dataval.errors import InvalidInput
+from base.errors import InvalidInput
+from cli.commands.common import EXIT_OK, dump
 
 
 def _password(args: argparse.Namespace) -> str:

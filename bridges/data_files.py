@@ -1,6 +1,8 @@
-"""Where the bundled data lives and how the shell reads it (the pure packages never touch files).
+"""One loader each for the bundled data files (the pure packages never touch files).
 
-``DATAVAL_DATA_DIR`` overrides the folder (default: the repository's ``data/``).
+The command line and the dashboard load the price index, comparables, market adjustments, chart of
+accounts and bank policy through these functions and nowhere else. ``DATAVAL_DATA_DIR`` overrides
+the folder (default: the repository's ``data/``).
 """
 
 from __future__ import annotations
@@ -9,10 +11,15 @@ import csv
 import os
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dataval.errors import InvalidInput
+from base.errors import InvalidInput
 from valuation.price_index import PriceIndex
+
+if TYPE_CHECKING:
+    from accounting import ChartOfAccounts
+    from pledge import BankPolicy
+    from valuation.engine import MarketData
 
 
 def data_dir() -> Path:
@@ -63,3 +70,29 @@ def load_adjustments(path: Path | None = None) -> Any:
 
     path = path or data_dir() / "market_adjustments.json"
     return AdjustmentTable.model_validate_json(path.read_text(encoding="utf-8"))
+
+
+@cache
+def load_chart_of_accounts(path: Path | None = None) -> ChartOfAccounts:
+    """The chart of accounts (data/chart_of_accounts.json): codes and names companies may rename."""
+    from accounting import ChartOfAccounts
+
+    path = path or data_dir() / "chart_of_accounts.json"
+    return ChartOfAccounts.model_validate_json(path.read_text(encoding="utf-8"))
+
+
+@cache
+def load_bank_policy(path: Path | None = None) -> BankPolicy:
+    """The bank's pledge policy (data/bank_policy.json): pledge rates, haircuts, covenants."""
+    from pledge import BankPolicy
+
+    path = path or data_dir() / "bank_policy.json"
+    return BankPolicy.model_validate_json(path.read_text(encoding="utf-8"))
+
+
+@cache
+def load_market_data() -> MarketData:
+    """The comparables database and the adjustment table, as the market method takes them."""
+    from valuation.engine import MarketData
+
+    return MarketData(database=load_comparables(), adjustments=load_adjustments())

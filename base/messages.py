@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from dataval.errors import AssetError
+from base.errors import AssetError
 
 
 def dotted(loc: Sequence[int | str]) -> str:

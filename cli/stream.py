@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dataval.errors import AssetError, InvalidInput
-from dataval.io import check_table_output
+from base.errors import AssetError, InvalidInput
+from cli.io import check_table_output
 from valuation.batch import BatchJob, BatchResult, output_columns
 from valuation.executors import Executor, plan_chunks
 
@@ -102,7 +102,7 @@ class BatchSource:
         return max(lines - 1, 0)
 
     def tables(self) -> Iterator[pd.DataFrame]:
-        """The chunks, as DataFrames read the way :func:`dataval.io.read_batch` reads a whole table."""
+        """The chunks, as DataFrames read the way :func:`cli.io.read_batch` reads a whole table."""
         yield from (self._parquet() if self.is_parquet else self._csv())
 
     def _csv(self) -> Iterator[pd.DataFrame]:

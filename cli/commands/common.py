@@ -1,4 +1,4 @@
-"""What every command shares: exit codes, JSON printing, argument types, bundled market data."""
+"""What every command shares: exit codes, JSON printing, argument types."""
 
 from __future__ import annotations
 
@@ -21,11 +21,3 @@ def iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
-
-
-def market_data() -> Any:
-    """The bundled comparables database and adjustment table, for the market method."""
-    from dataval.data_files import load_adjustments, load_comparables
-    from valuation.engine import MarketData
-
-    return MarketData(database=load_comparables(), adjustments=load_adjustments())

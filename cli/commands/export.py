@@ -15,20 +15,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from dataval.commands.common import EXIT_OK, EXIT_PARTIAL, iso_date, market_data
-from dataval.errors import DatavalError
+from base.errors import DatavalError
+from cli.commands.common import EXIT_OK, EXIT_PARTIAL, iso_date
 
 
 def load_books(path: Path, as_of: date, period_start: date | None = None, collect: bool = False) -> tuple[Any, Any]:
     """The validated accounting case at ``path`` and its BookResult at ``as_of``."""
     from pydantic import ValidationError
 
-    from accounting import BookCase, ChartOfAccounts, book
-    from dataval.data_files import data_dir
-    from dataval.io import read_json
-    from dataval.validation import describe, dotted
+    from accounting import BookCase, book
+    from base.messages import describe, dotted
+    from bridges.data_files import load_chart_of_accounts
+    from cli.io import read_json
 
-    chart = ChartOfAccounts.model_validate_json((data_dir() / "chart_of_accounts.json").read_text(encoding="utf-8"))
+    chart = load_chart_of_accounts()
     try:
         case = BookCase.model_validate(read_json(path))
     except ValidationError as exc:
@@ -39,13 +39,13 @@ def load_books(path: Path, as_of: date, period_start: date | None = None, collec
 
 def load_valuation(path: Path) -> tuple[Any, Any, Any]:
     """The case at ``path``, its CaseResult and the price index it was valued with."""
-    from dataval.data_files import load_price_index
-    from dataval.io import read_case
+    from bridges.data_files import load_market_data, load_price_index
+    from cli.io import read_case
     from valuation.engine import value_case
 
     case, load_errors = read_case(path)
     default = load_price_index()
-    result = value_case(case, default_price_index=default, market_data=market_data(), prior_errors=load_errors)
+    result = value_case(case, default_price_index=default, market_data=load_market_data(), prior_errors=load_errors)
     return case, result, case.price_index or default
 
 
@@ -53,12 +53,12 @@ def load_pledge(path: Path) -> tuple[Any, Any]:
     """The pledge case at ``path`` and its assessment."""
     from pydantic import ValidationError
 
-    from dataval.data_files import data_dir
-    from dataval.io import read_json
-    from dataval.validation import describe, dotted
-    from pledge import BankPolicy, assess, case_from_dict
+    from base.messages import describe, dotted
+    from bridges.data_files import load_bank_policy
+    from cli.io import read_json
+    from pledge import assess, case_from_dict
 
-    policy = BankPolicy.model_validate_json((data_dir() / "bank_policy.json").read_text(encoding="utf-8"))
+    policy = load_bank_policy()
     try:
         case = case_from_dict(read_json(path), policy)
     except ValidationError as exc:

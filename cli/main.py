@@ -13,9 +13,9 @@ import importlib
 import os
 import sys
 
-from dataval import __version__
-from dataval.commands.common import EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED
-from dataval.errors import DatavalError
+from base import __version__
+from base.errors import DatavalError
+from cli.commands.common import EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED
 
 __all__ = ["COMMAND_MODULES", "EXIT_OK", "EXIT_PARTIAL", "EXIT_REFUSED", "build_parser", "main"]
 
@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"dataval {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     for name in COMMAND_MODULES:
-        importlib.import_module(f"dataval.commands.{name}").add_parser(sub)
+        importlib.import_module(f"cli.commands.{name}").add_parser(sub)
     return p
 
 

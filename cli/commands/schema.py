@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from dataval.commands.common import EXIT_OK, dump
-from dataval.errors import DatavalError
+from base.errors import DatavalError
+from cli.commands.common import EXIT_OK, dump
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -23,8 +23,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from dataval.data_files import data_dir
-    from dataval.io import read_case
+    from bridges.data_files import data_dir
+    from cli.io import read_case
     from ledger_export.case_template import write_case_workbook
 
     source = Path(args.source) if args.source else data_dir() / "examples" / "parking_city_investment.json"

@@ -16,9 +16,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dataval.commands.common import EXIT_OK, EXIT_PARTIAL, dump, iso_date
-from dataval.errors import InvalidInput
-from dataval.progress import ProgressBar
+from base.errors import InvalidInput
+from cli.commands.common import EXIT_OK, EXIT_PARTIAL, dump, iso_date
+from cli.progress import ProgressBar
 
 OUTPUT_SUFFIXES = (".xlsx", ".json")
 
@@ -63,8 +63,8 @@ def _print_text(profile: Any) -> None:
 
 
 def cmd_profile(args: argparse.Namespace) -> int:
-    from dataval.io import write_text
-    from dataval.profiling import profile_file
+    from cli.io import write_text
+    from cli.profiling import profile_file
 
     outputs = [Path(o) for o in args.output or []]
     for out in outputs:

@@ -13,15 +13,15 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from dataval.commands.common import EXIT_OK, dump
-from dataval.errors import DatavalError, InvalidInput
+from base.errors import DatavalError, InvalidInput
+from cli.commands.common import EXIT_OK, dump
 
 
 def _cases(path: Path, policy: Any) -> list[Any]:
     from pydantic import ValidationError
 
-    from dataval.io import read_json
-    from dataval.validation import describe, dotted
+    from base.messages import describe, dotted
+    from cli.io import read_json
     from pledge import case_from_dict
 
     if path.is_dir():
@@ -47,8 +47,8 @@ def _cases(path: Path, policy: Any) -> list[Any]:
 
 
 def cmd_portfolio(args: argparse.Namespace) -> int:
-    from dataval.data_files import data_dir
-    from dataval.progress import ProgressBar
+    from bridges.data_files import data_dir
+    from cli.progress import ProgressBar
     from pledge import BankPolicy
     from pledge.portfolio import book_parts, check_book, combine_parts, simulate_loans
     from valuation.executors import make_executor
@@ -71,7 +71,7 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
     if args.output:
         import pandas as pd
 
-        from dataval.io import write_table
+        from cli.io import write_table
 
         write_table(pd.DataFrame([loan.model_dump() for loan in result.loans]), Path(args.output))
     if args.json:

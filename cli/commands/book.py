@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dataval.commands.common import EXIT_OK, EXIT_PARTIAL, dump, iso_date
-from dataval.errors import DatavalError
+from base.errors import DatavalError
+from cli.commands.common import EXIT_OK, EXIT_PARTIAL, dump, iso_date
 
 BOOK_JSON_PARTS = {"case_id", "company", "as_of", "period_start", "chart_name", "decisions", "journal",
                    "trial_balance", "balance_sheet", "pnl_effects", "table_a", "table_b", "disclosures",
@@ -18,12 +18,12 @@ BOOK_JSON_PARTS = {"case_id", "company", "as_of", "period_start", "chart_name", 
 def cmd_book(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
-    from accounting import BookCase, ChartOfAccounts, book
-    from dataval.data_files import data_dir
-    from dataval.io import read_json, write_text
-    from dataval.validation import describe, dotted
+    from accounting import BookCase, book
+    from base.messages import describe, dotted
+    from bridges.data_files import load_chart_of_accounts
+    from cli.io import read_json, write_text
 
-    chart = ChartOfAccounts.model_validate_json((data_dir() / "chart_of_accounts.json").read_text(encoding="utf-8"))
+    chart = load_chart_of_accounts()
     path = Path(args.path)
     try:
         case = BookCase.model_validate(read_json(path))
@@ -36,7 +36,7 @@ def cmd_book(args: argparse.Namespace) -> int:
     if args.output:
         out = Path(args.output)
         if out.suffix.lower() == ".xlsx":
-            from dataval.commands.export import write_xlsx
+            from cli.commands.export import write_xlsx
 
             write_xlsx(out, books=(path, case, result))
         elif out.suffix.lower() != ".json":

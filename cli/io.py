@@ -11,8 +11,8 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
-from dataval.errors import AssetError, DatavalError, InvalidInput
-from dataval.validation import asset_errors, describe, dotted
+from base.errors import AssetError, DatavalError, InvalidInput
+from base.messages import asset_errors, describe, dotted
 from valuation.case import AssetCase, ValuationCase
 
 MAX_INPUT_BYTES = 50 * 1024 * 1024
@@ -34,7 +34,7 @@ def case_from_dict(
 
     An asset's ``quality`` may be ``{"profile": "report.json"}`` (a ``dataval profile`` report, its
     path relative to ``base_dir``): it is replaced by the profile's six scores first
-    (:func:`dataval.profiling.resolve_quality_reference`).
+    (:func:`cli.profiling.resolve_quality_reference`).
     """
     if not isinstance(raw, dict):
         raise InvalidInput(f"{source}: a case is a JSON object with 'engagement' and 'assets'")
@@ -47,7 +47,7 @@ def case_from_dict(
         asset_id = str((a.get("asset") or {}).get("asset_id") or f"assets[{i}]") if isinstance(a, dict) else f"assets[{i}]"
         try:
             if isinstance(a, dict) and isinstance(a.get("asset"), dict) and isinstance(a["asset"].get("quality"), dict):
-                from dataval.profiling import resolve_quality_reference
+                from cli.profiling import resolve_quality_reference
 
                 a = resolve_quality_reference(a, base_dir=base_dir)
             good.append(AssetCase.model_validate(a))

@@ -1,0 +1,5 @@
+"""``python -m cli``: the same as the ``dataval`` command."""
+
+from cli.main import main
+
+raise SystemExit(main())
