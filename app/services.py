@@ -151,8 +151,8 @@ def value_batch(user: User, table: pd.DataFrame, *, valuation_date: date | None 
     authorize(user, "valuation.run")
     from bridges.data_files import load_price_index
     from cli.io import batch_valuation_date
-    from valuation.batch import run_batch
     from valuation.context import ValuationContext
+    from valuation.runner import run_batch
 
     vdate = batch_valuation_date(table, valuation_date, source=source)
     ctx = ValuationContext(valuation_date=vdate, price_index=load_price_index(), seed=seed, n_draws=n_draws)

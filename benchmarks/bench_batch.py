@@ -45,9 +45,9 @@ from benchmarks.bare_kernel import bare_batch  # noqa: E402
 from benchmarks.bench_valuation import _loop  # noqa: E402
 from bridges.data_files import load_adjustments, load_comparables, load_price_index  # noqa: E402
 from valuation import compiled  # noqa: E402
-from valuation.batch import run_batch  # noqa: E402
 from valuation.context import ValuationContext  # noqa: E402
 from valuation.executors import LocalExecutor  # noqa: E402
+from valuation.runner import run_batch  # noqa: E402
 from valuation.synthetic import synthetic_batch  # noqa: E402
 
 SEED = 2024
@@ -144,9 +144,9 @@ def small_suite(args: argparse.Namespace) -> dict[str, Any]:
 
 def child(args: argparse.Namespace) -> None:
     """One streamed run in its own process (for (c) and (d)): prints a JSON line."""
+    from cli.executors import make_executor
     from cli.stream import BatchSource, TableSink, value_stream
     from valuation.batch import BatchJob
-    from valuation.executors import make_executor
 
     db, adj = load_comparables(), load_adjustments()
 

@@ -28,8 +28,8 @@ from benchmarks.loops.cost_loop import value_cost_loop
 from benchmarks.loops.income_loop import value_income_loop
 from benchmarks.loops.market_loop import value_market_loop
 from bridges.data_files import load_adjustments, load_comparables, load_price_index
-from valuation.batch import run_batch
 from valuation.context import ValuationContext
+from valuation.runner import run_batch
 from valuation.synthetic import synthetic_batch
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import date
 from pathlib import Path
@@ -13,18 +12,11 @@ from pydantic import ValidationError
 
 from base.errors import AssetError, DatavalError, InvalidInput
 from base.messages import asset_errors, describe, dotted
+from cli.files import check_size, read_json
+from cli.profiling import resolve_quality_reference
 from valuation.case import AssetCase, ValuationCase
 
-MAX_INPUT_BYTES = 50 * 1024 * 1024
 BATCH_SUFFIXES = {".csv", ".parquet", ".pq", ".xlsx"}
-
-
-def _check_size(path: Path) -> None:
-    if not path.exists():
-        raise InvalidInput(f"file not found: {path}")
-    size = path.stat().st_size
-    if size > MAX_INPUT_BYTES:
-        raise InvalidInput(f"{path.name} is {size / 2**20:.1f} MB; the limit is {MAX_INPUT_BYTES / 2**20:.0f} MB")
 
 
 def case_from_dict(
@@ -47,8 +39,6 @@ def case_from_dict(
         asset_id = str((a.get("asset") or {}).get("asset_id") or f"assets[{i}]") if isinstance(a, dict) else f"assets[{i}]"
         try:
             if isinstance(a, dict) and isinstance(a.get("asset"), dict) and isinstance(a["asset"].get("quality"), dict):
-                from cli.profiling import resolve_quality_reference
-
                 a = resolve_quality_reference(a, base_dir=base_dir)
             good.append(AssetCase.model_validate(a))
         except ValidationError as exc:
@@ -66,20 +56,9 @@ def case_from_dict(
     return case, errors
 
 
-def read_json(path: Path) -> Any:
-    """Parse a JSON file, refusing oversized, non-UTF-8 or malformed files with the position."""
-    _check_size(path)
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{path.name}: not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{path.name}: not UTF-8 text") from None
-
-
 def read_case(path: Path) -> tuple[ValuationCase, list[AssetError]]:
     """A case from JSON or from the Excel template."""
-    _check_size(path)
+    check_size(path)
     if path.suffix.lower() == ".xlsx":
         from ledger_export.case_template import read_case_workbook
 
@@ -100,7 +79,7 @@ def is_case_file(path: Path) -> bool:
 
 def read_batch(path: Path) -> pd.DataFrame:
     """A flat batch table from CSV, Parquet or Excel (first sheet)."""
-    _check_size(path)
+    check_size(path)
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":

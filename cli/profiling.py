@@ -43,7 +43,7 @@ from pydantic import ValidationError
 
 from base.errors import InvalidInput
 from base.messages import describe, dotted
-from cli.io import read_json
+from cli.files import read_json
 from valuation.quality import (
     DEFAULT_CHUNK_ROWS,
     InvalidQualityRules,

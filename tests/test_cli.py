@@ -148,10 +148,10 @@ def no_valuation(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every way `dataval value` reads or values an input fails the test if it is called."""
     import cli.io
     import cli.stream
-    import valuation.batch
     import valuation.engine
+    import valuation.runner
 
-    for module, name in ((valuation.batch, "run_batch"), (cli.stream, "value_stream"),
+    for module, name in ((valuation.runner, "run_batch"), (cli.stream, "value_stream"),
                          (cli.io, "read_batch"), (valuation.engine, "value_case"), (cli.io, "read_case")):
         monkeypatch.setattr(module, name, _must_not_run)
 

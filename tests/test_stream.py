@@ -19,9 +19,10 @@ from bridges.data_files import load_adjustments, load_comparables, load_price_in
 from cli.io import read_batch
 from cli.main import EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, main
 from cli.stream import BatchSource, TableSink, value_stream
-from valuation.batch import BatchJob, output_columns, run_batch
+from valuation.batch import BatchJob, output_columns
 from valuation.context import ValuationContext
 from valuation.executors import LocalExecutor
+from valuation.runner import run_batch
 from valuation.synthetic import synthetic_batch
 
 VDATE = date(2025, 12, 31)
@@ -156,7 +157,7 @@ def test_cli_refuses_a_scheduler_without_the_dask_engine(batch_csv: Path, capsys
 
 def test_an_unreachable_scheduler_is_a_clear_refusal() -> None:
     from base.errors import DatavalError
-    from valuation.executors import DaskExecutor
+    from cli.dask_executor import DaskExecutor
 
     with pytest.raises(DatavalError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"):
         DaskExecutor("tcp://127.0.0.1:9", connect_timeout="1s")  # the CLI waits the default 20 s

@@ -5,9 +5,9 @@ Each method's batch function values all the rows that weight it at once (numpy o
 (rows × draws cells per piece), combines the methods into the concluded value and its range, and keeps
 per-asset errors as data: a bad row never stops the batch.
 
-A batch is a sequence of chunks (:class:`BatchJob` + a slice of the table); an executor
-(valuation/executors: local, Dask) values the chunks and :func:`run_batch` or the shell's streaming
-runner puts the results together. Draws are keyed by asset id, so the result does not depend on the
+A batch is a sequence of chunks (:class:`BatchJob` + a slice of the table); an executor values the
+chunks (``valuation.executors.LocalExecutor`` here, ``cli.dask_executor.DaskExecutor`` on a cluster) and
+:func:`valuation.runner.run_batch` or the shell's streaming runner puts the results together. Draws are keyed by asset id, so the result does not depend on the
 executor nor on how the batch was cut.
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,9 +27,6 @@ from valuation.context import ValuationContext
 from valuation.models import QUALITY_DIMENSIONS, DataRight, DataSource, Method
 from valuation.random import asset_keys
 from valuation.uncertainty import REPORT_PERCENTILES
-
-if TYPE_CHECKING:
-    from valuation.executors import Executor
 
 CHUNK_CELLS = 4_000_000  # rows × draws valued at once (32 MB arrays): bounds the memory of the Monte Carlo
 WEIGHT_TOLERANCE = 1e-9
@@ -398,37 +395,3 @@ def merge_results(parts: Iterable[BatchResult]) -> BatchResult:
                                          for c, k in output_columns()}), [])
     table = pd.concat([p.table for p in parts], ignore_index=True) if len(parts) > 1 else parts[0].table
     return BatchResult(table, [e for p in parts for e in p.errors])
-
-
-def run_batch(
-    table: pd.DataFrame,
-    ctx: ValuationContext,
-    *,
-    market_kwargs: Mapping[str, Any] | None = None,
-    cost_kwargs: Mapping[str, Any] | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    executor: Executor | None = None,
-    chunk_rows: int | None = None,
-) -> BatchResult:
-    """Value every row of a flat batch table; see :data:`SHARED_COLUMNS` and each method's columns.
-
-    Returns a tidy table (:func:`output_columns`): per-method values and P5/P50/P95, method weights,
-    concluded value V = Σ w_m V_m with its P5/P50/P95, status and error text, and each method's
-    intermediate figures. ``executor`` runs the chunks (default: in this process,
-    :class:`valuation.executors.LocalExecutor`); ``chunk_rows`` rows go to each task (default: the
-    whole table on one thread; two chunks per thread or worker thread when the executor values several
-    at once). The table is the same whatever the executor and chunking.
-    """
-    from valuation.executors import LocalExecutor, split_table
-
-    job = BatchJob(ctx, dict(market_kwargs or {}), dict(cost_kwargs or {}))
-    own = executor is None
-    ex = executor if executor is not None else LocalExecutor()
-    try:
-        if chunk_rows is None:  # every thread busy, and a second chunk each to even out the finish
-            chunk_rows = max(1, -(-len(table) // (2 * ex.parallelism())))
-        chunks = split_table(table, chunk_rows)
-        return merge_results(ex.map(job, chunks, progress=progress, total_rows=len(table)))
-    finally:
-        if own:
-            ex.close()

@@ -21,7 +21,8 @@ def cmd_book(args: argparse.Namespace) -> int:
     from accounting import BookCase, book
     from base.messages import describe, dotted
     from bridges.data_files import load_chart_of_accounts
-    from cli.io import read_json, write_text
+    from cli.files import read_json
+    from cli.io import write_text
 
     chart = load_chart_of_accounts()
     path = Path(args.path)

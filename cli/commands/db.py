@@ -99,7 +99,7 @@ def cmd_post(args: argparse.Namespace) -> int:
     from accounting import BookCase
     from base.errors import DatavalError
     from base.messages import describe, dotted
-    from cli.io import read_json
+    from cli.files import read_json
     from register.ledger import post, record_books
 
     reg = _open(args)

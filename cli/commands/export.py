@@ -26,7 +26,7 @@ def load_books(path: Path, as_of: date, period_start: date | None = None, collec
     from accounting import BookCase, book
     from base.messages import describe, dotted
     from bridges.data_files import load_chart_of_accounts
-    from cli.io import read_json
+    from cli.files import read_json
 
     chart = load_chart_of_accounts()
     try:
@@ -55,7 +55,7 @@ def load_pledge(path: Path) -> tuple[Any, Any]:
 
     from base.messages import describe, dotted
     from bridges.data_files import load_bank_policy
-    from cli.io import read_json
+    from cli.files import read_json
     from pledge import assess, case_from_dict
 
     policy = load_bank_policy()

@@ -17,7 +17,7 @@ def cmd_pledge(args: argparse.Namespace) -> int:
 
     from base.messages import describe, dotted
     from bridges.data_files import load_bank_policy
-    from cli.io import read_json
+    from cli.files import read_json
     from pledge import assess, case_from_dict
 
     policy = load_bank_policy()
@@ -73,7 +73,7 @@ def cmd_pledge(args: argparse.Namespace) -> int:
 
 def _load_books(path: Path) -> Any:
     from accounting import BookCase
-    from cli.io import read_json
+    from cli.files import read_json
 
     return BookCase.model_validate(read_json(path))
 

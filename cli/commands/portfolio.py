@@ -21,7 +21,7 @@ def _cases(path: Path, policy: Any) -> list[Any]:
     from pydantic import ValidationError
 
     from base.messages import describe, dotted
-    from cli.io import read_json
+    from cli.files import read_json
     from pledge import case_from_dict
 
     if path.is_dir():
@@ -48,10 +48,10 @@ def _cases(path: Path, policy: Any) -> list[Any]:
 
 def cmd_portfolio(args: argparse.Namespace) -> int:
     from bridges.data_files import data_dir
+    from cli.executors import make_executor
     from cli.progress import ProgressBar
     from pledge import BankPolicy
     from pledge.portfolio import book_parts, check_book, combine_parts, simulate_loans
-    from valuation.executors import make_executor
 
     policy = BankPolicy.model_validate_json((data_dir() / "bank_policy.json").read_text(encoding="utf-8"))
     cases = _cases(Path(args.path), policy)

@@ -99,7 +99,7 @@ def _value_case(path: Path, args: argparse.Namespace) -> int:
 
 def _executor(args: argparse.Namespace) -> Any:
     """The executor chosen by --engine (local threads, or Dask at --scheduler / a LocalCluster)."""
-    from valuation.executors import make_executor
+    from cli.executors import make_executor
 
     if args.engine == "dask":
         return make_executor("dask", address=args.scheduler, n_workers=args.workers)
@@ -183,8 +183,8 @@ def _value_batch(path: Path, args: argparse.Namespace) -> int:
     from bridges.data_files import load_market_data, load_price_index
     from cli.io import batch_valuation_date, read_batch, write_table
     from cli.stream import can_stream
-    from valuation.batch import run_batch
     from valuation.context import ValuationContext
+    from valuation.runner import run_batch
 
     if can_stream(path):  # -o, if given, is .csv / .parquet (_check_output)
         return _value_streamed(path, args)

@@ -19,13 +19,16 @@ from pandas.testing import assert_frame_equal
 import valuation.batch as batch_module
 from base.errors import InvalidInput
 from bridges.data_files import load_adjustments, load_comparables
-from valuation.batch import BATCH_METHODS, OUTPUT_EXTRAS, BatchJob, output_columns, run_batch, value_chunk
+from cli.dask_executor import DaskExecutor
+from cli.executors import make_executor
+from valuation.batch import BATCH_METHODS, OUTPUT_EXTRAS, BatchJob, output_columns, value_chunk
 from valuation.context import ValuationContext
-from valuation.executors import DaskExecutor, LocalExecutor, RepeatTracker, make_executor, split_table
+from valuation.executors import LocalExecutor, RepeatTracker, split_table
 from valuation.executors.base import in_order
 from valuation.models import Method
 from valuation.price_index import PriceIndex
 from valuation.random import asset_keys
+from valuation.runner import run_batch
 from valuation.synthetic import synthetic_batch
 
 VALUATION_DATE = date(2025, 12, 31)

@@ -18,13 +18,12 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:
-    from valuation.batch import BatchJob, BatchResult
+from valuation.batch import BatchJob, BatchResult
 
 Progress = Callable[[int, int], None]
 T = TypeVar("T")

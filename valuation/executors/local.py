@@ -8,17 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
 
+from valuation.batch import BatchJob, BatchResult, value_chunk
 from valuation.executors.base import Chunk, Executor, Progress, in_order, report, tune_malloc
-
-if TYPE_CHECKING:
-    from valuation.batch import BatchJob, BatchResult
 
 
 def _value(job: BatchJob, chunk: Chunk, within: Progress | None = None) -> BatchResult:
-    from valuation.batch import value_chunk
-
     return value_chunk(job, chunk.table, row_offset=chunk.row_offset, repeated=chunk.repeated, progress=within)
 
 

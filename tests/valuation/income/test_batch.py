@@ -238,7 +238,7 @@ def test_synthetic_columns_are_valid_and_realistic():
 
 
 def test_the_runner_takes_the_income_columns():
-    from valuation.batch import run_batch
+    from valuation.runner import run_batch
 
     table = _csv(*GOOD).assign(w_cost=0.0, w_income=1.0, w_market=0.0)
     result = run_batch(table, make_ctx(n_draws=30, seed=4))

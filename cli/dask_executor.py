@@ -12,22 +12,18 @@ bit for bit.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from base.errors import DatavalError
+from valuation.batch import BatchJob, BatchResult, check_columns, value_chunk
 from valuation.executors.base import WORKER_MALLOC_ENV, Chunk, Executor, Progress, in_order
-
-if TYPE_CHECKING:
-    from valuation.batch import BatchJob, BatchResult
 
 
 def value_on_worker(job: BatchJob, table: pd.DataFrame, row_offset: int, repeated: np.ndarray | None) -> BatchResult:
     """The task a worker runs: one chunk (module-level, so workers import it by name)."""
-    from valuation.batch import value_chunk
-
     return value_chunk(job, table, row_offset=row_offset, repeated=repeated)
 
 
@@ -96,8 +92,6 @@ class DaskExecutor(Executor):
         progress: Progress | None = None,
         total_rows: int | None = None,
     ) -> Iterator[BatchResult]:
-        from valuation.batch import check_columns
-
         # a fresh key per run: hashed, the same job got the same key twice in a row, and the first run's
         # release could delete the second run's copy on the workers ("lost dependencies")
         job_on_workers = self.client.scatter(job, broadcast=True, hash=False)
