@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from base.errors import AssetError
+from base.errors import AssetError, InvalidInput
 
 
 def dotted(loc: Sequence[int | str]) -> str:
@@ -40,3 +40,10 @@ def asset_errors(exc: ValidationError, asset_id: str, *, prefix: Sequence[int | 
         AssetError(asset_id, "invalid_input", dotted([*prefix, *e["loc"]]) or None, describe(dict(e)))
         for e in exc.errors()
     ]
+
+
+def invalid(exc: ValidationError, what: str) -> InvalidInput:
+    """Every problem of a pydantic error in one refusal: ``{what} is not valid:`` then one line per
+    field, ``  path: expected …, got …``."""
+    lines = "\n".join(f"  {dotted(e['loc'])}: {describe(dict(e))}" for e in exc.errors())
+    return InvalidInput(f"{what} is not valid:\n{lines}")

@@ -11,7 +11,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from base.errors import AssetError, DatavalError, InvalidInput
-from base.messages import asset_errors, describe, dotted
+from base.messages import asset_errors, invalid
 from cli.files import check_size, read_json
 from cli.profiling import resolve_quality_reference
 from valuation.case import AssetCase, ValuationCase
@@ -51,8 +51,7 @@ def case_from_dict(
     try:
         case = ValuationCase.model_validate({**raw, "assets": good})
     except ValidationError as exc:
-        lines = "\n".join(f"  {dotted(e['loc'])}: {describe(dict(e))}" for e in exc.errors())
-        raise InvalidInput(f"{source}: the case is not valid:\n{lines}") from None
+        raise invalid(exc, f"{source}: the case") from None
     return case, errors
 
 

@@ -19,7 +19,7 @@ def cmd_book(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from accounting import BookCase, book
-    from base.messages import describe, dotted
+    from base.messages import invalid
     from bridges.data_files import load_chart_of_accounts
     from cli.files import read_json
     from cli.io import write_text
@@ -29,8 +29,7 @@ def cmd_book(args: argparse.Namespace) -> int:
     try:
         case = BookCase.model_validate(read_json(path))
     except ValidationError as exc:
-        lines = "\n".join(f"  {dotted(e['loc'])}: {describe(dict(e))}" for e in exc.errors())
-        raise DatavalError(f"{path.name}: the accounting case is not valid:\n{lines}") from None
+        raise invalid(exc, f"{path.name}: the accounting case") from None
     result = book(case, args.as_of, chart=chart, period_start=args.period_start,
                   on_error="collect" if args.collect else "raise")
     payload = result.model_dump(mode="json", include=BOOK_JSON_PARTS)

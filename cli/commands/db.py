@@ -98,7 +98,7 @@ def cmd_post(args: argparse.Namespace) -> int:
 
     from accounting import BookCase
     from base.errors import DatavalError
-    from base.messages import describe, dotted
+    from base.messages import invalid
     from cli.files import read_json
     from register.ledger import post, record_books
 
@@ -111,8 +111,7 @@ def cmd_post(args: argparse.Namespace) -> int:
                 try:
                     case = BookCase.model_validate(read_json(path))
                 except ValidationError as exc:
-                    lines = "\n".join(f"  {dotted(e['loc'])}: {describe(dict(e))}" for e in exc.errors())
-                    raise DatavalError(f"{path.name}: the accounting case is not valid:\n{lines}") from None
+                    raise invalid(exc, f"{path.name}: the accounting case") from None
                 company = record_books(s, case, company=company).company
             if not company:
                 raise DatavalError("give the accounting case file or --company CODE")

@@ -24,7 +24,7 @@ def load_books(path: Path, as_of: date, period_start: date | None = None, collec
     from pydantic import ValidationError
 
     from accounting import BookCase, book
-    from base.messages import describe, dotted
+    from base.messages import invalid
     from bridges.data_files import load_chart_of_accounts
     from cli.files import read_json
 
@@ -32,8 +32,7 @@ def load_books(path: Path, as_of: date, period_start: date | None = None, collec
     try:
         case = BookCase.model_validate(read_json(path))
     except ValidationError as exc:
-        lines = "\n".join(f"  {dotted(e['loc'])}: {describe(dict(e))}" for e in exc.errors())
-        raise DatavalError(f"{path.name}: the accounting case is not valid:\n{lines}") from None
+        raise invalid(exc, f"{path.name}: the accounting case") from None
     return case, book(case, as_of, chart=chart, period_start=period_start, on_error="collect" if collect else "raise")
 
 
@@ -53,7 +52,7 @@ def load_pledge(path: Path) -> tuple[Any, Any]:
     """The pledge case at ``path`` and its assessment."""
     from pydantic import ValidationError
 
-    from base.messages import describe, dotted
+    from base.messages import invalid
     from bridges.data_files import load_bank_policy
     from cli.files import read_json
     from pledge import assess, case_from_dict
@@ -62,8 +61,7 @@ def load_pledge(path: Path) -> tuple[Any, Any]:
     try:
         case = case_from_dict(read_json(path), policy)
     except ValidationError as exc:
-        lines = "\n".join(f"  {dotted(e['loc'])}: {describe(dict(e))}" for e in exc.errors())
-        raise DatavalError(f"{path.name}: the pledge case is not valid:\n{lines}") from None
+        raise invalid(exc, f"{path.name}: the pledge case") from None
     return case, assess(case)
 
 

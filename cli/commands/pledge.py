@@ -15,7 +15,7 @@ from cli.commands.common import EXIT_OK, dump
 def cmd_pledge(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
-    from base.messages import describe, dotted
+    from base.messages import invalid
     from bridges.data_files import load_bank_policy
     from cli.files import read_json
     from pledge import assess, case_from_dict
@@ -25,8 +25,7 @@ def cmd_pledge(args: argparse.Namespace) -> int:
     try:
         case = case_from_dict(read_json(path), policy)
     except ValidationError as exc:
-        lines = "\n".join(f"  {dotted(e['loc'])}: {describe(dict(e))}" for e in exc.errors())
-        raise DatavalError(f"{path.name}: the pledge case is not valid:\n{lines}") from None
+        raise invalid(exc, f"{path.name}: the pledge case") from None
     restricted: list[dict[str, Any]] = []
     if args.books:
         case = _pledge_against_books(case, Path(args.books))

@@ -20,7 +20,7 @@ from cli.commands.common import EXIT_OK, dump
 def _cases(path: Path, policy: Any) -> list[Any]:
     from pydantic import ValidationError
 
-    from base.messages import describe, dotted
+    from base.messages import invalid
     from cli.files import read_json
     from pledge import case_from_dict
 
@@ -39,8 +39,7 @@ def _cases(path: Path, policy: Any) -> list[Any]:
         try:
             cases.append(case_from_dict(raw_case, policy))
         except ValidationError as exc:
-            lines = "\n".join(f"  {dotted(e['loc'])}: {describe(dict(e))}" for e in exc.errors())
-            raise DatavalError(f"{name}: the pledge case is not valid:\n{lines}") from None
+            raise invalid(exc, f"{name}: the pledge case") from None
         except DatavalError as exc:
             raise DatavalError(f"{name}: {exc}") from None
     return cases

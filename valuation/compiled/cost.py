@@ -19,7 +19,7 @@ import numpy as np
 from valuation.cost.kernel import INPUT_BOUNDS, CostDrivers
 from valuation.random import stream_starts
 
-from . import HELD, Encoded
+from .encoding import HELD, Encoded
 from .spreads import draw_row
 
 DRIVERS = CostDrivers._fields

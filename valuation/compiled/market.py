@@ -16,7 +16,7 @@ import math
 import numba
 import numpy as np
 
-from . import Encoded
+from .encoding import Encoded
 from .random import uniform
 from .spreads import factor
 

@@ -9,7 +9,7 @@ import math
 import numba
 import numpy as np
 
-from . import TRIANGULAR, Encoded
+from .encoding import TRIANGULAR, Encoded
 from .random import uniform
 
 
