@@ -1,4 +1,4 @@
-"""Accounting rules broken. Each subclass is named after the rule; see dataval/errors.py for the tree.
+"""Accounting rules broken. Each subclass is named after the rule; see base/errors.py for the tree.
 
 Every message names the asset, the event and the rule (with its article), e.g.::
 

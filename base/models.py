@@ -1,4 +1,4 @@
-"""The base of every input and result model (DESIGN "Models"): frozen, unknown fields refused."""
+"""The base of every input and result model (docs/architecture.md): frozen, unknown fields refused."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Benchmark suite of the batch engine (issue 8). Every figure is a ratio of two timings taken in this run.
+"""Benchmark suite of the batch engine. Every figure is a ratio of two timings taken in this run.
 
     python benchmarks/bench_batch.py [--assets 20000] [--draws 1000] [--loop-assets 200]
                                      [--big 1000000] [--big-draws 100] [--chunk-rows 50000] [--skip-big]

@@ -1,7 +1,7 @@
-"""Probe for issue 8 (b): what do fused compiled kernels buy? The cost method's Monte Carlo three ways.
+"""What do fused compiled kernels buy? The cost method's Monte Carlo three ways.
 
-It led to valuation/compiled (the engine's compiled loops); it stays as the measure of the limit: one
-method, everything fused, percentiles included.
+The measure of the limit beside valuation/compiled (the engine's compiled loops): one method,
+everything fused, percentiles included.
 
     python benchmarks/compiled_probe.py [--assets 20000] [--draws 1000] [--loop-assets 200]
 

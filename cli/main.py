@@ -1,6 +1,6 @@
 """``dataval``: the command-line shell. Every command calls the same functions as the dashboard.
 
-Each command lives in ``dataval/commands/<name>.py`` with an ``add_parser(sub)`` function; this file
+Each command lives in ``cli/commands/<name>.py`` with an ``add_parser(sub)`` function; this file
 only assembles them. Exit codes: 0 done; 2 the input was refused (nothing written); 3 done, but some
 assets or events failed (their errors are in the output); 1 the reader of standard output closed it
 (e.g. ``| head``).

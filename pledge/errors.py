@@ -1,6 +1,6 @@
 """Pledge rules broken (DOMAIN §4): each subclass is named after the rule.
 
-Tree (see ``dataval/errors.py`` for the whole engine)::
+Tree (see ``base/errors.py`` for the whole engine)::
 
     PledgeError
     ├── RatioOutOfRange            a policy ratio (haircut, discount, probability) outside [0, 1]

@@ -1,4 +1,4 @@
-"""A loan book's collateral simulated in one batch (质押贷款组合, DOMAIN §4 "Uncertainty"; issue 8).
+"""A loan book's collateral simulated in one batch (质押贷款组合; pledge practice, "Uncertainty").
 
 :func:`simulate_portfolio` takes the :class:`PledgeCase` of every loan of a book and simulates all the
 collateral paths together — :func:`pledge.simulation.simulate_values_batch`, vectorized over loans that

@@ -1,4 +1,4 @@
-"""Streaming batches (dataval/stream.py and `dataval value` on CSV / Parquet): chunk by chunk in, appended
+"""Streaming batches (cli/stream.py and `dataval value` on CSV / Parquet): chunk by chunk in, appended
 out, the same table as the whole-table run; refusals leave nothing written; the Dask engine from the CLI
 against a scheduler address."""
 

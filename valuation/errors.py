@@ -1,4 +1,4 @@
-"""Valuation rules broken: each subclass is named after the rule (see dataval/errors.py for the tree)."""
+"""Valuation rules broken: each subclass is named after the rule (see base/errors.py for the tree)."""
 
 from __future__ import annotations
 

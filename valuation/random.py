@@ -1,11 +1,12 @@
 """Counter-based random numbers: each asset's draws depend only on (seed, asset id, stream, draw).
 
 A Monte Carlo over a batch must give the same figures for an asset whether it is valued alone, in a
-batch of a million, or on another worker (issue 8). Generators seeded per chunk cannot promise that,
-and a generator per asset would put a Python loop in the hot path. Instead every uniform is a hash
-of its coordinates: ``u = splitmix64(seed, key(asset_id), stream, draw) / 2**64``, evaluated with
-vectorized uint64 arithmetic. Inputs are then drawn by inverse transform, ``dist.ppf(u)`` of a scipy
-distribution.
+batch of a million, or on another worker. Generators seeded per chunk cannot promise that, and a
+generator per asset would put a Python loop in the hot path. Instead every uniform is a hash of its
+coordinates: ``u = splitmix64(seed, key(asset_id), stream, draw) / 2**64``, evaluated with vectorized
+uint64 arithmetic. Inputs are then drawn by inverse transform with
+:meth:`valuation.uncertainty.Spread.factor`: closed-form inverse CDFs for triangular and uniform
+spreads, scipy's ``ndtri`` for normal and lognormal ones.
 """
 
 from __future__ import annotations

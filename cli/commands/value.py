@@ -121,7 +121,7 @@ def _batch_ctx(vdate: Any, args: argparse.Namespace) -> Any:
 
 
 def _value_streamed(path: Path, args: argparse.Namespace) -> int:
-    """CSV / Parquet in, CSV / Parquet out, chunk by chunk (dataval/stream.py): bounded memory."""
+    """CSV / Parquet in, CSV / Parquet out, chunk by chunk (cli/stream.py): bounded memory."""
     from bridges.data_files import load_market_data
     from cli.stream import BatchSource, TableSink, value_stream
     from valuation.batch import BatchJob

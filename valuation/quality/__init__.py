@@ -16,7 +16,7 @@ Public API:
 - errors: :class:`InvalidQualityRules`, :class:`MissingColumn`, :class:`AmbiguousReference`,
   :class:`DimensionNotMeasured`.
 
-Reading files is the shell's job (``dataval/profiling.py``); this package only sees DataFrames.
+Reading files is the shell's job (``cli/profiling.py``); this package only sees DataFrames.
 """
 
 from .errors import AmbiguousReference, DimensionNotMeasured, InvalidQualityRules, MissingColumn

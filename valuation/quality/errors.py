@@ -1,6 +1,6 @@
 """Quality-profiling rules broken (GB/T 36344, DOMAIN §3). Messages name the rule (dotted path) and column.
 
-Added to the tree of dataval/errors.py under ``ValuationError``::
+Added to the tree of base/errors.py under ``ValuationError``::
 
     InvalidQualityRules      a rules file that fails validation (bad regex, bad expression, bad weights ...)
                              (also an ``InvalidInput``)
