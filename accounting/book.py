@@ -25,6 +25,7 @@ from accounting.ifrs import IFRSView, ifrs_view
 from accounting.journal import JournalEntry
 from accounting.money import ZERO
 from accounting.notes import OtherDisclosures, build_notes
+from accounting.period import PeriodBooks
 from accounting.statements import (
     BalanceSheetLine,
     LedgerBalance,
@@ -142,17 +143,17 @@ def book(case: BookCase, as_of: date, *, chart: ChartOfAccounts | None = None,
     ifrs_keeper, _ = _run(case, as_of, chart, Framework.IFRS, "collect")
 
     journal = tuple(e for e in keeper.ledger.entries if e.date <= as_of)
+    books = PeriodBooks(entries=journal, chart=chart, period_start=start, as_of=as_of)
     decisions = tuple(s.decision for s in keeper.states.values())
-    tb = trial_balance(journal, chart, start, as_of, case.policy.fiscal_year_start_month)
-    bs = balance_sheet_lines(journal, chart, start, as_of)
+    tb = trial_balance(books, case.policy.fiscal_year_start_month)
+    bs = balance_sheet_lines(books)
     bs_by = {b.key: b.data_closing for b in bs}
     formations = {a: s.resource.formation for a, s in keeper.states.items()}
-    table_a = build_table("A", journal, chart, formations, start, as_of, bs_by["intangible"])
-    table_b = build_table("B", journal, chart, formations, start, as_of, bs_by["inventory"])
-    pnl = pnl_effects(journal, chart, start, as_of)
-    notes = build_notes(journal, chart, keeper.states, keeper.outcomes, decisions, case.policy, start, as_of)
-    ifrs = ifrs_view(journal, tuple(e for e in ifrs_keeper.ledger.entries if e.date <= as_of), chart,
-                     keeper.states, start, as_of)
+    table_a = build_table("A", books, formations, bs_by["intangible"])
+    table_b = build_table("B", books, formations, bs_by["inventory"])
+    pnl = pnl_effects(books)
+    notes = build_notes(books, keeper.states, keeper.outcomes, decisions, case.policy)
+    ifrs = ifrs_view(books, tuple(e for e in ifrs_keeper.ledger.entries if e.date <= as_of), keeper.states)
 
     tb_pl = sum((r.period_credit - r.period_debit for r in tb.rows if r.category == AccountCategory.PROFIT_LOSS),
                 ZERO)
@@ -169,7 +170,7 @@ def book(case: BookCase, as_of: date, *, chart: ChartOfAccounts | None = None,
     return BookResult(
         case_id=case.case_id, company=case.company, as_of=as_of, period_start=start, chart_name=chart.name,
         decisions=decisions, events=tuple(keeper.outcomes), journal=journal,
-        ledger=ledger_balances(journal, chart, start, as_of), trial_balance=tb,
+        ledger=ledger_balances(books), trial_balance=tb,
         balance_sheet=bs, pnl_effects=pnl, table_a=table_a, table_b=table_b, disclosures=notes,
         ifrs_view=ifrs, rejected=tuple(rejected), checks=checks, all_checks_pass=all(c.ok for c in checks),
     )

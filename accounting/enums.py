@@ -128,7 +128,7 @@ PROCESSING_CATEGORIES = frozenset(
 
 
 class EventKind(StrEnum):
-    """Lifecycle events of a data resource (issue 3)."""
+    """Lifecycle events of a data resource."""
 
     PURCHASE = "purchase"
     RD_SPEND = "rd_spend"

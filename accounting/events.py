@@ -1,4 +1,4 @@
-"""Lifecycle events of data resources (issue 3), a discriminated union on ``kind``.
+"""Lifecycle events of data resources, a discriminated union on ``kind``.
 
 Amounts are CNY excluding VAT unless a field says otherwise. ``counter_account`` / ``settled_to``
 are account codes of the chart (default: the cash account). ``recorded_on`` is when the event was

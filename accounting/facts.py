@@ -1,4 +1,4 @@
-"""Facts about one data resource, validated at the edge (issue 3 "Facts and events").
+"""Facts about one data resource, validated at the edge.
 
 Every fact the classifier needs is optional so that a missing one is *reported* (asked, never
 guessed): ``None`` means "not answered".

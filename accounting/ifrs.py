@@ -10,14 +10,13 @@ Inventory write-downs reverse under both IAS 2.33 and CAS 1 art. 19: no differen
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 from decimal import Decimal
 
-from accounting.chart import ChartOfAccounts
 from accounting.classify import PROVISIONS_EFFECTIVE
-from accounting.engine import AssetState
 from accounting.enums import EntryType
+from accounting.handlers.state import AssetState
 from accounting.journal import JournalEntry, entries_by_asset
+from accounting.period import PeriodBooks
 from accounting.statements import data_balances, pnl_effects
 from base.models import FrozenModel
 
@@ -53,12 +52,13 @@ _NOTES = (
 )
 
 
-def ifrs_view(cas_entries: Sequence[JournalEntry], ifrs_entries: Sequence[JournalEntry],
-              chart: ChartOfAccounts, states: Mapping[str, AssetState], period_start: date,
-              as_of: date) -> IFRSView:
-    """Per-asset differences in carrying amount at ``as_of`` and in the period's P&L effects."""
+def ifrs_view(books: PeriodBooks, ifrs_entries: Sequence[JournalEntry],
+              states: Mapping[str, AssetState]) -> IFRSView:
+    """Per-asset differences between the CAS ``books`` and ``ifrs_entries`` (the same events booked under
+    IFRS) in carrying amount at ``as_of`` and in the period's P&L effects."""
+    chart, as_of = books.chart, books.as_of
     diffs: list[IFRSDifference] = []
-    cas_by, ifrs_by = entries_by_asset(cas_entries), entries_by_asset(ifrs_entries)
+    cas_by, ifrs_by = entries_by_asset(books.entries), entries_by_asset(ifrs_entries)
     for asset_id in states:
         cas_a, ifrs_a = cas_by.get(asset_id, []), ifrs_by.get(asset_id, [])
         reversal = any(e.entry_type == EntryType.IMPAIRMENT_REVERSAL for e in ifrs_a)
@@ -83,8 +83,8 @@ def ifrs_view(cas_entries: Sequence[JournalEntry], ifrs_entries: Sequence[Journa
                 diffs.append(IFRSDifference(asset_id=asset_id, item=f"carrying.{key}", label_zh=f"{zh}（期末）",
                                             label_en=f"{en} (closing)", cas=c_bal[key], ifrs=i_bal[key],
                                             difference=i_bal[key] - c_bal[key], references=ref, explanation=expl))
-        c_pl = {ln.key: ln for ln in pnl_effects(cas_a, chart, period_start, as_of).lines}
-        i_pl = {ln.key: ln for ln in pnl_effects(ifrs_a, chart, period_start, as_of).lines}
+        c_pl = {ln.key: ln for ln in pnl_effects(books.with_entries(cas_a)).lines}
+        i_pl = {ln.key: ln for ln in pnl_effects(books.with_entries(ifrs_a)).lines}
         for key, ln in i_pl.items():
             c = c_pl[key].profit_effect
             if ln.profit_effect != c:

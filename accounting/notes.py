@@ -15,13 +15,14 @@ from pydantic import Field
 
 from accounting.amortization import month_charge, monthly_amount
 from accounting.case import Policy
-from accounting.chart import ChartOfAccounts
 from accounting.classify import RecognitionDecision
-from accounting.engine import AssetState, EventOutcome
+from accounting.engine import EventOutcome
 from accounting.enums import AccountRole, AmortizationMethod, Classification, EntryType, EventKind, label
 from accounting.events import ValuationReference
+from accounting.handlers.state import AssetState
 from accounting.journal import JournalEntry, entries_by_asset
 from accounting.money import ZERO
+from accounting.period import PeriodBooks
 from accounting.statements import data_balances
 from base.models import FrozenModel
 
@@ -194,10 +195,10 @@ def _amortization_of(entries: Sequence[JournalEntry], asset_id: str, start: date
     return total, months
 
 
-def build_notes(entries: Sequence[JournalEntry], chart: ChartOfAccounts, states: Mapping[str, AssetState],
-                outcomes: Sequence[EventOutcome], decisions: Sequence[RecognitionDecision], policy: Policy,
-                period_start: date, as_of: date) -> OtherDisclosures:
+def build_notes(books: PeriodBooks, states: Mapping[str, AssetState], outcomes: Sequence[EventOutcome],
+                decisions: Sequence[RecognitionDecision], policy: Policy) -> OtherDisclosures:
     """All other mandatory disclosures for the period."""
+    entries, chart, period_start, as_of = books.entries, books.chart, books.period_start, books.as_of
     life: list[LifeAndMethodNote] = []
     changes: list[EstimateChangeNote] = []
     material: list[MaterialItem] = []
@@ -317,7 +318,7 @@ def build_notes(entries: Sequence[JournalEntry], chart: ChartOfAccounts, states:
                                reason=" ".join(d.rationale))
                  for d in decisions if d.classification in (Classification.NOT_AN_ASSET, Classification.EXPENSE)]
     pledged_inv = sum((i.carrying_amount for i in inv_items if i.pledged), ZERO)
-    held = _held_for_sale(entries, chart, states, outcomes, period_start, as_of)
+    held = _held_for_sale(books, states, outcomes)
     return OtherDisclosures(
         life_and_method=tuple(life), estimate_changes=tuple(changes), material_items=tuple(material),
         restricted_items=tuple(restricted),
@@ -334,10 +335,10 @@ def build_notes(entries: Sequence[JournalEntry], chart: ChartOfAccounts, states:
         lapses=tuple(lapses), held_for_sale=held, appraisal=tuple(appraisal), voluntary=tuple(voluntary))
 
 
-def _held_for_sale(entries: Sequence[JournalEntry], chart: ChartOfAccounts, states: Mapping[str, AssetState],
-                   outcomes: Sequence[EventOutcome], period_start: date,
-                   as_of: date) -> tuple[HeldForSaleItem, ...]:
+def _held_for_sale(books: PeriodBooks, states: Mapping[str, AssetState],
+                   outcomes: Sequence[EventOutcome]) -> tuple[HeldForSaleItem, ...]:
     """Held-for-sale data assets still held at the period end or sold within the period (CAS 42)."""
+    entries, chart, period_start, as_of = books.entries, books.chart, books.period_start, books.as_of
     classified = [o for o in outcomes if o.kind == EventKind.CLASSIFIED_HELD_FOR_SALE and o.date <= as_of]
     if not classified:
         return ()

@@ -15,6 +15,7 @@ from accounting.chart import ChartOfAccounts
 from accounting.enums import AccountCategory, AccountRole, EntryType
 from accounting.journal import JournalEntry
 from accounting.money import ZERO
+from accounting.period import PeriodBooks
 from base.models import FrozenModel
 
 
@@ -63,18 +64,17 @@ class LedgerBalance(FrozenModel):
     balance: Decimal
 
 
-def ledger_balances(entries: Sequence[JournalEntry], chart: ChartOfAccounts, period_start: date,
-                    as_of: date) -> tuple[LedgerBalance, ...]:
+def ledger_balances(books: PeriodBooks) -> tuple[LedgerBalance, ...]:
     """Balances by account and asset (the subsidiary ledger behind the trial balance)."""
-    accounts = {a.code: a for a in chart.accounts}
+    accounts = {a.code: a for a in books.chart.accounts}
     bal: dict[tuple[str, str | None], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO])
-    for e in entries:
-        if e.date > as_of:
+    for e in books.entries:
+        if e.date > books.as_of:
             continue
         for ln in e.lines:
             row = bal[(ln.account_code, ln.asset_id)]
             row[2] += ln.debit - ln.credit
-            if e.date >= period_start:
+            if e.date >= books.period_start:
                 row[0] += ln.debit
                 row[1] += ln.credit
     return tuple(
@@ -120,9 +120,10 @@ def fiscal_year_start(d: date, start_month: int) -> date:
     return date(year, start_month, 1)
 
 
-def trial_balance(entries: Sequence[JournalEntry], chart: ChartOfAccounts, period_start: date, as_of: date,
-                  fy_start_month: int = 1) -> TrialBalance:
-    """Trial balance from the posted ``entries`` (dated ≤ ``as_of``)."""
+def trial_balance(books: PeriodBooks, fy_start_month: int = 1) -> TrialBalance:
+    """Trial balance from the posted entries (dated ≤ ``as_of``); P&L of fiscal years before the
+    period's goes to retained earnings (fiscal year from month ``fy_start_month``)."""
+    entries, chart, period_start, as_of = books.entries, books.chart, books.period_start, books.as_of
     fy = fiscal_year_start(period_start, fy_start_month)
     accounts = {a.code: a for a in chart.accounts}
     retained = chart.code(AccountRole.RETAINED_EARNINGS)
@@ -186,12 +187,11 @@ def data_balances(entries: Sequence[JournalEntry], chart: ChartOfAccounts, throu
     }
 
 
-def balance_sheet_lines(entries: Sequence[JournalEntry], chart: ChartOfAccounts, period_start: date,
-                        as_of: date) -> tuple[BalanceSheetLine, ...]:
+def balance_sheet_lines(books: PeriodBooks) -> tuple[BalanceSheetLine, ...]:
     """存货 / 无形资产 / 开发支出, each with 其中：数据资源 (DOMAIN §2.3)."""
-    close = data_balances(entries, chart, as_of)
-    open_ = data_balances(entries, chart, period_start - timedelta(days=1))
-    c = chart.code
+    close = data_balances(books.entries, books.chart, books.as_of)
+    open_ = data_balances(books.entries, books.chart, books.period_start - timedelta(days=1))
+    c = books.chart.code
     spec = [
         ("inventory", "存货", "Inventories", f"{c(AccountRole.DATA_INVENTORY)} − {c(AccountRole.INVENTORY_PROVISION)}"),
         ("intangible", "无形资产", "Intangible assets",
@@ -224,9 +224,9 @@ _PNL: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def pnl_effects(entries: Sequence[JournalEntry], chart: ChartOfAccounts, period_start: date,
-                as_of: date) -> PnLEffects:
+def pnl_effects(books: PeriodBooks) -> PnLEffects:
     """The period's P&L effects of data resources, by nature (研发费用, amortization, impairment ...)."""
+    entries, chart, period_start, as_of = books.entries, books.chart, books.period_start, books.as_of
     accounts = {a.code: a for a in chart.accounts}
     rd_code = chart.code(AccountRole.RD_EXPENSE)
     admin = chart.code(AccountRole.ADMIN_EXPENSE)

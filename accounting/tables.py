@@ -14,10 +14,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
-from accounting.chart import ChartOfAccounts
 from accounting.enums import AccountRole, Formation, Movement
-from accounting.journal import JournalEntry
 from accounting.money import ZERO
+from accounting.period import PeriodBooks
 from base.models import FrozenModel
 
 
@@ -115,10 +114,12 @@ def _column(formation: Formation | None) -> int:
     return _COLUMNS.get(formation, 2) if formation is not None else 2
 
 
-def build_table(which: str, entries: Sequence[JournalEntry], chart: ChartOfAccounts,
-                formations: Mapping[str, Formation | None], period_start: date, as_of: date,
+def build_table(which: str, books: PeriodBooks, formations: Mapping[str, Formation | None],
                 balance_sheet_data: Decimal) -> DisclosureTable:
-    """Table ``"A"`` (intangibles) or ``"B"`` (inventory) for the period [period_start, as_of]."""
+    """Table ``"A"`` (intangibles) or ``"B"`` (inventory) for the period, a column per formation of the
+    asset (``formations``); the 账面价值 合计 must tie to ``balance_sheet_data``, the balance-sheet
+    其中：数据资源 amount (CNY)."""
+    chart, period_start, as_of = books.chart, books.period_start, books.as_of
     blocks = _TABLE_A if which == "A" else _TABLE_B
     n = 3
     codes = {chart.code(b[1]): b for b in blocks}
@@ -126,7 +127,7 @@ def build_table(which: str, entries: Sequence[JournalEntry], chart: ChartOfAccou
     closing: dict[str, list[Decimal]] = {b[0]: [ZERO] * n for b in blocks}
     moves: dict[tuple[str, str, str], list[Decimal]] = defaultdict(lambda: [ZERO] * n)
     day_before = period_start - timedelta(days=1)
-    for e in entries:
+    for e in books.entries:
         if e.date > as_of:
             continue
         for ln in e.lines:

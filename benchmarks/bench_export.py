@@ -48,6 +48,7 @@ from openpyxl import Workbook
 
 from accounting import BookCase, ChartOfAccounts, JournalEntry, book
 from accounting.book import BookResult
+from accounting.period import PeriodBooks
 from accounting.statements import balance_sheet_lines, ledger_balances, pnl_effects, trial_balance
 from accounting.tables import build_table
 from bridges.data_files import data_dir
@@ -88,16 +89,17 @@ def build_books(n_lines: int) -> BookResult:
                 "asset_id": aid, "entry_id": f"J{len(journal) + 1:07d}", "event_id": f"{e.event_id}-{k}",
                 "lines": tuple(ln.model_copy(update={"asset_id": aid}) for ln in e.lines)}))
     journal_t = tuple(journal)
-    tb = trial_balance(journal_t, chart, START, AS_OF)
-    bs = balance_sheet_lines(journal_t, chart, START, AS_OF)
+    books = PeriodBooks(entries=journal_t, chart=chart, period_start=START, as_of=AS_OF)
+    tb = trial_balance(books)
+    bs = balance_sheet_lines(books)
     bs_by = {b.key: b.data_closing for b in bs}
     formations = {f"B-{k:05d}": seed.decisions[0].formation for k in range(n_assets)}
-    table_a = build_table("A", journal_t, chart, formations, START, AS_OF, bs_by["intangible"])
-    table_b = build_table("B", journal_t, chart, formations, START, AS_OF, bs_by["inventory"])
+    table_a = build_table("A", books, formations, bs_by["intangible"])
+    table_b = build_table("B", books, formations, bs_by["inventory"])
     return seed.model_copy(update={
-        "journal": journal_t, "ledger": ledger_balances(journal_t, chart, START, AS_OF), "trial_balance": tb,
+        "journal": journal_t, "ledger": ledger_balances(books), "trial_balance": tb,
         "balance_sheet": bs, "table_a": table_a, "table_b": table_b,
-        "pnl_effects": pnl_effects(journal_t, chart, START, AS_OF),
+        "pnl_effects": pnl_effects(books),
         "checks": tuple(c.model_copy(update={"ok": True}) for c in seed.checks),
     })
 

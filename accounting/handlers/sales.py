@@ -1,0 +1,58 @@
+"""Revenue: sale of data inventory with its cost and provision (CAS 1, CAS 14), licence revenue (CAS 14)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from accounting.enums import AccountRole, Classification, EntryType, Movement
+from accounting.errors import InvalidEvent, OversoldInventory
+from accounting.events import LicenceRevenue, Sale
+from accounting.handlers.state import AssetState, Outcome, Tx, settle
+from accounting.money import prorate
+
+
+def sale(tx: Tx, s: AssetState, ev: Sale) -> Outcome:
+    """Sale of data inventory: revenue and output VAT (CAS 14), cost issued by moving weighted average
+    (CAS 1 art. 14), write-down provision released pro rata (art. 20)."""
+    if s.cls != Classification.INVENTORY:
+        raise InvalidEvent(f"sale applies to data inventory; the resource is {s.cls.value} (use disposal "
+                           "to derecognize an intangible, licence_revenue for licence fees)", field="kind")
+    if ev.quantity > s.qty:
+        raise OversoldInventory(f"sale of {ev.quantity} units but only {s.qty} on hand", field="quantity")
+    cost = tx.bal(AccountRole.DATA_INVENTORY)
+    prov = -tx.bal(AccountRole.INVENTORY_PROVISION)
+    issued = prorate(cost, ev.quantity, s.qty)
+    released = prorate(prov, ev.quantity, s.qty)
+    vat = tx.vat(ev.vat_rate, ev.price)
+    d = tx.draft(field="settled_to")
+    d.dr(settle(ev.settled_to), ev.price + vat)
+    d.cr(AccountRole.REVENUE, ev.price)
+    d.cr(AccountRole.VAT_OUTPUT, vat, memo="销项税额 output VAT")
+    tx.add(d, ev.date, EntryType.SALE_REVENUE, "revenue on transfer of control (CAS 14); output VAT")
+    d2 = tx.draft()
+    d2.dr(AccountRole.COST_OF_SALES, issued)
+    d2.cr(AccountRole.DATA_INVENTORY, issued, Movement.DECREASE_SALE)
+    tx.add(d2, ev.date, EntryType.SALE_COST,
+           f"cost issued by moving weighted average: {cost} × {ev.quantity} / {s.qty} (CAS 1 art. 14)")
+    d3 = tx.draft()
+    d3.dr(AccountRole.INVENTORY_PROVISION, released, Movement.DECREASE_WRITE_OFF)
+    d3.cr(AccountRole.COST_OF_SALES, released)
+    tx.add(d3, ev.date, EntryType.PROVISION_RELEASE,
+           f"provision released with the units sold: {prov} × {ev.quantity} / {s.qty} (CAS 1 art. 20)")
+    why = [f"Sold {ev.quantity} of {s.qty} units for {ev.price} (+ VAT {vat}); cost {issued} issued by moving "
+           f"weighted average; write-down provision {released} released to cost of sales (转销)."]
+    new = replace(s, qty=s.qty - ev.quantity)
+    return new, f"sold {ev.quantity}", why, {"revenue": ev.price, "vat": vat, "cost_issued": issued,
+                                             "provision_released": released}
+
+
+def licence_revenue(tx: Tx, s: AssetState, ev: LicenceRevenue) -> Outcome:
+    """Licence of a data product the entity keeps control of: revenue and output VAT (CAS 14)."""
+    vat = tx.vat(ev.vat_rate, ev.amount)
+    d = tx.draft(field="settled_to")
+    d.dr(settle(ev.settled_to), ev.amount + vat)
+    d.cr(ev.revenue_account or AccountRole.REVENUE, ev.amount)
+    d.cr(AccountRole.VAT_OUTPUT, vat, memo="销项税额 output VAT")
+    tx.add(d, ev.date, EntryType.LICENCE_REVENUE, "licence revenue, the entity keeps control (CAS 14)")
+    return s, f"licence revenue {ev.amount}", ["Licence of a data product the entity keeps control of: "
+                                               "revenue under CAS 14."], {"revenue": ev.amount, "vat": vat}
