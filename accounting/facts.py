@@ -80,7 +80,8 @@ class FiveCriteria(FrozenModel):
         """The date all five are first met (the latest of the five dates), or None."""
         if self.unproven():
             return None
-        dates = [getattr(self, n).date_met for n in CRITERIA_NAMES]
+        # Every criterion is proven here, so every date_met is set.
+        dates: list[date] = [getattr(self, n).date_met for n in CRITERIA_NAMES]
         return max(dates)
 
 

@@ -47,10 +47,11 @@ def simulate_values(
     ``times_years`` must start at 0 and increase; ``v0`` is a scalar or shape (n_paths,).
     """
     start = np.broadcast_to(np.asarray(v0, dtype=np.float64), (n_paths,))
-    return simulate_values_batch(
+    values: np.ndarray = simulate_values_batch(
         start[None, :], [dynamics], times_years, [remaining_life_years], seeds=[seed], asset_ids=[asset_id],
         n_paths=n_paths,
     )[0]
+    return values
 
 
 def simulate_values_batch(
@@ -96,7 +97,8 @@ def simulate_values_batch(
         log_f[:, :, 1:] = np.cumsum(incr, axis=2)
     d = np.stack([decay_factor(t, dyn, life) for dyn, life in zip(dynamics, remaining_life_years, strict=True)])
     start = np.asarray(v0, dtype=np.float64)
-    return start[:, :, None] * d[:, None, :] * np.exp(log_f)
+    values: np.ndarray = start[:, :, None] * d[:, None, :] * np.exp(log_f)
+    return values
 
 
 def _uniforms_of(
@@ -127,4 +129,5 @@ def start_values(collateral: Collateral, haircut: float, *, seed: int, n_paths: 
         draws = np.asarray(collateral.simulated_values, dtype=np.float64)
         return draws[np.minimum((u * draws.size).astype(np.int64), draws.size - 1)] * (1.0 - haircut)
     assert collateral.value_spread is not None
-    return np.maximum(collateral.value_spread.apply(base, u), 0.0)
+    moved: np.ndarray = np.maximum(collateral.value_spread.apply(base, u), 0.0)
+    return moved
