@@ -23,11 +23,16 @@ import re
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ledger_export.style import CNY, DATE
-from ledger_export.workbook import Book, Formula, Sheet, Styled
+from ledger_export.workbook import Book, Formula, Sheet, Styled, quote
+
+if TYPE_CHECKING:
+    from accounting import BookResult
+    from accounting.statements import LedgerBalance
 
 JOURNAL = "凭证 Journal"
 GENERAL_LEDGER = "总账 General ledger"
@@ -61,11 +66,11 @@ def lit(text: str) -> str:
     return f'"{escaped}"'
 
 
-def _month(d: Any) -> str:
+def _month(d: date) -> str:
     return f"{d.year:04d}-{d.month:02d}"
 
 
-def _check_ok(result: Any, name: str) -> bool | None:
+def _check_ok(result: BookResult, name: str) -> bool | None:
     for c in result.checks:
         if c.name == name:
             return bool(c.ok)
@@ -73,7 +78,7 @@ def _check_ok(result: Any, name: str) -> bool | None:
 
 
 # ---------------------------------------------------------------------------------------------- journal
-def write_journal(book: Book, result: Any, refs: BookRefs) -> None:
+def write_journal(book: Book, result: BookResult, refs: BookRefs) -> None:
     """凭证 Journal: one row per line, totals and the period totals as live formulas."""
     sh = book.sheet(JOURNAL, {"A": 10, "B": 11, "C": 9, "D": 6, "E": 14, "F": 10, "G": 18, "H": 36, "I": 36,
                               "J": 10, "K": 26, "L": 16, "M": 16, "N": 18, "O": 24, "P": 60},
@@ -122,7 +127,7 @@ def write_journal(book: Book, result: Any, refs: BookRefs) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- general ledger
-def write_general_ledger(book: Book, result: Any, refs: BookRefs) -> None:
+def write_general_ledger(book: Book, result: BookResult, refs: BookRefs) -> None:
     """总账: opening, monthly SUMIFS over the journal, running balance, period total per account."""
     assert refs.journal is not None
     j = refs.journal
@@ -158,8 +163,8 @@ def write_general_ledger(book: Book, result: Any, refs: BookRefs) -> None:
         t = sh.row + 1
         closing = row.closing_debit - row.closing_credit
         if prev > r0:
-            dr_f: Any = Formula(f"=SUM(F{r0 + 1}:F{prev})", row.period_debit, bold=True)
-            cr_f: Any = Formula(f"=SUM(G{r0 + 1}:G{prev})", row.period_credit, bold=True)
+            dr_f: Formula | Styled = Formula(f"=SUM(F{r0 + 1}:F{prev})", row.period_debit, bold=True)
+            cr_f: Formula | Styled = Formula(f"=SUM(G{r0 + 1}:G{prev})", row.period_credit, bold=True)
         else:
             dr_f = Styled(row.period_debit, fmt=CNY, bold=True)
             cr_f = Styled(row.period_credit, fmt=CNY, bold=True)
@@ -169,7 +174,7 @@ def write_general_ledger(book: Book, result: Any, refs: BookRefs) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- subledger
-def write_subledger(book: Book, result: Any, refs: BookRefs) -> None:
+def write_subledger(book: Book, result: BookResult, refs: BookRefs) -> None:
     """明细账 by account and asset: opening, lines with running balance, period total and closing."""
     # where each period line is, by account and asset: entry index × 4096 + line index, 8 bytes a line
     lines: dict[tuple[str, str | None], array[int]] = defaultdict(lambda: array("q"))
@@ -203,8 +208,8 @@ def write_subledger(book: Book, result: Any, refs: BookRefs) -> None:
             prev = r
         t = sh.row + 1
         if prev > r0:
-            dr_f: Any = Formula(f"=SUM(G{r0 + 1}:G{prev})", lb.period_debit, bold=True)
-            cr_f: Any = Formula(f"=SUM(H{r0 + 1}:H{prev})", lb.period_credit, bold=True)
+            dr_f: Formula | Styled = Formula(f"=SUM(G{r0 + 1}:G{prev})", lb.period_debit, bold=True)
+            cr_f: Formula | Styled = Formula(f"=SUM(H{r0 + 1}:H{prev})", lb.period_credit, bold=True)
         else:
             dr_f = Styled(lb.period_debit, fmt=CNY, bold=True)
             cr_f = Styled(lb.period_credit, fmt=CNY, bold=True)
@@ -215,14 +220,12 @@ def write_subledger(book: Book, result: Any, refs: BookRefs) -> None:
     _subledger_checks(book, result, refs, refs_sub)
 
 
-def _subledger_checks(book: Book, result: Any, refs: BookRefs, sub: tuple[Sheet, int]) -> None:
+def _subledger_checks(book: Book, result: BookResult, refs: BookRefs, sub: tuple[Sheet, int]) -> None:
     sh, last = sub
     gl_title = GENERAL_LEDGER
-    by_code: dict[str, list[Any]] = defaultdict(list)
+    by_code: dict[str, list[LedgerBalance]] = defaultdict(list)
     for lb in result.ledger:
         by_code[lb.code].append(lb)
-    from ledger_export.workbook import quote
-
     for row in result.trial_balance.rows:
         t = refs.gl_total_row.get(row.code)
         if t is None or row.code not in by_code:
@@ -248,10 +251,8 @@ def _subledger_checks(book: Book, result: Any, refs: BookRefs, sub: tuple[Sheet,
 
 
 # ---------------------------------------------------------------------------------------------- trial balance
-def write_trial_balance(book: Book, result: Any, refs: BookRefs) -> None:
+def write_trial_balance(book: Book, result: BookResult, refs: BookRefs) -> None:
     """科目余额表: opening (engine), period (from the general ledger), closing and totals as formulas."""
-    from ledger_export.workbook import quote
-
     tb = result.trial_balance
     sh = book.sheet(TRIAL_BALANCE, {"A": 10, "B": 28, "C": 30, "D": 12, **{c: 16 for c in "EFGHIJ"}},
                     freeze="D3", landscape=True, formats={k: CNY for k in range(5, 11)}, title_rows="1:2")
@@ -300,7 +301,7 @@ def write_trial_balance(book: Book, result: Any, refs: BookRefs) -> None:
 _SPLIT = re.compile(r"\s+[−+\-]\s+")
 
 
-def write_balance_sheet(book: Book, result: Any, refs: BookRefs) -> None:
+def write_balance_sheet(book: Book, result: BookResult, refs: BookRefs) -> None:
     """资产负债表摘录: the three lines with 其中：数据资源, each from its accounts in the trial balance."""
     assert refs.tb is not None
     tb = refs.tb

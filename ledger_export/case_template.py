@@ -18,16 +18,31 @@ text, never as a formula (formula injection).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from base.errors import InvalidInput
-from ledger_export.cells import set_text_or_value
+from ledger_export.cells import Plain, set_text_or_value
 from ledger_export.style import first_sheet
+
+if TYPE_CHECKING:
+    from valuation.case import ValuationCase
+
+# A JSON object as ``model_dump(mode="json")`` gives it and the reader rebuilds it: its values are
+# nested objects, lists and scalars of any shape (the case model validates them, not this module).
+JsonObject: TypeAlias = dict[str, Any]
+
+
+class RowSource(Protocol):
+    """A sheet read row by row: the read-only sheets of :func:`read_case_workbook` (a Worksheet has the same)."""
+
+    def iter_rows(self, min_row: int | None = None, max_row: int | None = None, min_col: int | None = None,
+                  max_col: int | None = None, *, values_only: Literal[True]) -> Iterator[tuple[object, ...]]: ...
 
 README, ENGAGEMENT, ASSETS, METHODS, PARAMETERS, PRICE_INDEX = (
     "说明 README",
@@ -53,13 +68,15 @@ README_LINES = (
 
 
 # ---------------------------------------------------------------- flatten / unflatten
-def _cell_value(v: Any) -> Any:
+def _cell_value(v: Any) -> Plain:
+    """A JSON value as a cell: lists and objects as JSON text, scalars (text, number, bool, null) as they are."""
     if isinstance(v, list | dict):
         return json.dumps(v, ensure_ascii=False)
-    return v
+    scalar: Plain = v
+    return scalar
 
 
-def _split(obj: dict[str, Any], prefix: str, scalars: dict[str, Any], tables: dict[str, list[dict[str, Any]]]) -> None:
+def _split(obj: JsonObject, prefix: str, scalars: dict[str, Plain], tables: dict[str, list[dict[str, Plain]]]) -> None:
     for k, v in obj.items():
         path = f"{prefix}.{k}" if prefix else k
         if isinstance(v, dict) and v:
@@ -70,8 +87,8 @@ def _split(obj: dict[str, Any], prefix: str, scalars: dict[str, Any], tables: di
             scalars[path] = _cell_value(v)
 
 
-def _flat_row(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _flat_row(row: JsonObject, prefix: str = "") -> dict[str, Plain]:
+    out: dict[str, Plain] = {}
     for k, v in row.items():
         path = f"{prefix}.{k}" if prefix else k
         if isinstance(v, dict) and v:
@@ -81,14 +98,14 @@ def _flat_row(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def _set_path(target: dict[str, Any], path: str, value: Any) -> None:
+def _set_path(target: JsonObject, path: str, value: object) -> None:
     parts = path.split(".")
     for p in parts[:-1]:
         target = target.setdefault(p, {})
     target[parts[-1]] = value
 
 
-def _from_cell(v: Any) -> Any:
+def _from_cell(v: object) -> object:
     if isinstance(v, str):
         s = v.strip()
         if s[:1] in "[{":
@@ -102,7 +119,7 @@ def _from_cell(v: Any) -> Any:
 
 
 # ---------------------------------------------------------------- write
-def _sheet(wb: Workbook, title: str, keys: list[str], labels: list[str], rows: list[list[Any]]) -> None:
+def _sheet(wb: Workbook, title: str, keys: list[str], labels: list[str], rows: list[list[Plain]]) -> None:
     ws = wb.create_sheet(title)
     for j, (k, lab) in enumerate(zip(keys, labels, strict=True), start=1):
         set_text_or_value(ws.cell(1, j), k)
@@ -117,7 +134,7 @@ def _sheet(wb: Workbook, title: str, keys: list[str], labels: list[str], rows: l
     ws.freeze_panes = "B3"
 
 
-def write_case_workbook(case: Any, path: Path) -> None:
+def write_case_workbook(case: ValuationCase, path: Path) -> None:
     """Write a ValuationCase as the Excel template (atomically).
 
     Only what differs from the format's defaults is written, so the sheets show what the appraiser
@@ -130,18 +147,18 @@ def write_case_workbook(case: Any, path: Path) -> None:
         ws.cell(i, 1, line)
     ws.column_dimensions["A"].width = 120
 
-    eng: dict[str, Any] = {}
+    eng: dict[str, Plain] = {}
     _split({k: v for k, v in data.items() if k not in ("assets", "price_index")}, "", eng, {})
     _sheet(wb, ENGAGEMENT, ["path", "value"], ["字段 field", "取值 value"], [[k, v] for k, v in eng.items()])
 
     asset_cols: dict[str, None] = {}
-    asset_rows: list[dict[str, Any]] = []
-    method_rows: list[list[Any]] = []
-    param_rows: list[list[Any]] = []
-    tables: dict[str, list[dict[str, Any]]] = {}
+    asset_rows: list[dict[str, Plain]] = []
+    method_rows: list[list[Plain]] = []
+    param_rows: list[list[Plain]] = []
+    tables: dict[str, list[dict[str, Plain]]] = {}
     for a in data["assets"]:
         aid = a["asset"]["asset_id"]
-        flat: dict[str, Any] = {}
+        flat: dict[str, Plain] = {}
         _split(a["asset"], "asset", flat, {})
         asset_rows.append(flat)
         asset_cols.update(dict.fromkeys(flat))
@@ -150,8 +167,8 @@ def write_case_workbook(case: Any, path: Path) -> None:
         for m in METHOD_KEYS:
             if m not in a:
                 continue
-            scalars: dict[str, Any] = {}
-            sub_tables: dict[str, list[dict[str, Any]]] = {}
+            scalars: dict[str, Plain] = {}
+            sub_tables: dict[str, list[dict[str, Plain]]] = {}
             _split(a[m], m, scalars, sub_tables)
             given = {k: v for k, v in scalars.items() if v is not None}  # absent = the model's default
             param_rows.extend([aid, k, v] for k, v in given.items())
@@ -192,14 +209,14 @@ def is_case_workbook(path: Path) -> bool:
         wb.close()
 
 
-def _rows(ws: Any, sheet: str) -> list[dict[str, Any]]:
+def _rows(ws: RowSource, sheet: str) -> list[JsonObject]:
     """Data rows as dicts keyed by row 1; ``_row`` is the sheet's own row number (blank rows skipped)."""
     it = ws.iter_rows(values_only=True)
     keys = next(it, None)
     if keys is None:
         return []
     next(it, None)  # label row
-    out: list[dict[str, Any]] = []
+    out: list[JsonObject] = []
     for number, r in enumerate(it, start=3):
         if r is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in r):
             continue
@@ -209,7 +226,7 @@ def _rows(ws: Any, sheet: str) -> list[dict[str, Any]]:
     return out
 
 
-def read_case_workbook(path: Path) -> dict[str, Any]:
+def read_case_workbook(path: Path) -> JsonObject:
     """Read the template back into the case dict (validation happens in the caller)."""
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
@@ -219,13 +236,13 @@ def read_case_workbook(path: Path) -> dict[str, Any]:
         missing = [s for s in (ENGAGEMENT, ASSETS, METHODS) if s not in wb.sheetnames]
         if missing:
             raise InvalidInput(f"{path.name}: sheets {missing} are missing; found {wb.sheetnames}")
-        case: dict[str, Any] = {}
+        case: JsonObject = {}
         for r in _rows(wb[ENGAGEMENT], ENGAGEMENT):
             if "path" in r:
                 _set_path(case, str(r["path"]), r.get("value"))
-        assets: dict[str, dict[str, Any]] = {}
+        assets: dict[str, JsonObject] = {}
         for r in _rows(wb[ASSETS], ASSETS):
-            entry: dict[str, Any] = {}
+            entry: JsonObject = {}
             for k, v in r.items():
                 if k != "_row":
                     _set_path(entry, k, v)
@@ -239,7 +256,7 @@ def read_case_workbook(path: Path) -> dict[str, Any]:
             entry["methods"] = []
             assets[aid] = entry
 
-        def owner(r: dict[str, Any], sheet: str) -> dict[str, Any]:
+        def owner(r: JsonObject, sheet: str) -> JsonObject:
             aid = str(r.get("asset_id", ""))
             if aid not in assets:
                 raise InvalidInput(
@@ -265,7 +282,7 @@ def read_case_workbook(path: Path) -> dict[str, Any]:
             tpath = title[len(TABLE_PREFIX):]
             for r in _rows(wb[title], title):
                 target = owner(r, title)
-                item: dict[str, Any] = {}
+                item: JsonObject = {}
                 for k, v in r.items():
                     if k not in ("asset_id", "_row"):
                         _set_path(item, k, v)

@@ -12,15 +12,23 @@ become U+FFFD, and text longer than Excel's 32,767-character cell limit is cut w
 from __future__ import annotations
 
 import re
-from typing import Any
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, TypeAlias, TypeVar
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell, MergedCell
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FORMULA_LEADERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL_TEXT = 32_767
 TRUNCATED = "…〔截断 truncated〕"
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# What a cell holds: text, a number (bool is an int, so a bool is one too), a date or datetime, or nothing.
+Plain: TypeAlias = str | int | float | Decimal | date | None
+_C = TypeVar("_C", bound=Cell | MergedCell)
 
 
 def clean_text(value: str) -> str:
@@ -37,7 +45,7 @@ def is_plain_text(value: str) -> bool:
             and _ILLEGAL.search(value) is None)
 
 
-def set_text_or_value(cell: Cell | MergedCell, value: Any) -> Cell | MergedCell:
+def set_text_or_value(cell: _C, value: Plain) -> _C:
     """Put ``value`` in ``cell``; strings are always stored as text (data type 's').
 
     openpyxl turns any string starting with '=' into a formula; forcing the text type keeps the user's
@@ -55,7 +63,7 @@ def set_text_or_value(cell: Cell | MergedCell, value: Any) -> Cell | MergedCell:
     return cell
 
 
-def inert(ws: Any, value: str) -> str | Cell | MergedCell:
+def inert(ws: WriteOnlyWorksheet, value: str) -> str | Cell:
     """User text for a streamed row: the string itself when it is plain, else a text cell made safe.
 
     A plain string appended to a write-only sheet is stored as text by openpyxl; anything else is routed

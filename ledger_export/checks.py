@@ -10,10 +10,9 @@ shown on the cover.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from ledger_export.style import CNY, FACTOR_LONG
-from ledger_export.workbook import Book, CheckRow, Formula, Kind, Styled
+from ledger_export.workbook import Book, CellInput, CheckRow, Formula, Kind, Styled
 
 TITLE = "校验 Checks"
 OK, FAIL = "通过 OK", "不符 FAIL"
@@ -31,7 +30,7 @@ def overall_expected(book: Book) -> str:
     return ALL_PASS if all(_expected_ok(c) for c in book.checks) else SOME_FAIL
 
 
-def _side(v: Any, fmt: str) -> Any:
+def _side(v: CellInput, fmt: str) -> CellInput:
     if isinstance(v, Formula):
         return Formula(v.text, v.expect, v.kind, v.fmt or fmt)
     if isinstance(v, Styled):

@@ -7,9 +7,12 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ledger_export.workbook import Book, Formula, Sheet, Styled
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 TITLE = "封面 Cover"
 
@@ -40,7 +43,7 @@ class CoverInfo:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
-def fingerprint(model: Any) -> str:
+def fingerprint(model: BaseModel) -> str:
     """SHA-256 of a pydantic model's canonical JSON (sorted keys, UTF-8), as the valuation engine does."""
     payload = json.dumps(model.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()

@@ -13,18 +13,24 @@ formula cell with the engine's figure it must show.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from base import __version__
-from ledger_export import accounts, notes
+from ledger_export import accounts, notes, pledge_sheets, workpapers
 from ledger_export.checks import overall_expected, write_checks
 from ledger_export.cover import TITLE as COVER
 from ledger_export.cover import CoverInfo, InputRef, write_cover
-from ledger_export.workbook import Book, Expectation
+from ledger_export.workbook import Book, Expectation, Tee
+
+if TYPE_CHECKING:
+    from accounting import BookResult
+    from pledge import PledgeAssessment, PledgeCase
+    from valuation.engine import CaseResult
+    from valuation.price_index import PriceIndex
 
 
 @dataclass(frozen=True)
@@ -51,11 +57,11 @@ BOOK_CONTENTS = [
 ]
 
 
-def export_workbook(path: Path, *, books: Any = None, valuation: Any = None, pledge: tuple[Any, Any] | None = None,
-                    preparer: str = "", inputs: Sequence[InputRef] = (), price_index: Any = None,
+def export_workbook(path: Path, *, books: BookResult | None = None, valuation: CaseResult | None = None,
+                    pledge: tuple[PledgeCase, PledgeAssessment] | None = None, preparer: str = "",
+                    inputs: Sequence[InputRef] = (), price_index: PriceIndex | None = None,
                     record: bool = False, prepared_at: datetime | None = None,
-                    title: tuple[str, str] | None = None,
-                    tee: Callable[[str, list[Any]], None] | None = None) -> ExportReport:
+                    title: tuple[str, str] | None = None, tee: Tee | None = None) -> ExportReport:
     """Write the workbook of a case and period to ``path`` (atomically).
 
     Parameters
@@ -77,8 +83,6 @@ def export_workbook(path: Path, *, books: Any = None, valuation: Any = None, ple
     """
     if books is None and valuation is None and pledge is None:
         raise ValueError("nothing to export: give books, valuation or pledge")
-    from ledger_export import credit_memo, workpapers
-
     book = Book(record=record, tee=tee)
     contents: list[tuple[str, str]] = []
     cases: list[tuple[str, str]] = []
@@ -93,7 +97,7 @@ def export_workbook(path: Path, *, books: Any = None, valuation: Any = None, ple
         cases.append(("评估案例 valuation case", f"{eng.case_id} · 委托方 {eng.client} · 评估基准日 {eng.valuation_date}"))
         company = company or eng.client
     if pledge is not None:
-        contents += credit_memo.CONTENTS
+        contents += pledge_sheets.CONTENTS
         cases.append(("质押案例 pledge case", f"{pledge[1].case_id} · {pledge[0].collateral.name}"))
     contents.append(("校验 Checks", "全部勾稽关系及结果 every tie with its result"))
     heading = title or _title(books, valuation, pledge)
@@ -107,7 +111,7 @@ def export_workbook(path: Path, *, books: Any = None, valuation: Any = None, ple
     if valuation is not None:
         workpapers.write_valuation(book, valuation, price_index=price_index)
     if pledge is not None:
-        credit_memo.write_pledge_sheets(book, pledge[0], pledge[1])
+        pledge_sheets.write_pledge_sheets(book, pledge[0], pledge[1])
     write_checks(book)
     expected = overall_expected(book)
     book.set_expect(COVER, summary_cell, expected)
@@ -116,7 +120,7 @@ def export_workbook(path: Path, *, books: Any = None, valuation: Any = None, ple
                         n_checks=len(book.checks), expectations=tuple(book.expectations), checks_expected=expected)
 
 
-def write_books(book: Book, result: Any) -> accounts.BookRefs:
+def write_books(book: Book, result: BookResult) -> accounts.BookRefs:
     """The accounting sheets of ``result`` (a BookResult), in order."""
     refs = accounts.BookRefs()
     accounts.write_journal(book, result, refs)
@@ -130,7 +134,8 @@ def write_books(book: Book, result: Any) -> accounts.BookRefs:
     return refs
 
 
-def _title(books: Any, valuation: Any, pledge: Any) -> tuple[str, str]:
+def _title(books: BookResult | None, valuation: CaseResult | None,
+           pledge: tuple[PledgeCase, PledgeAssessment] | None) -> tuple[str, str]:
     parts_zh, parts_en = [], []
     if books is not None:
         parts_zh.append("数据资源账簿与附注")

@@ -7,9 +7,12 @@ chart. Every user-supplied text is HTML-escaped.
 from __future__ import annotations
 
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pledge import LABELS_ZH
+
+if TYPE_CHECKING:
+    from pledge import PledgeAssessment, PledgeCase
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;color:#222;max-width:1100px}
@@ -59,20 +62,20 @@ def _svg_chart(title: str, months: list[int], values: list[float], limits: list[
             f"aria-label='{escape(title)}'>{''.join(parts)}</svg>")
 
 
-def _path_charts(case: Any, result: Any) -> str:
+def _path_charts(case: PledgeCase, result: PledgeAssessment) -> str:
     """LTV (exposure / liquidation value) and coverage (collateral / exposure) by month, with covenants."""
-    pts = [p for p in result.path if p.ltv is not None and p.exposure > 0]
+    pts = [(p.month, p.ltv, p.coverage) for p in result.path if p.ltv is not None and p.exposure > 0]
     if len(pts) < 2:
         return "<p>—</p>"
-    months = [p.month for p in pts]
+    months = [month for month, _, _ in pts]
     cov = case.policy.covenants
-    return (_svg_chart("抵质押率 LTV", months, [float(p.ltv) for p in pts],
+    return (_svg_chart("抵质押率 LTV", months, [float(ltv) for _, ltv, _ in pts],
                        [("预警线 warning", cov.ltv_warning), ("平仓线 max", cov.ltv_max)], "#1f77b4")
-            + _svg_chart("覆盖率 coverage", months, [float(p.coverage) for p in pts],
+            + _svg_chart("覆盖率 coverage", months, [float(coverage) for _, _, coverage in pts],
                          [("最低覆盖率 min", cov.coverage_min)], "#2ca02c"))
 
 
-def credit_memo_html(case: Any, result: Any) -> str:
+def credit_memo_html(case: PledgeCase, result: PledgeAssessment) -> str:
     """The whole memo page."""
     ts, col, liq, ml = case.term_sheet, result.collateral, result.collateral.liquidation, result.max_loan
     constraints = "".join(

@@ -13,11 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ledger_export.accounts import TRIAL_BALANCE, BookRefs, lit
 from ledger_export.style import CNY, DATE, RATIO
-from ledger_export.workbook import Book, Formula, Sheet, Styled, quote
+from ledger_export.workbook import Book, CellInput, Formula, Sheet, Styled, quote
+
+if TYPE_CHECKING:
+    from accounting import BookResult
+    from accounting.tables import DisclosureTable
 
 TABLE_A = "附注表A Table A"
 TABLE_B = "附注表B Table B"
@@ -27,7 +31,7 @@ YES, NO = "是 yes", "否 no"
 _COLS = "CDEF"
 
 
-def write_table(book: Book, table: Any, which: str, refs: BookRefs) -> None:
+def write_table(book: Book, table: DisclosureTable, which: str, refs: BookRefs) -> None:
     """Table A (``which="A"``) or B on its own sheet; ties registered for the 校验 sheet."""
     title = TABLE_A if which == "A" else TABLE_B
     sh = book.sheet(title, {"A": 24, "B": 34, "C": 18, "D": 18, "E": 18, "F": 18}, freeze="C4",
@@ -46,7 +50,7 @@ def write_table(book: Book, table: Any, which: str, refs: BookRefs) -> None:
             sh.append([Styled(r.label_zh, bold=True, fill="section"), Styled(r.label_en, bold=True, fill="section")])
             continue
         label = "    " * (r.level - 1) + r.label_zh
-        cells: list[Any] = []
+        cells: list[CellInput] = []
         for c in range(3):
             letter = _COLS[c]
             if r.key.endswith((".increase", ".decrease")):
@@ -63,8 +67,8 @@ def write_table(book: Book, table: Any, which: str, refs: BookRefs) -> None:
     _table_checks(book, sh, table, which, pos, blocks, values, refs)
 
 
-def _table_checks(book: Book, sh: Sheet, table: Any, which: str, pos: dict[str, int], blocks: list[str],
-                  values: dict[str, Any], refs: BookRefs) -> None:
+def _table_checks(book: Book, sh: Sheet, table: DisclosureTable, which: str, pos: dict[str, int], blocks: list[str],
+                  values: dict[str, tuple[Decimal, ...]], refs: BookRefs) -> None:
     ties = {t.name: t for t in table.ties}
     used: set[str] = set()
     section = f"附注表{which} Table {which}"
@@ -72,7 +76,8 @@ def _table_checks(book: Book, sh: Sheet, table: Any, which: str, pos: dict[str, 
     def cell(key: str, c: int) -> str:
         return sh.ref(3 + c, pos[key])
 
-    def add(name: str, zh: str, en: str, left: Any, right: Any, left_expect: Any, right_expect: Any) -> None:
+    def add(name: str, zh: str, en: str, left: str, right: str | Styled, left_expect: Decimal,
+            right_expect: Decimal) -> None:
         t = ties.get(name)
         if t is not None:
             used.add(name)
@@ -122,7 +127,7 @@ def _table_checks(book: Book, sh: Sheet, table: Any, which: str, pos: dict[str, 
 
 
 # ---------------------------------------------------------------------------------------------- other notes
-def _table(sh: Sheet, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> tuple[int, int]:
+def _table(sh: Sheet, headers: Sequence[str], rows: Sequence[Sequence[CellInput]]) -> tuple[int, int]:
     sh.header(headers)
     first = sh.row + 1
     for r in rows:
@@ -135,7 +140,7 @@ def _yn(b: bool) -> str:
 
 
 def _total(sh: Sheet, first: int, last: int, columns: dict[int, Decimal], label: str = "合计 total") -> int:
-    cells: list[Any] = [label]
+    cells: list[CellInput] = [label]
     for j in range(2, max(columns) + 1):
         if j in columns:
             letter = _COLS_ALL[j - 1]
@@ -149,7 +154,7 @@ def _total(sh: Sheet, first: int, last: int, columns: dict[int, Decimal], label:
 _COLS_ALL = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def write_other_notes(book: Book, result: Any, refs: BookRefs) -> None:
+def write_other_notes(book: Book, result: BookResult, refs: BookRefs) -> None:
     """附注 Notes: every other mandatory disclosure, the P&L effects, the IFRS view and the decisions."""
     n = result.disclosures
     sh = book.sheet(OTHER_NOTES, {"A": 18, "B": 30, "C": 18, "D": 18, "E": 18, "F": 18, "G": 18, "H": 18,
@@ -293,7 +298,7 @@ def write_other_notes(book: Book, result: Any, refs: BookRefs) -> None:
              " ".join(o.rationale)] for o in result.events])
 
 
-def _pnl(book: Book, sh: Sheet, result: Any, refs: BookRefs) -> None:
+def _pnl(book: Book, sh: Sheet, result: BookResult, refs: BookRefs) -> None:
     p = result.pnl_effects
     sh.section("十三、对本期损益的影响 Effects on profit or loss of the period", 8)
     f, l_ = _table(sh, ["项目 item", "item", "金额 amount", "对利润影响 profit effect"],
@@ -317,7 +322,7 @@ def _pnl(book: Book, sh: Sheet, result: Any, refs: BookRefs) -> None:
                engine_name="P&L effects = P&L movements in the trial balance")
 
 
-def _ifrs(sh: Sheet, result: Any) -> None:
+def _ifrs(sh: Sheet, result: BookResult) -> None:
     v = result.ifrs_view
     sh.section("十四、与国际财务报告准则的差异 Differences from IFRS", 8)
     sh.header(["资产 asset", "项目 item", "项目", "item", "CAS", "IFRS", "差异 IFRS − CAS", "依据 references",

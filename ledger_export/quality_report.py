@@ -13,13 +13,12 @@ so a reviewer recalculating the workbook gets the profile's figures from its cou
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ledger_export.cells import set_text_or_value
+from ledger_export.cells import Plain, set_text_or_value
 from ledger_export.style import FACTOR, RATIO, TITLE_FONT, finish_sheet, header_row
 from valuation.models import LABELS_ZH
 from valuation.quality import KIND_LABELS_ZH, QualityProfile, ScoringMethod
@@ -61,7 +60,7 @@ def _name(wb: Workbook, name: str, ref: str) -> None:
     wb.defined_names[name] = DefinedName(name, attr_text=ref)
 
 
-def _kv(ws: Worksheet, row: int, label: str, value: Any, fmt: str | None = None, *, formula: bool = False) -> int:
+def _kv(ws: Worksheet, row: int, label: str, value: Plain, fmt: str | None = None, *, formula: bool = False) -> int:
     """Label and value on ``row``; ``formula`` marks a formula of ours (user text is never one)."""
     set_text_or_value(ws.cell(row, 1), label)
     cell = ws.cell(row, 2)
@@ -78,7 +77,7 @@ def _checks_sheet(ws: Worksheet, profile: QualityProfile) -> int:
     header_row(ws, 1, CHECK_HEADERS)
     r = 2
     for c in profile.checks():
-        values: list[Any] = [
+        values: list[Plain] = [
             c.check_id, c.dimension.value, LABELS_ZH[c.dimension.value],
             f"{KIND_LABELS_ZH[c.kind]} {c.kind.value}", c.name, ", ".join(c.columns), c.rule,
             c.checked, c.passed,

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder
+    from openpyxl.worksheet.page import PrintOptions, PrintPageSetup
+    from openpyxl.worksheet.properties import WorksheetProperties
 
 CNY = '#,##0.00;[Red]-#,##0.00'
 RATIO = "0.00%"
@@ -26,7 +31,29 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
 
 
-def header_row(ws: Any, row: int, labels: list[str]) -> None:
+class SheetLayout(Protocol):
+    """What :func:`finish_sheet` sets: widths, frozen panes, print titles and page set-up.
+
+    A random-access ``Worksheet`` has all of it; so has a write-only sheet at run time (openpyxl sets
+    both up alike), although the openpyxl stubs declare none of it on ``WriteOnlyWorksheet``.
+    """
+
+    column_dimensions: DimensionHolder[str, ColumnDimension]
+    page_setup: PrintPageSetup
+    print_options: PrintOptions
+    sheet_properties: WorksheetProperties
+
+    @property
+    def freeze_panes(self) -> str | None: ...
+    @freeze_panes.setter
+    def freeze_panes(self, top_left_cell: str | None) -> None: ...
+    @property
+    def print_title_rows(self) -> str | None: ...
+    @print_title_rows.setter
+    def print_title_rows(self, rows: str | None) -> None: ...
+
+
+def header_row(ws: Worksheet, row: int, labels: list[str]) -> None:
     """Bold shaded headers on ``row`` (random-access sheets)."""
     for j, label in enumerate(labels, start=1):
         cell = ws.cell(row, j, label)
@@ -35,7 +62,7 @@ def header_row(ws: Any, row: int, labels: list[str]) -> None:
         cell.alignment = HEADER_ALIGN
 
 
-def finish_sheet(ws: Any, widths: dict[str, float], *, freeze: str | None = None, landscape: bool = False,
+def finish_sheet(ws: SheetLayout, widths: dict[str, float], *, freeze: str | None = None, landscape: bool = False,
                  title_rows: str | None = None) -> None:
     """Column widths, frozen panes and print set-up (fit to one page wide, header rows repeated).
 

@@ -11,8 +11,8 @@ Cells of a row are given as:
   program calculates it (``expect``). The book records every formula with its figure when
   ``record=True``; the LibreOffice test recalculates the file and compares each of them to the fen.
 - :class:`Styled` — a value with a number format, bold or fill.
-- a plain value: numbers and dates get the column's default format; text is user text and is written
-  inert (:func:`ledger_export.cells.inert`).
+- a plain value (:data:`ledger_export.cells.Plain`): numbers and dates get the column's default
+  format; text is user text and is written inert (:func:`ledger_export.cells.inert`).
 
 Key inputs and results get workbook-level defined names (:meth:`Book.define`); the tie checks
 registered with :meth:`Book.check` become the 校验 Checks sheet (:mod:`ledger_export.checks`).
@@ -27,16 +27,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Literal, Protocol, TypeAlias, cast
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 
-from ledger_export.cells import inert, set_text_or_value
+from ledger_export.cells import Plain, inert, set_text_or_value
 from ledger_export.style import (
     BOLD,
     DATE,
@@ -49,8 +50,13 @@ from ledger_export.style import (
     finish_sheet,
 )
 
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
 Kind = Literal["money", "ratio", "text", "count"]
-Expect = Decimal | float | int | str | None
+Expect: TypeAlias = Decimal | float | int | str | None
+Fill = Literal["header", "section", "input"]
+_StyleKey = tuple[str | None, bool, Fill | None, bool, bool]
 
 _LETTERS = [get_column_letter(j) for j in range(1, 100)]
 
@@ -83,12 +89,18 @@ class Formula:
 class Styled:
     """A value with its look: number format, bold, a fill (header, section, input) and wrapping."""
 
-    value: Any
+    value: Plain
     fmt: str | None = None
     bold: bool = False
-    fill: Literal["header", "section", "input"] | None = None
+    fill: Fill | None = None
     wrap: bool = False
     title: bool = False
+
+
+# A cell of a row given to :meth:`Sheet.append`: a live formula, a styled value or a plain value.
+CellInput: TypeAlias = Formula | Styled | Plain
+# Called with (sheet title, the row as plain values) for every row written.
+Tee: TypeAlias = Callable[[str, list[Plain]], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +121,8 @@ class CheckRow:
     section: str
     name_zh: str
     name_en: str
-    left: Formula | Styled | Any
-    right: Formula | Styled | Any
+    left: CellInput
+    right: CellInput
     expect_difference: float | Decimal
     tolerance: float = 0.005
     engine_ok: bool | None = None
@@ -128,9 +140,9 @@ class Book:
     names: dict[str, str] = field(default_factory=dict)  # name -> reference
     sheets: list[Sheet] = field(default_factory=list)
     n_formulas: int = 0
-    tee: Callable[[str, list[Any]], None] | None = None  # sees each row as plain values (the benchmark's baseline)
+    tee: Tee | None = None  # sees each row as plain values (the benchmark's baseline)
     _prefixes: dict[str, str] = field(default_factory=dict)
-    _styles: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    _styles: dict[_StyleKey, StyleArray] = field(default_factory=dict)
 
     def sheet(self, title: str, widths: dict[str, float], *, freeze: str | None = "A2",
               landscape: bool = False, title_rows: str | None = "1:1",
@@ -171,7 +183,7 @@ class Book:
         return p
 
     # ------------------------------------------------------------------ checks
-    def check(self, section: str, name_zh: str, name_en: str, left: Any, right: Any, *,
+    def check(self, section: str, name_zh: str, name_en: str, left: CellInput, right: CellInput, *,
               expect_difference: float | Decimal = 0, tolerance: float = 0.005, engine_ok: bool | None = None,
               engine_name: str = "") -> None:
         """Register a tie for the 校验 sheet (written last, when every referenced cell exists)."""
@@ -179,8 +191,9 @@ class Book:
                                     engine_ok, engine_name))
 
     # ------------------------------------------------------------------ styles
-    def _style(self, ws: Any, fmt: str | None, bold: bool, fill: str | None, wrap: bool, title: bool) -> Any:
-        key = (fmt, bold, fill, wrap, title)
+    def _style(self, ws: WriteOnlyWorksheet, fmt: str | None, bold: bool, fill: Fill | None, wrap: bool,
+               title: bool) -> StyleArray:
+        key: _StyleKey = (fmt, bold, fill, wrap, title)
         arr = self._styles.get(key)
         if arr is None:
             probe = WriteOnlyCell(ws)
@@ -196,7 +209,7 @@ class Book:
                 probe.alignment = HEADER_ALIGN
             elif wrap:
                 probe.alignment = WRAP
-            arr = cast(Any, probe)._style or StyleArray()
+            arr = cast(_HasStyleArray, probe)._style or StyleArray()
             self._styles[key] = arr
         return arr
 
@@ -217,7 +230,7 @@ class Book:
                 tmp.unlink()
 
 
-_FILLS: dict[str, PatternFill] = {"header": HEADER_FILL, "section": SECTION_FILL, "input": INPUT_FILL}
+_FILLS: dict[Fill, PatternFill] = {"header": HEADER_FILL, "section": SECTION_FILL, "input": INPUT_FILL}
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 _CELL_LIKE = re.compile(r"(?i)[a-z]{1,3}[0-9]+|r[0-9]*c[0-9]*|true|false")
 
@@ -230,7 +243,7 @@ def quote(title: str) -> str:
 class Sheet:
     """A streamed sheet: append rows, know the current row number, reference cells."""
 
-    def __init__(self, book: Book, ws: Any, title: str, formats: dict[int, str]):
+    def __init__(self, book: Book, ws: WriteOnlyWorksheet, title: str, formats: dict[int, str]) -> None:
         self.book = book
         self.ws = ws
         self.title = title
@@ -247,7 +260,7 @@ class Sheet:
         c = f"${col(column)}${first}:${col(column)}${last}"
         return f"{quote(self.title)}!{c}" if external else c
 
-    def _cell(self, value: Any, j: int, bold: bool = False) -> Any:
+    def _cell(self, value: CellInput, j: int, bold: bool = False) -> Cell | Plain:
         ws = self.ws
         if value is None:
             return None
@@ -278,12 +291,13 @@ class Sheet:
         if isinstance(value, date | datetime):
             fmt = fmt or DATE
         if fmt or bold:
-            cell = WriteOnlyCell(ws, value=value)
+            cell = WriteOnlyCell(ws)
+            cell.value = value  # set after construction: the stubs' WriteOnlyCell takes no Decimal
             _restyle(cell, self.book._style(ws, fmt, bold, None, False, False))
             return cell
         return value
 
-    def append(self, values: Sequence[Any] = (), *, bold: bool = False) -> int:
+    def append(self, values: Sequence[CellInput] = (), *, bold: bool = False) -> int:
         """Append one row; returns its number."""
         self.row += 1
         self.ws.append([self._cell(v, j, bold) for j, v in enumerate(values, start=1)])
@@ -305,12 +319,12 @@ class Sheet:
     def blank(self) -> int:
         return self.append([])
 
-    def kv(self, label: str, value: Any, note: Any = None) -> int:
+    def kv(self, label: str, value: CellInput, note: CellInput = None) -> int:
         """A label / value (/ note) row."""
         return self.append([label, value] + ([note] if note is not None else []))
 
 
-def plain_value(v: Any) -> Any:
+def plain_value(v: CellInput) -> Plain:
     """What a cell holds, without its look: a formula's text, a styled cell's value."""
     if isinstance(v, Formula):
         return v.text
@@ -319,12 +333,18 @@ def plain_value(v: Any) -> Any:
     return v
 
 
-def _restyle(cell: Any, style: Any) -> None:
+class _HasStyleArray(Protocol):
+    """A cell's style array: a slot of every openpyxl cell that the openpyxl stubs do not declare."""
+
+    _style: StyleArray
+
+
+def _restyle(cell: Cell, style: StyleArray) -> None:
     """Give a write-only cell a cached style (a copy of the style array: cells never share one)."""
-    cell._style = copy(style)
+    cast(_HasStyleArray, cell)._style = copy(style)
 
 
-def _plain(v: Any) -> Any:
+def _plain(v: Plain) -> Plain:
     """Enums as their value, so a cell never holds a Python object."""
     value = getattr(v, "value", v)
     return value if isinstance(value, str | int | float | Decimal | date | datetime | bool) or value is None \

@@ -21,10 +21,19 @@ Every figure the workbook recomputes is compared with the engine's on the 校验
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
+from ledger_export.cells import Plain
 from ledger_export.style import CNY, DATE, FACTOR, FACTOR_LONG, RATIO, YEARS
 from ledger_export.workbook import Book, Formula, Kind, Sheet, Styled
+
+if TYPE_CHECKING:
+    from valuation.cost import CostResult
+    from valuation.engine import AssetValuation, CaseResult
+    from valuation.income import IncomeResult
+    from valuation.market import MarketResult
+    from valuation.price_index import PriceIndex
 
 COST = "成本法 Cost"
 INCOME = "收益法 Income"
@@ -43,7 +52,7 @@ SECTION_MARKET = "市场法 market"
 SECTION_CONCLUSION = "评估结论 conclusion"
 
 
-def contents(result: Any) -> list[tuple[str, str]]:
+def contents(result: CaseResult) -> list[tuple[str, str]]:
     """The valuation sheets this result fills, with a line on each."""
     out = []
     vs = result.valuations
@@ -58,7 +67,7 @@ def contents(result: Any) -> list[tuple[str, str]]:
     return out
 
 
-def write_valuation(book: Book, result: Any, *, price_index: Any = None) -> None:
+def write_valuation(book: Book, result: CaseResult, *, price_index: PriceIndex | None = None) -> None:
     """All valuation sheets of ``result`` (a CaseResult)."""
     vs = result.valuations
     if any(v.cost is not None for v in vs):
@@ -67,7 +76,7 @@ def write_valuation(book: Book, result: Any, *, price_index: Any = None) -> None
         sh.title_row("成本法工作底稿 Cost approach workpaper · P = C × δ")
         for v in vs:
             if v.cost is not None:
-                _cost(book, sh, result, v, price_index)
+                _cost(book, sh, v, v.cost, price_index)
     if any(v.income is not None for v in vs):
         sh = book.sheet(INCOME, {"A": 22, **{c: 13 for c in "BCDE"}, "F": 16, "G": 15, "H": 12, "I": 12, "J": 16,
                                  "K": 15, "L": 16, "M": 11, "N": 13, "O": 16, "P": 40}, freeze="A2",
@@ -75,25 +84,25 @@ def write_valuation(book: Book, result: Any, *, price_index: Any = None) -> None
         sh.title_row("收益法工作底稿 Income approach workpaper · P = Σ F_t / (1 + i)^t")
         for v in vs:
             if v.income is not None:
-                _income(book, sh, v)
+                _income(book, sh, v, v.income)
     if any(v.market is not None for v in vs):
         sh = book.sheet(MARKET, {"A": 22, "B": 14, "C": 18, "D": 12, "E": 12, **{c: 11 for c in "FGHIJKLMNOP"},
                                  "Q": 16, "R": 9, "S": 11, "T": 40}, freeze="A2", title_rows=None, landscape=True)
         sh.title_row("市场法工作底稿 Market approach workpaper · P = Σ w_k · Q_k × X1 × X2 × X3 × X4 × X5")
         for v in vs:
             if v.market is not None:
-                _market(book, sh, v)
+                _market(book, sh, v, v.market)
     _conclusion(book, result)
     _sensitivity(book, result)
 
 
 # ---------------------------------------------------------------------------------------------- helpers
-def _inp(value: Any, fmt: str | None = None) -> Styled:
+def _inp(value: Plain, fmt: str | None = None) -> Styled:
     """A key input cell (yellow)."""
     return Styled(value, fmt=fmt, fill="input")
 
 
-def _asset_heading(sh: Sheet, v: Any, what: str, width: int = 10) -> None:
+def _asset_heading(sh: Sheet, v: AssetValuation, what: str, width: int = 10) -> None:
     sh.blank()
     sh.section(f"{v.asset.asset_id}  {v.asset.name} — {what}", width)
 
@@ -105,14 +114,13 @@ def _engine_check(book: Book, section: str, zh: str, en: str, name: str, value: 
                tolerance=1e-9 * max(1.0, abs(value)) if ratio else 0.005)
 
 
-def _texts(sh: Sheet, label: str, lines: Any) -> None:
+def _texts(sh: Sheet, label: str, lines: Iterable[str]) -> None:
     for line in lines:
         sh.append([label, line])
 
 
 # ---------------------------------------------------------------------------------------------- cost
-def _cost(book: Book, sh: Sheet, result: Any, v: Any, price_index: Any) -> None:
-    r_ = v.cost
+def _cost(book: Book, sh: Sheet, v: AssetValuation, r_: CostResult, price_index: PriceIndex | None) -> None:
     d = r_.detail
     p = book.prefix(v.asset.asset_id)
     _asset_heading(sh, v, "成本法 cost approach")
@@ -134,10 +142,10 @@ def _cost(book: Book, sh: Sheet, result: Any, v: Any, price_index: Any) -> None:
     first = sh.row + 1
     for line in d.lines:
         r = sh.row + 1
-        level: Any = None
+        level: Styled | None = None
         if line.restated_flag and price_index is not None:
             level = Styled(price_index.level(line.incurred_on), fmt=FACTOR)
-            factor: Any = Formula(f"={p}_I_val/F{r}", line.index_factor, "ratio", FACTOR_LONG)
+            factor: Formula | Styled = Formula(f"={p}_I_val/F{r}", line.index_factor, "ratio", FACTOR_LONG)
         else:
             factor = Styled(line.index_factor, fmt=FACTOR_LONG)
         sh.append([line.label_zh, line.category.value, line.item, Styled(line.incurred_on, fmt=DATE),
@@ -155,8 +163,8 @@ def _cost(book: Book, sh: Sheet, result: Any, v: Any, price_index: Any) -> None:
         r = sh.row + 1
         if t.source == "lines":
             crit = f"$B${first}:$B${last},$B{r}"
-            hist: Any = Formula(f"=SUMIFS($E${first}:$E${last},{crit})", t.historical, fmt=CNY)
-            rest: Any = Formula(f"=SUMIFS($H${first}:$H${last},{crit})", t.restated, fmt=CNY)
+            hist: Formula | Styled = Formula(f"=SUMIFS($E${first}:$E${last},{crit})", t.historical, fmt=CNY)
+            rest: Formula | Styled = Formula(f"=SUMIFS($H${first}:$H${last},{crit})", t.restated, fmt=CNY)
         elif t.source == "rate" and t.category.value == "opportunity" and opp is not None:
             base = "+".join(f"H{k}" for k in capital)
             rest = Formula(f"={p}_r_opp*({base})*{p}_hold_years", t.restated, fmt=CNY)
@@ -239,8 +247,7 @@ def _cost(book: Book, sh: Sheet, result: Any, v: Any, price_index: Any) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- income
-def _income(book: Book, sh: Sheet, v: Any) -> None:
-    r_ = v.income
+def _income(book: Book, sh: Sheet, v: AssetValuation, r_: IncomeResult) -> None:
     d = r_.detail
     p = book.prefix(v.asset.asset_id)
     _asset_heading(sh, v, "收益法 income approach", 16)
@@ -326,9 +333,9 @@ def _income(book: Book, sh: Sheet, v: Any) -> None:
         sh.blank()
         sh.header(["贡献资产 contributory asset", "类别 component", "比率 rate", *[f"第{k}期" for k in
                                                                          range(1, len(d.charges[0].amounts) + 1)]])
-        for c in d.charges:
-            sh.append([c.name, f"{c.label_zh} {c.component.value}", Styled(c.rate, fmt=RATIO) if c.rate else None,
-                       *[Styled(a, fmt=CNY) for a in c.amounts]])
+        for ch in d.charges:
+            sh.append([ch.name, f"{ch.label_zh} {ch.component.value}", Styled(ch.rate, fmt=RATIO) if ch.rate else None,
+                       *[Styled(a, fmt=CNY) for a in ch.amounts]])
     if d.ets is not None:
         e = d.ets
         sh.blank()
@@ -354,8 +361,7 @@ def _income(book: Book, sh: Sheet, v: Any) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- market
-def _market(book: Book, sh: Sheet, v: Any) -> None:
-    r_ = v.market
+def _market(book: Book, sh: Sheet, v: AssetValuation, r_: MarketResult) -> None:
     d = r_.detail
     p = book.prefix(v.asset.asset_id)
     _asset_heading(sh, v, "市场法 market approach", 20)
@@ -378,7 +384,7 @@ def _market(book: Book, sh: Sheet, v: Any) -> None:
         r = sh.row + 1
         items = {getattr(it.item, "value", it.item): it.value for it in g.x5_items}
         if set(items) == set(X5_ORDER):
-            x5: Any = Formula(f"=PRODUCT(J{r}:N{r})", g.x5.value, "ratio", FACTOR)
+            x5: Formula | Styled = Formula(f"=PRODUCT(J{r}:N{r})", g.x5.value, "ratio", FACTOR)
             cells: list[Styled | None] = [Styled(items[k], fmt=FACTOR) for k in X5_ORDER]
         else:
             x5 = Styled(g.x5.value, fmt=FACTOR)
@@ -433,7 +439,7 @@ def _market(book: Book, sh: Sheet, v: Any) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- conclusion
-def _conclusion(book: Book, result: Any) -> None:
+def _conclusion(book: Book, result: CaseResult) -> None:
     sh = book.sheet(CONCLUSION, {"A": 22, "B": 18, "C": 12, "D": 18, "E": 14, "F": 60}, freeze="A2",
                     title_rows=None, landscape=True)
     eng = result.engagement
@@ -508,7 +514,7 @@ def _conclusion(book: Book, result: Any) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- sensitivity
-def _sensitivity(book: Book, result: Any) -> None:
+def _sensitivity(book: Book, result: CaseResult) -> None:
     sh = book.sheet(SENSITIVITY, {"A": 22, "B": 26, "C": 16, "D": 16, "E": 16, "F": 18, "G": 18, "H": 18},
                     freeze="A2", title_rows=None, landscape=True)
     sh.title_row("敏感性分析与蒙特卡洛模拟 Sensitivity (tornado on V) and Monte Carlo summary")
