@@ -105,35 +105,43 @@ def value_engagement(user: User, case: ValuationCase, prior_errors: Sequence[Any
                       prior_errors=prior_errors)
 
 
-def simulated_values(user: User, case: ValuationCase, asset_id: str) -> np.ndarray:
+def simulated_values(user: User, source: CaseResult | ValuationCase, asset_id: str) -> np.ndarray:
     """The Monte Carlo draws of the concluded value V of one asset, for the histogram.
 
-    The same draws the engine's range is computed from: each weighted method's ``simulate_<m>``
-    (``valuation.engine.METHODS``) on the case's seed, combined draw by draw as V = Σ w_m V_m
-    (``valuation.conclusion.reconcile``); their P5/P50/P95 equal the conclusion's range.
+    From a :class:`CaseResult` (what the page holds after ``value_engagement``): the draws the engine
+    kept on the asset's valuation, V = Σ w_m V_m draw by draw — the array the conclusion's P5/P50/P95
+    are the percentiles of; nothing is simulated again. From a :class:`ValuationCase` alone: the asset
+    is valued once by the engine (``valuation.engine.value_asset``) and its kept draws returned.
     """
     authorize(user, "valuation.run")
-    from bridges.data_files import load_price_index
-    from valuation.context import ValuationContext
-    from valuation.engine import METHODS
+    from valuation.case import ValuationCase
 
-    ac = next((a for a in case.assets if a.asset.asset_id == asset_id), None)
-    if ac is None:
-        raise InvalidInput(f"asset {asset_id!r} is not in case {case.engagement.case_id}", field="asset_id")
-    if case.simulation.n_draws == 0:
-        return np.zeros(0)
-    ctx = ValuationContext(valuation_date=case.engagement.valuation_date,
-                           price_index=case.price_index or load_price_index(),
-                           seed=case.simulation.seed, n_draws=case.simulation.n_draws)
-    md = market_data()
-    total = np.zeros(case.simulation.n_draws)
-    for mw in ac.methods:
-        if mw.weight <= 0:
-            continue
-        fns = METHODS[mw.method]
-        kwargs = {"database": md.database, "adjustments": md.adjustments} if fns.needs_market_data else {}
-        total = total + mw.weight * np.asarray(fns.simulate(ac.asset, ac.method_inputs(mw.method), ctx, **kwargs))
-    return total
+    if isinstance(source, ValuationCase):
+        from bridges.data_files import load_price_index
+        from valuation.context import ValuationContext
+        from valuation.engine import value_asset
+
+        ac = next((a for a in source.assets if a.asset.asset_id == asset_id), None)
+        if ac is None:
+            raise InvalidInput(f"asset {asset_id!r} is not in case {source.engagement.case_id}", field="asset_id")
+        if source.simulation.n_draws == 0:
+            return np.zeros(0)
+        ctx = ValuationContext(valuation_date=source.engagement.valuation_date,
+                               price_index=source.price_index or load_price_index(),
+                               seed=source.simulation.seed, n_draws=source.simulation.n_draws)
+        v = value_asset(ac, ctx, market_data())
+    else:
+        found = next((x for x in source.valuations if x.asset.asset_id == asset_id), None)
+        if found is None:
+            raise InvalidInput(f"asset {asset_id!r} has no valuation in case {source.engagement.case_id}",
+                               field="asset_id")
+        if source.n_draws == 0:
+            return np.zeros(0)
+        v = found
+    if v.draws is None:
+        raise InvalidInput(f"the draws of asset {asset_id!r} were not kept (a result read back from a file); "
+                           "value the case again to see them", field="asset_id")
+    return v.draws
 
 
 def appraisal_disclosure(user: User, result: CaseResult, valuation: AssetValuation) -> str:

@@ -1,11 +1,9 @@
-"""Session glue: the open register, the signed-in user, the language switch, page guards and markers.
+"""Session glue: the signed-in user, the language switch, the company picker, page guards and markers.
 
-- :func:`register` — one :class:`register.Register` per server process (``st.cache_resource``), on
-  ``$DATAVAL_DB_URL`` or the embedded SQLite default, migrated on first use.
 - Sign-in with a register user (argon2 hash checked by ``register.users.check_login``), or with
   OpenID Connect through ``st.login`` when the deployment configures ``[auth]`` in
   ``.streamlit/secrets.toml``; an OIDC identity is let in only when a register user of that name
-  (its e-mail) exists and is active, and takes that user's role.
+  (its e-mail) exists and is active, and takes that user's role. The register is :mod:`app.db`'s.
 - :func:`guard_page` — first line of every page: stops with a refusal when the role may not use it.
 - :func:`ready_marker` — last line of every page: an element the browser tests wait for, so the
   time from navigation to a usable page is measured.
@@ -13,29 +11,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
+from app import store
 from app.auth import User, may_open
+from app.db import transaction
 from app.i18n import t
+from register.users import check_login, list_users
 
 USER_KEY = "user"
 LANG_KEY = "lang"
-
-
-@st.cache_resource(show_spinner=False)
-def _open_register(url: str) -> Any:
-    from register import Register
-
-    return Register(url)
-
-
-def register() -> Any:
-    """The server's register (``$DATAVAL_DB_URL`` or the embedded SQLite file), opened once."""
-    from register import resolve_url
-
-    return _open_register(resolve_url())
 
 
 def current_user() -> User | None:
@@ -76,9 +61,7 @@ def _oidc_user() -> User | None:
         return None
     if not email:
         return None
-    from register.users import list_users
-
-    with register().session(actor=f"oidc:{email}") as s:
+    with transaction(f"oidc:{email}") as s:
         found = [u for u in list_users(s) if u.username == email and u.active]
     return found[0] if found else None
 
@@ -100,9 +83,7 @@ def login_form() -> User | None:
         password = st.text_input(t("password"), type="password", key="login_password")
         submitted = st.form_submit_button(t("login"), type="primary")
     if submitted:
-        from register.users import check_login
-
-        with register().session(actor=f"login:{name}") as s:
+        with transaction(f"login:{name}") as s:
             found = check_login(s, name.strip(), password)
         if found is None:
             st.error(t("bad_login"))
@@ -167,8 +148,6 @@ def show_error(exc: BaseException) -> None:
 
 def company_picker(user: User) -> str | None:
     """The company the pages work on (sidebar), kept in ``company`` across pages. None when there is none."""
-    from app import store
-
     comps = store.companies(user)
     if not comps:
         return None

@@ -1,4 +1,4 @@
-"""The asset register (issue 6): a real database behind dataval — SQLite (embedded) or PostgreSQL.
+"""The asset register: a real database behind dataval — SQLite (embedded) or PostgreSQL.
 
 Curated API (see docs/register.md)::
 

@@ -5,26 +5,53 @@ An editor reads a row with its ``version`` and sends the change with that versio
 :class:`~register.errors.ConcurrentEdit` naming both versions — never a silent overwrite. The check is
 made twice: in Python (clear message) and by the database (``UPDATE … WHERE version = :read``), so a
 writer that races between the two still loses cleanly.
+
+Reads for a list or a form: :func:`list_companies`, :func:`asset_page` (a page of a large register,
+counted and paged in the database) and :func:`asset_detail` (an asset with its cost lines and files),
+as plain values that outlive the transaction.
 """
 
 from __future__ import annotations
 
 import hashlib
+import tempfile
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from base.money import to_fen
+from base.money import from_fen, to_fen
 from register.errors import ConcurrentEdit, NotFound, RegisterError
 from register.models import Company, CostLine, DataAsset, EvidenceFile
 
 EDITABLE = ("name", "field", "region", "source", "rights", "records", "rights_term_end", "attributes")
 MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
+ASSET_COLUMNS = ("code", "name", "field", "region", "source", "rights", "records", "rights_term_end")
+
+
+@dataclass(frozen=True)
+class CompanyInfo:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class CostLineInfo:
+    id: int
+    line_no: int
+    category: str
+    item: str
+    amount: Decimal  # CNY
+    incurred_on: date | None
+    evidence: str
+    restate: bool
+    version: int
+    files: tuple[tuple[str, int, str], ...]  # name, bytes, sha256
 
 
 def get_company(session: Session, code: str, *, name: str | None = None, create: bool = False) -> Company:
@@ -103,3 +130,50 @@ def attach_evidence(session: Session, cost_line_id: int, path: Path) -> Evidence
     line.files.append(ev)
     session.flush()
     return ev
+
+
+def attach_evidence_bytes(session: Session, cost_line_id: int, name: str, content: bytes) -> EvidenceFile:
+    """Keep uploaded evidence (its file name and bytes) with a cost line: :func:`attach_evidence` of a
+    temporary copy named after the upload."""
+    with tempfile.TemporaryDirectory(prefix="dataval-evidence-") as d:
+        path = Path(d) / (Path(name).name or "evidence")
+        path.write_bytes(content)
+        return attach_evidence(session, cost_line_id, path)
+
+
+# ---------------------------------------------------------------------------------------------- reads
+def list_companies(session: Session) -> list[CompanyInfo]:
+    """Every company of the register, by code."""
+    return [CompanyInfo(c.code, c.name) for c in session.scalars(select(Company).order_by(Company.code))]
+
+
+def asset_page(session: Session, company: str, search: str = "", offset: int = 0,
+               limit: int = 50) -> tuple[list[dict[str, Any]], int]:
+    """One page of the company's assets (ordered by code) and the number matching ``search``.
+
+    ``search`` matches code or name (case-insensitive substring). Each row has the :data:`ASSET_COLUMNS`,
+    ``version``, the number of ``cost_lines`` and ``on_books`` (the asset has accounting facts). The page
+    is cut by the database (LIMIT/OFFSET), so a register of 10,000 assets is not read whole.
+    """
+    comp = get_company(session, company)
+    where = [DataAsset.company_id == comp.id]
+    if search.strip():
+        pat = f"%{search.strip()}%"
+        where.append(or_(DataAsset.code.ilike(pat), DataAsset.name.ilike(pat)))
+    total = int(session.scalar(select(func.count()).select_from(DataAsset).where(*where)) or 0)
+    n_lines = (select(func.count(CostLine.id)).where(CostLine.asset_id == DataAsset.id)
+               .correlate(DataAsset).scalar_subquery())
+    rows = session.execute(select(*(getattr(DataAsset, c) for c in ASSET_COLUMNS), DataAsset.version,
+                                  n_lines.label("cost_lines"), DataAsset.accounting_facts.is_not(None).label("on_books"))
+                           .where(*where).order_by(DataAsset.code).offset(offset).limit(limit))
+    return [dict(r._mapping) for r in rows], total
+
+
+def asset_detail(session: Session, company: str, code: str) -> dict[str, Any]:
+    """An asset's columns, attributes, accounting facts, version and cost lines with their evidence files."""
+    a = get_asset(session, company, code)
+    lines = [CostLineInfo(c.id, c.line_no, c.category, c.item, from_fen(c.amount_fen), c.incurred_on, c.evidence,
+                          c.restate, c.version, tuple((f.file_name, f.size_bytes, f.sha256) for f in c.files))
+             for c in a.cost_lines]
+    return {**{c: getattr(a, c) for c in ASSET_COLUMNS}, "version": a.version, "attributes": dict(a.attributes or {}),
+            "accounting_facts": a.accounting_facts, "cost_lines": lines}

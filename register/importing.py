@@ -22,6 +22,7 @@ import hashlib
 import io
 import json
 import math
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -558,3 +559,21 @@ def import_file(reg: Register, path: Path, *, company: str | None = None, actor:
     if progress is not None:
         progress("committed", summary.rows, summary.rows)
     return summary
+
+
+def import_upload(reg: Register, company: str | None, name: str, content: bytes, *,
+                  actor: str) -> tuple[ImportSummary | ImportRefused, bytes | None]:
+    """Import an uploaded template (.xlsx) or batch CSV (:func:`import_file` of a copy named after the upload).
+
+    Returns (summary, None), or (the :class:`ImportRefused`, the Excel error report) when the file is
+    refused — the register is then untouched.
+    """
+    with tempfile.TemporaryDirectory(prefix="dataval-import-") as d:
+        path = Path(d) / (Path(name).name or "upload")
+        path.write_bytes(content)
+        report = Path(d) / "errors.xlsx"
+        try:
+            summary = import_file(reg, path, company=company, actor=actor, report=report)
+        except ImportRefused as exc:
+            return exc, report.read_bytes() if report.exists() else None
+        return summary, None

@@ -3,22 +3,52 @@
 :func:`store_case_result` keeps the engagement (the validated case as canonical JSON and its
 SHA-256 fingerprint) and, per asset, the concluded value and its P5/P95 in fen, the value of each
 method, the engine version, seed and number of draws, and the full result with every explanation.
-Storing the same run twice adds nothing.
+Storing the same run twice adds nothing. Read back: the engagements of a company, the validated case of
+an engagement, the latest results, one stored valuation, and a stored run as a ``CaseResult`` — as
+stored, never recomputed. :func:`cost_case_dict` turns register assets and their cost lines into a
+cost-method engagement for the engine to validate.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from base.money import to_fen
-from register.assets import get_asset, get_company
-from register.errors import LedgerConflict
-from register.models import DataAsset, Engagement, Pledge, ValuationResult
+from base import DEFAULT_SEED
+from base.money import from_fen, to_fen
+from register.assets import asset_detail, get_asset, get_company
+from register.errors import LedgerConflict, NotFound
+from register.models import Company, DataAsset, Engagement, Pledge, ValuationResult
+
+if TYPE_CHECKING:
+    from valuation.case import ValuationCase
+    from valuation.engine import AssetValuation, CaseResult
+
+
+@dataclass(frozen=True)
+class EngagementInfo:
+    id: int
+    case_id: str
+    valuation_date: date
+    purpose: str
+
+
+@dataclass(frozen=True)
+class ValuationInfo:
+    id: int
+    asset_code: str
+    asset_name: str
+    case_id: str
+    valuation_date: date
+    value: Decimal  # CNY
+    p5: Decimal | None
+    p95: Decimal | None
 
 
 def _fen(x: float | None) -> int | None:
@@ -92,3 +122,118 @@ def record_pledge(session: Session, company: str, asset_code: str, *, loan_id: s
         session.add(row)
         session.flush()
     return row
+
+
+# ---------------------------------------------------------------------------------------------- reads
+def engagements(session: Session, company: str, *, with_results: bool = False) -> list[EngagementInfo]:
+    """The company's engagements by case id; with ``with_results``, only those with a stored valuation."""
+    comp = get_company(session, company)
+    q = (select(Engagement.id, Engagement.case_id, Engagement.valuation_date, Engagement.purpose)
+         .where(Engagement.company_id == comp.id))
+    if with_results:
+        q = q.where(Engagement.id.in_(select(ValuationResult.engagement_id)))
+    return [EngagementInfo(r.id, r.case_id, r.valuation_date, r.purpose)
+            for r in session.execute(q.order_by(Engagement.case_id))]
+
+
+def _engagement(session: Session, engagement_id: int) -> Engagement:
+    row = session.get(Engagement, engagement_id)
+    if row is None:
+        raise NotFound(f"no engagement {engagement_id}")
+    return row
+
+
+def engagement_case(session: Session, engagement_id: int) -> ValuationCase:
+    """The validated case stored with an engagement (``Engagement.inputs``, canonical JSON)."""
+    from valuation.case import ValuationCase  # the valuation engine loads scipy and statsmodels (seconds)
+
+    return ValuationCase.model_validate(_engagement(session, engagement_id).inputs)
+
+
+def latest_results(session: Session, company: str, limit: int = 200) -> list[ValuationInfo]:
+    """The company's stored valuation results, newest first (at most ``limit``)."""
+    comp = get_company(session, company)
+    q = (select(ValuationResult.id, DataAsset.code, DataAsset.name, Engagement.case_id, Engagement.valuation_date,
+                ValuationResult.value_fen, ValuationResult.p5_fen, ValuationResult.p95_fen)
+         .join(DataAsset, DataAsset.id == ValuationResult.asset_id)
+         .join(Engagement, Engagement.id == ValuationResult.engagement_id)
+         .where(Engagement.company_id == comp.id).order_by(ValuationResult.id.desc()).limit(limit))
+    return [ValuationInfo(r.id, r.code, r.name, r.case_id, r.valuation_date, from_fen(r.value_fen),
+                          None if r.p5_fen is None else from_fen(r.p5_fen),
+                          None if r.p95_fen is None else from_fen(r.p95_fen)) for r in session.execute(q)]
+
+
+def stored_valuation(session: Session, result_id: int) -> tuple[AssetValuation, date]:
+    """A stored valuation (``valuation.engine.AssetValuation``) and its engagement's valuation date."""
+    from valuation.engine import AssetValuation  # the valuation engine loads scipy and statsmodels (seconds)
+
+    row = session.get(ValuationResult, result_id)
+    if row is None:
+        raise NotFound(f"no valuation result {result_id}")
+    eng = session.get(Engagement, row.engagement_id)
+    assert eng is not None
+    return AssetValuation.model_validate(row.result), eng.valuation_date
+
+
+def stored_case_result(session: Session, engagement_id: int) -> tuple[ValuationCase, CaseResult]:
+    """The engagement's case and its stored run as a ``CaseResult`` (the latest result of each asset for
+    the engagement's current inputs), read back, not recomputed."""
+    from valuation.case import ValuationCase  # the valuation engine loads scipy and statsmodels (seconds)
+    from valuation.engine import AssetValuation, CaseResult
+
+    eng = _engagement(session, engagement_id)
+    case = ValuationCase.model_validate(eng.inputs)
+    rows = list(session.scalars(select(ValuationResult).where(
+        ValuationResult.engagement_id == engagement_id, ValuationResult.inputs_fingerprint == eng.inputs_fingerprint)
+        .order_by(ValuationResult.id)))
+    if not rows:
+        raise NotFound(f"engagement {eng.case_id} has no stored valuation of its current inputs: run and save it "
+                       "on the valuation page")
+    latest = {r.asset_id: r for r in rows}
+    first = rows[-1]
+    result = CaseResult(engagement=case.engagement,
+                        valuations=tuple(AssetValuation.model_validate(r.result) for r in latest.values()),
+                        engine_version=first.engine_version, inputs_fingerprint=first.inputs_fingerprint,
+                        seed=first.seed, n_draws=first.n_draws)
+    return case, result
+
+
+# ---------------------------------------------------------------------------------------------- new engagements
+def cost_case_dict(session: Session, company: str, codes: Sequence[str], *, case_id: str, valuation_date: date,
+                   purpose: str, value_type: str, delta: dict[str, Any], appraiser: str, seed: int = DEFAULT_SEED,
+                   n_draws: int = 1000) -> dict[str, Any]:
+    """A cost-method engagement of register assets, as a case dict for the engine to validate.
+
+    The asset comes from the register (code, name, field, region, rights, source, records, term, and the
+    quality scores kept with it); its cost lines are the register's cost lines; δ is the appraiser's
+    choice (``delta``: basis and, for life, elapsed and remaining years). Nothing is computed here. The
+    client is the company's name (its code when the register has no such company).
+    """
+    name = session.scalar(select(Company.name).where(Company.code == company))
+    comp_name = company if name is None else name
+    assets = []
+    for code in codes:
+        d = asset_detail(session, company, code)
+        attrs = d["attributes"]
+        quality = None
+        if isinstance(attrs.get("asset"), dict) and attrs["asset"].get("quality"):
+            quality = attrs["asset"]["quality"]
+        else:
+            q = {k[2:]: attrs[k] for k in attrs if k.startswith("q_")}
+            if len(q) == 6:
+                quality = {**q, "evidence": "register attributes"}
+        asset = {"asset_id": code, "name": d["name"], "field": d["field"] or "general",
+                 "region": d["region"] or "national",
+                 "rights": [r for r in (d["rights"] or "").split(";") if r], "source": d["source"],
+                 "records": d["records"], "rights_term_end": d["rights_term_end"].isoformat()
+                 if d["rights_term_end"] else None, "quality": quality}
+        lines = [{"category": ln.category, "item": ln.item, "amount": str(ln.amount),
+                  "incurred_on": ln.incurred_on.isoformat() if ln.incurred_on else None,
+                  "evidence": ln.evidence, "restate": ln.restate} for ln in d["cost_lines"]]
+        assets.append({"asset": {k: v for k, v in asset.items() if v is not None},
+                       "methods": [{"method": "cost", "weight": 1.0,
+                                    "reason": "成本资料来自资产登记簿 cost lines from the register"}],
+                       "cost": {"lines": lines, "delta": delta}})
+    return {"engagement": {"case_id": case_id, "client": comp_name, "appraiser": appraiser,
+                           "purpose": purpose, "value_type": value_type, "valuation_date": valuation_date.isoformat()},
+            "assets": assets, "simulation": {"seed": seed, "n_draws": n_draws}}

@@ -139,7 +139,7 @@ with single:
                     views.table(views.tornado_df(c))
             with sim_tab:
                 if result.n_draws > 0:
-                    draws = services.simulated_values(user, case, aid)
+                    draws = services.simulated_values(user, result, aid)
                     st.altair_chart(charts.histogram(draws, c.value_range, c.value), width="stretch")
                     if c.value_range is not None:
                         st.caption(f"P5 {cny(c.value_range.p5)} · P50 {cny(c.value_range.p50)} · "
