@@ -60,7 +60,34 @@ _WHERE = {
     "Spread": "valuation.uncertainty",
 }
 
-__all__ = sorted(_WHERE)
+__all__ = [
+    "AssetCase",
+    "AssetValuation",
+    "BatchResult",
+    "CaseResult",
+    "Conclusion",
+    "DataAsset",
+    "DataRight",
+    "DataSource",
+    "Engagement",
+    "MarketData",
+    "Method",
+    "MethodWeight",
+    "PriceIndex",
+    "Purpose",
+    "SimulationSettings",
+    "Spread",
+    "ValuationCase",
+    "ValuationContext",
+    "ValueRange",
+    "ValueType",
+    "appraisal_disclosure",
+    "reconcile",
+    "run_batch",
+    "synthetic_batch",
+    "value_asset",
+    "value_case",
+]
 
 
 def __getattr__(name: str) -> Any:

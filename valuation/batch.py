@@ -22,35 +22,23 @@ import pandas as pd
 
 from base.errors import AssetError, InvalidInput
 from valuation import compiled, cost, income, market
-from valuation.batch_types import BatchColumn, BatchMethodOutput
+from valuation.batch_reader import RowReader, Wording
+from valuation.batch_types import SHARED_COLUMNS, BatchColumn, BatchMethodOutput
+from valuation.conclusion import combine, off_one
 from valuation.context import ValuationContext
-from valuation.models import QUALITY_DIMENSIONS, DataRight, DataSource, Method
+from valuation.models import Method
 from valuation.random import asset_keys
 from valuation.uncertainty import REPORT_PERCENTILES
 
 CHUNK_CELLS = 4_000_000  # rows × draws valued at once (32 MB arrays): bounds the memory of the Monte Carlo
-WEIGHT_TOLERANCE = 1e-9
 
-SHARED_COLUMNS: tuple[BatchColumn, ...] = (
-    BatchColumn("asset_id", "str", True, "", "资产编号 unique asset id"),
-    BatchColumn("name", "str", False, "", "资产名称 asset name"),
-    BatchColumn("field", "str", False, "", "应用领域 field of application"),
-    BatchColumn("region", "str", False, "", "地区 region"),
-    BatchColumn("rights", "str", False, "", "权利类型 ';'-separated: holding;processing_use;product_operation"),
-    BatchColumn("source", "str", False, "", "来源 own_collection / purchase / licence / authorized_operation"),
-    BatchColumn("records", "int", False, "count", "记录数 number of records"),
-    BatchColumn("exclusivity", "bool", False, "", "独家 exclusive rights"),
-    BatchColumn("delivery_form", "str", False, "", "交付方式 API / file / data_service / sandbox"),
-    BatchColumn("update_frequency", "str", False, "", "更新频率"),
-    *(
-        BatchColumn(f"q_{d.value}", "float", False, "score", f"质量评分 {d.value} in [0, 1]")
-        for d in QUALITY_DIMENSIONS
-    ),
-    BatchColumn("rights_term_end", "date", False, "", "权利期限届满日 end of the rights term"),
-    BatchColumn("valuation_date", "date", False, "", "评估基准日 (one date for the whole batch; or --valuation-date)"),
-    BatchColumn("w_cost", "float", False, "weight", "成本法权重 weight of the cost method (0 = not run)"),
-    BatchColumn("w_income", "float", False, "weight", "收益法权重 weight of the income method"),
-    BatchColumn("w_market", "float", False, "weight", "市场法权重 weight of the market method"),
+# The shared columns' errors; a weight's message shows the cell as given, whatever was wrong with it.
+SHARED_WORDING = Wording(
+    invalid=InvalidInput.rule,
+    missing=InvalidInput.rule,
+    not_number="{what} must be a number in [0, 1], got {raw!r}",
+    out_of_range="{what} must be a number {bounds}, got {raw!r}",
+    blank="{what} is blank",
 )
 
 
@@ -89,26 +77,23 @@ class BatchResult:
 
 
 def _weights(table: pd.DataFrame, ids: list[str], errors: list[tuple[int, AssetError]]) -> tuple[np.ndarray, np.ndarray]:
-    """Method weights (n, 3) in Method order and a mask of rows whose weights are valid."""
+    """Method weights (n, 3) in Method order and a mask of rows whose weights are valid.
+
+    Each weight is checked against :class:`~valuation.conclusion.MethodWeight`'s field (a blank is 0,
+    the method not run); their sum by :func:`~valuation.conclusion.off_one`, the rule of a single case.
+    A refused weight is shown clipped to [0, 1] (text as 0) in the result table.
+    """
+    reader = RowReader(table, SHARED_COLUMNS, SHARED_WORDING, ids=np.asarray(ids, dtype=object))
     n = len(table)
     w = np.zeros((n, len(Method)))
-    ok = np.ones(n, dtype=bool)
     for j, m in enumerate(Method):
         col = f"w_{m.value}"
-        if col not in table.columns:
-            continue
-        raw = table[col]
-        num = pd.to_numeric(raw, errors="coerce")
-        text = num.isna() & raw.notna()  # a cell that is there but is no number
-        if raw.dtype.kind not in "biuf":  # (text of spaces only is a blank, not bad text)
-            text &= raw.astype(str).str.strip() != ""
-        bad = text | (num < 0) | (num > 1)
-        for i in map(int, np.flatnonzero(bad.to_numpy())):
-            errors.append((i, AssetError(ids[i], "invalid_input", col, f"weight must be a number in [0, 1], got {raw.iat[i]!r}")))
-        ok &= ~bad.to_numpy()
-        w[:, j] = num.fillna(0.0).clip(0, 1).to_numpy()
+        if col in table.columns:
+            w[:, j] = np.clip(np.nan_to_num(reader.numbers(col, what="weight", required=False).number), 0, 1)
+    errors.extend(zip(reader.error_rows, reader.errors, strict=True))
+    ok = ~reader.bad
     total = w.sum(axis=1)
-    off = ok & (np.abs(total - 1.0) > WEIGHT_TOLERANCE)
+    off = ok & off_one(total)
     for i in map(int, np.flatnonzero(off)):
         errors.append(
             (i, AssetError(ids[i], "weights_sum", "w_cost/w_income/w_market",
@@ -152,23 +137,22 @@ def _validate_shared(
         errors.append((i, AssetError(ids[i], "invalid_input", "asset_id",
                                      f"asset_id {ids[i]!r} is repeated (row {row_offset + i + 2})")))
     ok &= ~dup
-    allowed_rights = {r.value for r in DataRight}
-    if "rights" in table.columns:
-        rights = table["rights"].astype("string").fillna("")
-        for i, text in enumerate(rights):
-            parts = [p.strip() for p in text.split(";") if p.strip()]
-            bad = [p for p in parts if p not in allowed_rights]
-            if bad:
-                errors.append((i, AssetError(ids[i], "invalid_input", "rights",
-                                             f"unknown right(s) {bad}; expected {sorted(allowed_rights)}")))
-                ok[i] = False
+    reader = RowReader(table, SHARED_COLUMNS, SHARED_WORDING, ids=np.asarray(ids, dtype=object))
+    if "rights" in table.columns:  # ';'-separated values of DataAsset.rights, each checked once per spelling
+        allowed = reader.rule("rights").choices
+        codes, cells = pd.factorize(table["rights"].astype("string").fillna(""))
+        unknown = [[p for p in (q.strip() for q in str(c).split(";")) if p and p not in allowed] for c in cells]
+        bad_cells = np.array([bool(u) for u in unknown], dtype=bool)[codes]
+        reader.fail(bad_cells, InvalidInput.rule, "rights",
+                    [f"unknown right(s) {unknown[codes[i]]}; expected {sorted(allowed)}" for i in np.flatnonzero(bad_cells)])
     if "source" in table.columns:
-        allowed = {s.value for s in DataSource}
         src = table["source"].astype("string").fillna("").str.strip()
-        for i in map(int, np.flatnonzero(((src != "") & ~src.isin(allowed)).to_numpy())):
-            errors.append((i, AssetError(ids[i], "invalid_input", "source",
-                                         f"unknown source {src.iat[i]!r}; expected {sorted(allowed)}")))
-            ok[i] = False
+        allowed = reader.rule("source").choices
+        bad_src = ((src != "") & ~src.isin(allowed)).to_numpy()
+        reader.fail(bad_src, InvalidInput.rule, "source",
+                    [f"unknown source {v!r}; expected {sorted(allowed)}" for v in src.to_numpy(dtype=object)[bad_src]])
+    errors.extend(zip(reader.error_rows, reader.errors, strict=True))
+    ok &= ~reader.bad
     return ids, ok
 
 
@@ -288,19 +272,14 @@ def value_chunk(
                 extras[name][sel] = arr
             if out.draws is not None and combined is not None:
                 pct[sel, j, :] = percentiles_of_rows(out.draws)
-                if compiled.use(out.draws.size):  # the same sums, no temporaries (valuation.compiled.combine)
-                    from valuation.compiled.combine import add_weighted
-
-                    add_weighted(combined, sel - start, weights[sel, j], out.draws)
-                else:
-                    combined[sel - start] += weights[sel, j][:, None] * np.nan_to_num(out.draws)
+                combine([weights[sel, j]], [out.draws], nan_to_num=True, into=combined, rows=sel - start)
         if combined is not None:
             good = ok[rows]
             concluded_pct[rows[good]] = percentiles_of_rows(combined[good])
         if progress is not None:
             progress(stop, n)
 
-    concluded = np.where(ok, np.nansum(np.nan_to_num(values) * weights, axis=1), np.nan)
+    concluded = np.where(ok, combine(list(weights.T), list(values.T), nan_to_num=True), np.nan)
     errors.sort(key=lambda pair: pair[0])  # row order; a row's own errors keep their order
     message: dict[int, list[str]] = {}
     for i, e in errors:

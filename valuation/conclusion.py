@@ -10,11 +10,13 @@ methods' draws taken draw by draw.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from pydantic import Field, field_validator
 
 from base.models import FrozenModel
+from valuation import compiled
 from valuation.errors import WeightsDoNotSumToOne
 from valuation.models import LABELS_ZH, Method, TornadoBar
 from valuation.uncertainty import percentiles
@@ -40,6 +42,52 @@ class MethodWeight(FrozenModel):
     reason: str = Field(min_length=1, description="why this weight (data available, reliability...)")
 
 
+def off_one(total: Any) -> Any:
+    """True where method weights summing to ``total`` (a number, or an array of per-asset sums) miss 1
+    by more than :data:`WEIGHT_TOLERANCE`: the rule of :func:`check_weights` and of the batch."""
+    return np.abs(np.asarray(total) - 1.0) > WEIGHT_TOLERANCE
+
+
+def combine(
+    weights: Sequence[Any],
+    values: Sequence[Any],
+    *,
+    nan_to_num: bool = False,
+    into: np.ndarray | None = None,
+    rows: np.ndarray | None = None,
+) -> Any:
+    """V = Σ_m w_m · V_m, the methods taken in the order given: ``0 + w_1·V_1 + w_2·V_2 + ...``.
+
+    ``values[m]`` is an indicated value, draws (D,) of one asset, or per-asset figures (n,) / (n, D)
+    with per-asset weights ``weights[m]`` (n,). ``into`` adds the terms to that array in place (at
+    ``rows`` of it when given) and returns it; else a new total is returned (a number for numbers).
+
+    ``nan_to_num`` reads each V_m through numpy's ``nan_to_num`` (NaN → 0, ±∞ → ± the largest float):
+    the batch's rule, where a method that did not run on a row (NaN) adds nothing and a row whose
+    methods failed is set aside by its caller. A single case passes only figures of methods that ran,
+    so it sums them as they are. With ``into``, (n, D) draws and ``nan_to_num`` the terms are added
+    by one compiled loop when :func:`valuation.compiled.use` says so (the same sums to the bit).
+    """
+    total: Any = 0 if into is None else into
+    for w, v in zip(weights, values, strict=True):
+        v = np.asarray(v) if nan_to_num or np.ndim(v) else v
+        if into is not None and rows is not None and nan_to_num and v.ndim == 2 and compiled.use(v.size):
+            from valuation.compiled.combine import add_weighted
+
+            add_weighted(into, rows, np.asarray(w, dtype=np.float64), v)
+            continue
+        if nan_to_num:
+            v = np.nan_to_num(v)
+        w_v = np.asarray(w)[:, None] * v if np.ndim(w) == 1 and np.ndim(v) == 2 else w * v
+        if into is None:
+            total = total + w_v
+        elif rows is None:
+            into += w_v
+        else:
+            into[rows] += w_v
+    return total
+
+
 def check_weights(weights: Sequence[MethodWeight], *, asset_id: str | None = None) -> None:
     """Weights must name each method once and sum to 1 (within 1e-9)."""
     methods = [w.method for w in weights]
@@ -50,7 +98,7 @@ def check_weights(weights: Sequence[MethodWeight], *, asset_id: str | None = Non
             field="methods",
         )
     total = sum(w.weight for w in weights)
-    if abs(total - 1.0) > WEIGHT_TOLERANCE:
+    if off_one(total):
         raise WeightsDoNotSumToOne(
             f"method weights must sum to 1, got {' + '.join(f'{w.weight:g}' for w in weights)} = {total:g}",
             asset_id=asset_id,
@@ -132,7 +180,7 @@ def reconcile(
             f"weights name methods that were not run: {missing}", asset_id=asset_id, field="methods"
         )
     w = {mw.method: mw.weight for mw in weights}
-    v = float(sum(w[m] * values[m] for m in w))
+    v = float(combine([w[m] for m in w], [values[m] for m in w]))
 
     differences = tuple(
         MethodDifference(
@@ -167,7 +215,8 @@ def reconcile(
     if draws:
         for m, d in draws.items():
             method_ranges[m] = _range(np.asarray(d))
-        combined = sum(w[m] * np.asarray(draws[m]) for m in w if w[m] > 0)
+        ran = [m for m in w if w[m] > 0]
+        combined = combine([w[m] for m in ran], [draws[m] for m in ran])
         value_range = _range(np.asarray(combined))
 
     return Conclusion(

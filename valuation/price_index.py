@@ -76,3 +76,8 @@ class PriceIndex(FrozenModel):
 def month_number(d: date) -> int:
     """year*12 + month-1: the key used by :meth:`PriceIndex.levels`."""
     return _month_number(d)
+
+
+def month_label(month: int) -> str:
+    """A month number (year × 12 + month − 1) as YYYY-MM."""
+    return f"{month // 12}-{month % 12 + 1:02d}"

@@ -66,6 +66,12 @@ def _cost_table() -> pd.DataFrame:
     return table
 
 
+def test_the_compiled_cost_loop_reads_the_drivers_in_the_kernel_order() -> None:
+    from valuation.cost.kernel import CostDrivers
+
+    assert CostDrivers._fields == compiled_cost.DRIVERS
+
+
 @pytest.mark.parametrize(
     "spreads",
     [

@@ -13,36 +13,41 @@ bounds)`` with m, s from its stream's uniform; then
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numba
 import numpy as np
 
-from valuation.cost.kernel import INPUT_BOUNDS, CostDrivers
 from valuation.random import stream_starts
 
 from .encoding import HELD, Encoded
 from .spreads import draw_row
 
-DRIVERS = CostDrivers._fields
+DRIVERS = ("planning", "direct_construction", "direct_operation", "indirect", "opportunity", "taxes",
+           "opportunity_rate", "holding_years", "tax_rate", "delta")
+"""The drivers in ``valuation.cost.kernel.CostDrivers`` order (a test holds the two equal); the loop reads
+them by the positions below."""
 (PLANNING, CONSTRUCTION, OPERATION, INDIRECT, OPPORTUNITY, TAXES, RATE, YEARS, TAX_RATE,
  DELTA) = range(len(DRIVERS))
 
 
 def cost_draws(
-    base: CostDrivers, moving: np.ndarray, spreads: Encoded, *, seed: int, keys: np.ndarray, stream_base: int,
-    n_draws: int,
+    base: Sequence[np.ndarray], moving: np.ndarray, spreads: Encoded, *, bounds: np.ndarray, seed: int,
+    keys: np.ndarray, stream_base: int, n_draws: int,
 ) -> np.ndarray:
     """P for each asset and draw, shape (n, n_draws), CNY.
 
     ``base`` drivers (n,) each; ``moving`` (n, 10) True where a driver is drawn (in use and with a
-    spread); ``spreads`` the drivers' spreads in CostDrivers order; driver i draws from stream
-    ``stream_base + i``. The opportunity and taxes amounts must be 0 (the batch's case).
+    spread); ``spreads`` the drivers' spreads and ``bounds`` (10, 2) their clipping bounds, in
+    :data:`DRIVERS` order; driver i draws from stream ``stream_base + i``. The opportunity and taxes
+    amounts must be 0 (the batch's case).
     """
     n = len(keys)
-    if np.any(base.opportunity) or np.any(base.taxes):
+    if np.any(base[OPPORTUNITY]) or np.any(base[TAXES]):
         raise ValueError("the compiled cost kernel covers 机会成本 and 相关税费 by rate only (amounts must be 0)")
     b = np.column_stack([np.asarray(x, dtype=np.float64) for x in base]) if n else np.empty((0, len(DRIVERS)))
     starts = np.column_stack([stream_starts(seed, keys, stream_base + i) for i in range(len(DRIVERS))])
-    bounds = np.array([INPUT_BOUNDS[name] for name in DRIVERS], dtype=np.float64)
+    bounds = np.asarray(bounds, dtype=np.float64)
     out = np.empty((n, n_draws))
     _cost_loop(np.ascontiguousarray(b), np.ascontiguousarray(moving, dtype=np.bool_), starts, *spreads,
                bounds[:, 0].copy(), bounds[:, 1].copy(), out)

@@ -8,10 +8,13 @@ Public API (the method contract shared with income and market):
 
 - :class:`CostInputs` (case-file key "cost") and its parts, :func:`parse_cost_inputs`;
 - :class:`CostResult` with :class:`CostDetail`;
-- :func:`value_cost`, :func:`simulate_cost`, :func:`tornado_cost`;
+- :func:`prepare_cost` → :class:`PreparedCost` (checks and restates once), then
+  :mod:`valuation.cost.method`'s ``value(p)``, ``tornado(p)``, ``simulate(p)``, and the one-call forms
+  :func:`value_cost`, :func:`simulate_cost`, :func:`tornado_cost`;
 - :data:`COST_BATCH_COLUMNS`, :func:`value_cost_batch`, :func:`synthetic_cost_columns`;
 - :func:`ahp_weights` / :class:`AhpResult` (general n, reused by quality profiling);
-- the kernels live in :mod:`valuation.cost.kernel`.
+- the kernels live in :mod:`valuation.cost.kernel`, the explanation's figure table in
+  :mod:`valuation.cost.explain`.
 """
 
 from .ahp import AhpResult, ahp_weights
@@ -31,7 +34,8 @@ from .inputs import (
     TaxRate,
     parse_cost_inputs,
 )
-from .method import check_cost_inputs, simulate_cost, tornado_cost, value_cost
+from .method import simulate_cost, tornado_cost, value_cost
+from .prepare import PreparedCost, check_cost_inputs, prepare_cost
 from .result import (
     CategoryTotal,
     CostDetail,
@@ -67,12 +71,14 @@ __all__ = [
     "InvalidJudgementMatrix",
     "LifeDeltaDetail",
     "OpportunityRate",
+    "PreparedCost",
     "QualityDeltaDetail",
     "RateDetail",
     "TaxRate",
     "ahp_weights",
     "check_cost_inputs",
     "parse_cost_inputs",
+    "prepare_cost",
     "simulate_cost",
     "synthetic_cost_columns",
     "tornado_cost",

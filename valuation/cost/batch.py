@@ -13,14 +13,16 @@ Bad rows become :class:`~base.errors.AssetError` records and NaN values; good ro
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from base.errors import AssetError
 from valuation import compiled
-from valuation.batch_types import BatchColumn, BatchMethodOutput
+from valuation.batch_reader import RowReader, Wording, interval
+from valuation.batch_types import SHARED_COLUMNS, BatchColumn, BatchMethodOutput, ModelField
 from valuation.context import ValuationContext
 from valuation.errors import MissingInput, PriceIndexGap, WeightsDoNotSumToOne
 from valuation.models import QUALITY_DIMENSIONS
@@ -30,21 +32,32 @@ from . import kernel
 from .ahp import ahp_weights
 from .draws import STREAM_BASE, draw_drivers
 from .errors import ConflictingInputs, DateAfterValuationDate, InvalidCostInput
-from .inputs import TAX_BASE_CATEGORIES, CostUncertainty, DeltaBasis
-from .method import EQUAL_WEIGHTS, WEIGHT_TOLERANCE
+from .inputs import (
+    TAX_BASE_CATEGORIES,
+    CostLine,
+    CostUncertainty,
+    DeltaBasis,
+    DeltaSpec,
+    OpportunityRate,
+    TaxRate,
+)
+from .prepare import EQUAL_WEIGHTS, WEIGHT_TOLERANCE
 
 AMOUNT_COLUMNS: tuple[str, ...] = ("cost_planning", "cost_construction", "cost_operation", "cost_indirect")
 QUALITY_COLUMNS: tuple[str, ...] = tuple(f"q_{d.value}" for d in QUALITY_DIMENSIONS)
 DRAW_CELLS_PER_CHUNK = 250_000  # rows × draws evaluated at once: bounds temporary memory, stays near the cache
 
+_AMOUNT = ModelField(CostLine, "amount")  # one line per non-blank category
+
 COST_BATCH_COLUMNS: tuple[BatchColumn, ...] = (
-    BatchColumn("cost_planning", "float", True, "CNY", "前期费用, historical; blank = none"),
+    BatchColumn("cost_planning", "float", True, "CNY", "前期费用, historical; blank = none", _AMOUNT),
     BatchColumn(
         "cost_construction",
         "float",
         True,
         "CNY",
         "直接成本—建设 (采集、获取、确认、描述、加工), historical; blank = none",
+        _AMOUNT,
     ),
     BatchColumn(
         "cost_operation",
@@ -52,9 +65,10 @@ COST_BATCH_COLUMNS: tuple[BatchColumn, ...] = (
         True,
         "CNY",
         "直接成本—运维 (存储、整合、安全、维护), historical; blank = none",
+        _AMOUNT,
     ),
     BatchColumn(
-        "cost_indirect", "float", True, "CNY", "间接成本 (分摊的软硬件、场地、管理), historical; blank = none"
+        "cost_indirect", "float", True, "CNY", "间接成本 (分摊的软硬件、场地、管理), historical; blank = none", _AMOUNT
     ),
     BatchColumn(
         "cost_incurred_on",
@@ -62,6 +76,7 @@ COST_BATCH_COLUMNS: tuple[BatchColumn, ...] = (
         True,
         "",
         "发生日期: the four amounts are restated from this date to the valuation date",
+        ModelField(CostLine, "incurred_on"),
     ),
     BatchColumn(
         "cost_opportunity_rate",
@@ -69,9 +84,15 @@ COST_BATCH_COLUMNS: tuple[BatchColumn, ...] = (
         False,
         "annual rate",
         "机会成本率 r on (前期 + 直接 + 间接); blank = no opportunity cost",
+        ModelField(OpportunityRate, "rate"),
     ),
     BatchColumn(
-        "cost_holding_years", "float", False, "years", "资本占用年限, needed with cost_opportunity_rate"
+        "cost_holding_years",
+        "float",
+        False,
+        "years",
+        "资本占用年限, needed with cost_opportunity_rate",
+        ModelField(OpportunityRate, "holding_years"),
     ),
     BatchColumn(
         "cost_tax_rate",
@@ -79,100 +100,43 @@ COST_BATCH_COLUMNS: tuple[BatchColumn, ...] = (
         False,
         "rate",
         "相关税费率 on 前期 + 直接 + 间接 + 机会成本; blank = no related taxes",
+        ModelField(TaxRate, "rate"),
     ),
-    BatchColumn("cost_delta_basis", "str", True, "", "价值调整系数 δ basis: quality / life / both"),
-    BatchColumn("cost_elapsed_years", "float", False, "years", "已使用年限, for basis life / both"),
+    BatchColumn(
+        "cost_delta_basis", "str", True, "", "价值调整系数 δ basis: quality / life / both", ModelField(DeltaSpec, "basis")
+    ),
+    BatchColumn(
+        "cost_elapsed_years",
+        "float",
+        False,
+        "years",
+        "已使用年限, for basis life / both",
+        ModelField(DeltaSpec, "elapsed_years"),
+    ),
     BatchColumn(
         "cost_remaining_years",
         "float",
         False,
         "years",
         "剩余经济寿命, for basis life / both (capped at rights_term_end)",
+        ModelField(DeltaSpec, "remaining_years"),
     ),
 )
 
-
-class _Rows:
-    """Row-error bookkeeping: every problem is reported; a row with any problem is not valued."""
-
-    def __init__(self, table: pd.DataFrame) -> None:
-        self.table = table
-        self.ids = table["asset_id"].astype("string").fillna("").to_numpy(dtype=object)
-        self.bad = np.zeros(len(table), dtype=bool)
-        self.errors: list[AssetError] = []
-
-    def flag(
-        self, mask: np.ndarray, rule: str, field: str, template: str, got: np.ndarray | None = None
-    ) -> None:
-        """One AssetError per flagged row; ``{got}`` in the template is ``got[i]`` or the raw cell."""
-        for i in np.flatnonzero(mask):
-            shown = got[i] if got is not None else self.raw(field, int(i))
-            self.errors.append(AssetError(str(self.ids[i]), rule, field, template.format(got=shown)))
-        self.bad |= mask
-
-    def raw(self, column: str, i: int) -> object:
-        return self.table[column].iat[i] if column in self.table.columns else None
-
-
-def _blank(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    text = raw.astype("string").str.strip()
-    return text, (text.fillna("") == "").to_numpy(dtype=bool)
-
-
-def _numbers(table: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(values with NaN for blanks, blank mask, text mask) of a number column as read from CSV/Parquet."""
-    n = len(table)
-    if column not in table.columns:
-        return np.full(n, np.nan), np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
-    raw = table[column]
-    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
-        values = raw.to_numpy(dtype=np.float64, na_value=np.nan)
-        return values, np.isnan(values), np.zeros(n, dtype=bool)
-    text, blank = _blank(raw)
-    values = pd.to_numeric(text.where(~blank), errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    return values, blank, np.isnan(values) & ~blank
-
-
-def _read_number(
-    rows: _Rows,
-    column: str,
-    what: str,
-    *,
-    high: float = np.inf,
-    checked: np.ndarray | None = None,
-    needed: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Values of a number column in [0, high] and the mask of rows where a usable value is given.
-
-    Text, values outside [0, high] (where ``checked``, default every row) and blanks (where
-    ``needed``) are flagged; unusable cells read as 0.
-    """
-    v, blank, text = _numbers(rows.table, column)
-    checked = np.ones(len(v), dtype=bool) if checked is None else checked
-    out_of_range = checked & ~blank & ~text & ~((v >= 0) & (v <= high))
-    rows.flag(checked & text, InvalidCostInput.rule, column, f"expected {what}, got text {{got!r}}")
-    bound = "≥ 0" if np.isinf(high) else f"in [0, {high:g}]"
-    rows.flag(out_of_range, InvalidCostInput.rule, column, f"expected {what} {bound}, got {{got:g}}", v)
-    if needed is not None:
-        rows.flag(needed & blank, MissingInput.rule, column, f"expected {what}, got a blank cell")
-    given = checked & ~blank & ~text & ~out_of_range
-    return np.where(given, v, 0.0), given
-
-
-def _dates(table: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(datetime64[D] with NaT for blanks, blank mask, unreadable mask) of a date column."""
-    n = len(table)
-    if column not in table.columns:
-        nat = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-        return nat, np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
-    raw = table[column]
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        values = raw.to_numpy().astype("datetime64[D]")
-        return values, np.isnat(values), np.zeros(n, dtype=bool)
-    text, blank = _blank(raw)
-    parsed = pd.to_datetime(text.where(~blank), errors="coerce", format="ISO8601")
-    values = parsed.to_numpy().astype("datetime64[D]")
-    return values, blank, np.isnat(values) & ~blank
+# A row's cells are read against these fields (valuation.batch_reader), the errors worded as below.
+_COLUMNS: tuple[BatchColumn, ...] = SHARED_COLUMNS + COST_BATCH_COLUMNS
+_WORDING = Wording(
+    invalid=InvalidCostInput.rule,
+    missing=MissingInput.rule,
+    not_number="expected {what}, got text {raw!r}",
+    out_of_range="expected {what} {bounds}, got {value:g}",
+    blank="expected {what}, got a blank cell",
+    not_choice="expected {what} {choices}, got {raw!r}",
+    blank_choice="expected {what} {choices}, got a blank cell",
+    not_date="expected a date YYYY-MM-DD, got {raw!r}",
+    range=lambda b: f"≥ {b.low:g}" if math.isinf(b.high) and not b.low_open else f"in {interval(b)}",
+    list_choices=" / ".join,
+)
 
 
 def _weights(
@@ -233,8 +197,9 @@ def _draws(
         encoded = compiled.encode([getattr(spreads, name) for name in kernel.CostDrivers._fields])
         if encoded is not None:
             moving = np.column_stack([in_use.get(name, np.zeros(n, dtype=bool)) for name in kernel.CostDrivers._fields])
-            return cost_draws(drivers, moving, encoded, seed=seed, keys=keys, stream_base=STREAM_BASE,
-                              n_draws=n_draws)
+            bounds = np.array([kernel.INPUT_BOUNDS[name] for name in kernel.CostDrivers._fields])
+            return cost_draws(drivers, moving, encoded, bounds=bounds, seed=seed, keys=keys,
+                              stream_base=STREAM_BASE, n_draws=n_draws)
     draws = np.empty((n, n_draws))
     tax_base = np.ones(len(TAX_BASE_CATEGORIES))
     step = max(1, DRAW_CELLS_PER_CHUNK // n_draws)
@@ -289,16 +254,29 @@ def value_cost_batch(
     spreads = uncertainty or CostUncertainty()
     table = table.reset_index(drop=True)
     n = len(table)
-    rows = _Rows(table)
+    rows = RowReader(table, _COLUMNS, _WORDING)
+
+    def flag(mask: np.ndarray, rule: str, column: str, template: str, got: np.ndarray | None = None) -> None:
+        """One error per flagged row; ``{got}`` in the template is ``got`` of the row."""
+        if got is None:
+            rows.fail(mask, rule, column, template)
+        else:
+            rows.fail(mask, rule, column, [template.format(got=g) for g in got[mask]])
+
+    def number(column: str, what: str, **kw: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(value, 0 where there is none; given; blank) of a number column."""
+        cells = rows.numbers(column, what=what, **kw)
+        return np.where(cells.given, cells.value, 0.0), cells.given, cells.blank
 
     # Cost amounts (CNY, historical); blank = no cost in the category.
-    amounts, amount_given = [], []
+    amounts, amount_given, amount_blank = [], [], []
     for col in AMOUNT_COLUMNS:
-        value, given = _read_number(rows, col, "an amount in CNY")
+        value, given, blank = number(col, "an amount in CNY", required=False)
         amounts.append(value)
         amount_given.append(given)
-    any_amount = ~np.logical_and.reduce([_numbers(table, col)[1] for col in AMOUNT_COLUMNS])
-    rows.flag(
+        amount_blank.append(blank)
+    any_amount = ~np.logical_and.reduce(amount_blank)
+    flag(
         ~any_amount,
         MissingInput.rule,
         AMOUNT_COLUMNS[0],
@@ -306,19 +284,16 @@ def value_cost_batch(
     )
 
     # Incurred date → restatement factor I(valuation month) / I(incurred month).
-    incurred, blank, unreadable = _dates(table, "cost_incurred_on")
-    rows.flag(
+    incurred, blank = rows.dates("cost_incurred_on", what="the date the costs were incurred")
+    flag(
         blank & any_amount,
         MissingInput.rule,
         "cost_incurred_on",
         "expected the date the costs were incurred, got a blank cell",
     )
-    rows.flag(
-        unreadable, InvalidCostInput.rule, "cost_incurred_on", "expected a date YYYY-MM-DD, got {got!r}"
-    )
     valuation_day = np.datetime64(ctx.valuation_date, "D")
     late = ~np.isnat(incurred) & (incurred > valuation_day)
-    rows.flag(
+    flag(
         late,
         DateAfterValuationDate.rule,
         "cost_incurred_on",
@@ -332,7 +307,7 @@ def value_cost_batch(
     months = incurred.astype("datetime64[M]").astype(np.int64) + 1970 * 12
     dated = ~np.isnat(incurred) & ~late
     outside = dated & ((months < first) | (months > last))
-    rows.flag(
+    flag(
         outside,
         PriceIndexGap.rule,
         "cost_incurred_on",
@@ -343,7 +318,7 @@ def value_cost_batch(
     if first <= month_number(ctx.valuation_date) <= last:
         valuation_level = ctx.price_index.level(ctx.valuation_date)
     else:
-        rows.flag(
+        flag(
             np.ones(n, dtype=bool),
             PriceIndexGap.rule,
             "valuation_date",
@@ -355,61 +330,37 @@ def value_cost_batch(
     restated = [kernel.restate(a, factor) for a in amounts]
 
     # 机会成本 and 相关税费 by rate.
-    opportunity_rate, opportunity_given = _read_number(
-        rows, "cost_opportunity_rate", "an annual rate", high=1.0
-    )
-    holding_years, _ = _read_number(rows, "cost_holding_years", "holding years", needed=opportunity_given)
+    opportunity_rate, opportunity_given, _ = number("cost_opportunity_rate", "an annual rate", required=False)
+    holding_years, _, _ = number("cost_holding_years", "holding years", required=opportunity_given)
     holding_years = np.where(opportunity_given, holding_years, 0.0)
-    tax_rate, tax_given = _read_number(rows, "cost_tax_rate", "a tax rate", high=1.0)
+    tax_rate, tax_given, _ = number("cost_tax_rate", "a tax rate", required=False)
 
     # δ basis.
-    if "cost_delta_basis" in table.columns:
-        basis_text, basis_blank = _blank(table["cost_delta_basis"])
-        basis = basis_text.fillna("").str.lower().to_numpy(dtype=object)
-    else:
-        basis, basis_blank = np.full(n, "", dtype=object), np.ones(n, dtype=bool)
-    known = np.isin(basis, [b.value for b in DeltaBasis])
-    rows.flag(
-        basis_blank,
-        MissingInput.rule,
-        "cost_delta_basis",
-        "expected δ basis quality / life / both, got a blank cell",
-    )
-    rows.flag(
-        ~basis_blank & ~known,
-        InvalidCostInput.rule,
-        "cost_delta_basis",
-        "expected δ basis quality / life / both, got {got!r}",
-    )
+    basis = rows.choice("cost_delta_basis", what="δ basis")
+    known = basis != ""
     use_quality = np.isin(basis, [DeltaBasis.QUALITY.value, DeltaBasis.BOTH.value])
     use_life = np.isin(basis, [DeltaBasis.LIFE.value, DeltaBasis.BOTH.value])
 
     # Quality scores (shared q_* columns), read where δ uses quality.
     scores = np.column_stack(
-        [
-            _read_number(rows, col, "a quality score", high=1.0, checked=use_quality, needed=use_quality)[0]
-            for col in QUALITY_COLUMNS
-        ]
+        [number(col, "a quality score", where=use_quality, required=use_quality)[0] for col in QUALITY_COLUMNS]
     )
 
     # Economic life (years), read where δ uses life; the remaining life is capped by the rights term.
-    elapsed, _ = _read_number(rows, "cost_elapsed_years", "elapsed years", needed=use_life)
-    remaining_stated, _ = _read_number(rows, "cost_remaining_years", "remaining years", needed=use_life)
-    for col in ("cost_elapsed_years", "cost_remaining_years"):
-        rows.flag(
-            known & ~use_life & ~_numbers(table, col)[1],
+    elapsed, _, elapsed_blank = number("cost_elapsed_years", "elapsed years", required=use_life)
+    remaining_stated, _, remaining_blank = number("cost_remaining_years", "remaining years", required=use_life)
+    for col, col_blank in (("cost_elapsed_years", elapsed_blank), ("cost_remaining_years", remaining_blank)):
+        flag(
+            known & ~use_life & ~col_blank,
             ConflictingInputs.rule,
             col,
             "expected a blank cell or δ basis life / both, got basis {got!r} (which does not use life)",
             basis,
         )
-    term_end, _, term_unreadable = _dates(table, "rights_term_end")
-    rows.flag(
-        term_unreadable, InvalidCostInput.rule, "rights_term_end", "expected a date YYYY-MM-DD, got {got!r}"
-    )
+    term_end, _ = rows.dates("rights_term_end", what="the end of the rights term")
     term_left = kernel.years_between(np.full(n, valuation_day), term_end)
     remaining = kernel.capped_remaining_life(remaining_stated, term_left)
-    rows.flag(
+    flag(
         use_life & ~rows.bad & (elapsed + remaining <= 0),
         InvalidCostInput.rule,
         "cost_remaining_years",

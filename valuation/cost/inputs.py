@@ -2,7 +2,7 @@
 
 Structure and ranges are checked here by pydantic; rules that need the asset or the valuation date
 (dates after the valuation date, weights summing to 1, both forms of one figure) are checked by
-:func:`valuation.cost.method.check_cost_inputs` so the error can name the asset.
+:func:`valuation.cost.prepare.check_cost_inputs` so the error can name the asset.
 """
 
 from __future__ import annotations

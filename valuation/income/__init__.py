@@ -5,13 +5,19 @@ contractual and authorization term, explicit decay, end or mid-period timing wit
 period, a build-up or WACC discount rate whose tax basis must match the flows, a terminal value only
 for an indefinite life, and a base that may be forecast from its history by ETS.
 
-The arithmetic lives once in :mod:`valuation.income.kernel`; the single asset, its Monte Carlo and
-tornado, and the batch all call it.
+:func:`prepare_income` checks an asset's inputs and builds its arrays once; the
+:class:`PreparedIncome` it returns goes to :mod:`valuation.income.method`'s ``value(p)``,
+``tornado(p)`` and ``simulate(p)``, and :func:`value_income`, :func:`tornado_income`, :func:`simulate_income` are the one-call forms. The
+arithmetic lives once in :mod:`valuation.income.kernel`; the single asset, its Monte Carlo and tornado,
+and the batch all call it. The explanation's figures are one declarative table in
+:mod:`valuation.income.explain`.
 """
 
 from . import kernel
-from ._batch import INCOME_BATCH_COLUMNS, value_income_batch
-from ._inputs import (
+from .batch import INCOME_BATCH_COLUMNS, value_income_batch
+from .draws import STREAM_BASE
+from .errors import ForecastTooShort, HistoryTooShort, InvalidIncomeInput, TerminalValueNotAllowed
+from .inputs import (
     ChargeComponent,
     ContributoryCharge,
     DiscountRateSpec,
@@ -30,7 +36,9 @@ from ._inputs import (
     Timing,
     parse_income_inputs,
 )
-from ._result import (
+from .method import simulate_income, tornado_income, value_income
+from .prepare import PreparedIncome, prepare_income
+from .result import (
     ChargeLine,
     EtsForecast,
     EtsStep,
@@ -43,10 +51,7 @@ from ._result import (
     ScheduleRow,
     TerminalDetail,
 )
-from ._simulate import STREAM_BASE, simulate_income, tornado_income
-from ._synthetic import synthetic_income_columns
-from ._value import value_income
-from .errors import ForecastTooShort, HistoryTooShort, InvalidIncomeInput, TerminalValueNotAllowed
+from .synthetic import synthetic_income_columns
 
 __all__ = [
     "INCOME_BATCH_COLUMNS",
@@ -69,6 +74,7 @@ __all__ = [
     "IncomeResult",
     "IncomeUncertainty",
     "InvalidIncomeInput",
+    "PreparedIncome",
     "Projection",
     "RateBuildUp",
     "RateComponent",
@@ -84,6 +90,7 @@ __all__ = [
     "Timing",
     "kernel",
     "parse_income_inputs",
+    "prepare_income",
     "simulate_income",
     "synthetic_income_columns",
     "tornado_income",

@@ -4,7 +4,7 @@ Every function works on float64 arrays that broadcast over leading axes — one 
 ``(n,)``, draws ``(n_draws,)`` or ``(n, n_draws)`` — with the period axis LAST where there is one.
 The single-asset valuation, its Monte Carlo and tornado, and the batch all call these functions.
 
-Conventions (documented in valuation/income/_inputs.py):
+Conventions (documented in valuation/income/inputs.py):
 
 - time is in years from the valuation date; period 1 is [0, f] (f ∈ (0, 1], a partial first period),
   period k ≥ 2 is [f + k − 2, f + k − 1];

@@ -17,7 +17,15 @@ import numpy as np
 import pandas as pd
 
 from base.errors import AssetError, InvalidInput
-from valuation.batch_types import BatchColumn, BatchMethodOutput, blank_cells
+from valuation.batch_reader import RowReader, Wording
+from valuation.batch_types import (
+    SHARED_COLUMNS,
+    BatchColumn,
+    BatchMethodOutput,
+    Bounds,
+    ModelField,
+    blank_cells,
+)
 from valuation.context import ValuationContext
 from valuation.errors import MissingInput, PriceIndexGap, TooFewComparables
 from valuation.market import grid as g
@@ -40,7 +48,7 @@ from valuation.market.inputs import (
     Selection,
     Weighting,
 )
-from valuation.market.method import DAYS_PER_YEAR, MIN_COMPARABLES
+from valuation.market.prepare import DAYS_PER_YEAR, MIN_COMPARABLES
 from valuation.models import QUALITY_DIMENSIONS, DataRight
 from valuation.price_index import month_number
 
@@ -54,6 +62,7 @@ MARKET_BATCH_COLUMNS: tuple[BatchColumn, ...] = (
         False,
         "count",
         f"市场法可比案例数 comparables chosen by similarity, 3–100 (blank: {Selection().top_k})",
+        ModelField(Selection, "top_k"),
     ),
     BatchColumn(
         "market_beta",
@@ -61,6 +70,7 @@ MARKET_BATCH_COLUMNS: tuple[BatchColumn, ...] = (
         False,
         "ratio",
         f"规模调整指数 β of X4 = (records_target/records_comp)^β, 0 < β ≤ 1 (blank: {_DEFAULTS.beta})",
+        ModelField(MarketInputs, "beta"),
     ),
     BatchColumn(
         "market_x2",
@@ -68,6 +78,7 @@ MARKET_BATCH_COLUMNS: tuple[BatchColumn, ...] = (
         False,
         "ratio",
         f"供求调整系数 X2 applied to every comparable, > 0 (blank: {_DEFAULTS.x2})",
+        ModelField(MarketInputs, "x2"),
     ),
     BatchColumn(
         "market_field_only",
@@ -75,95 +86,29 @@ MARKET_BATCH_COLUMNS: tuple[BatchColumn, ...] = (
         False,
         "",
         "仅同领域案例 restrict comparables to the asset's field (blank: false)",
+        ModelField(Selection, "field_only"),
     ),
 )
 
-_TRUE = {"true", "1", "1.0", "yes", "y", "t", "是"}
-_FALSE = {"false", "0", "0.0", "no", "n", "f", "否", ""}
+# A row's cells are read against these fields (valuation.batch_reader), the errors worded as below.
+_COLUMNS: tuple[BatchColumn, ...] = SHARED_COLUMNS + MARKET_BATCH_COLUMNS
+_WORDING = Wording(
+    invalid=InvalidInput.rule,
+    missing=MissingInput.rule,
+    not_number="{what} must be a number, got {raw!r}",
+    out_of_range="{what} must be {integer}{bounds}, got {value:g}",
+    blank="{what} is blank; the market method needs it",
+    not_date="{what} must be a date YYYY-MM-DD, got {raw!r}",
+)
+RECORDS_ABOVE_ZERO = Bounds(0.0, low_open=True)  # the market's own need: X4 = (records_target / records_comp)^β
 
-
-class _Checker:
-    """Collects per-row problems as AssetError records and the mask of rows still valid."""
-
-    def __init__(self, ids: np.ndarray) -> None:
-        self.ids = ids
-        self.ok = np.ones(len(ids), dtype=bool)
-        self.errors: list[AssetError] = []
-
-    def fail(self, mask: np.ndarray, rule: str, field: str, message: str | list[str]) -> None:
-        for n, i in enumerate(np.flatnonzero(mask)):
-            text = message if isinstance(message, str) else message[n]
-            self.errors.append(AssetError(str(self.ids[i]), rule, field, text))
-        self.ok &= ~mask
-
-
-def _raw(table: pd.DataFrame, col: str) -> pd.Series:
-    return (
-        table[col]
-        if col in table.columns
-        else pd.Series([None] * len(table), index=table.index, dtype=object)
-    )
-
-
-def _text(table: pd.DataFrame, col: str, default: str) -> np.ndarray:
-    raw = _raw(table, col)
-    text = raw.astype("string").fillna("").str.strip().str.lower().to_numpy(dtype=object)
+def _text(rows: RowReader, col: str, default: str) -> np.ndarray:
+    text = rows.raw(col).astype("string").fillna("").str.strip().str.lower().to_numpy(dtype=object)
     return np.where(text == "", default, text)
 
 
-def _number(
-    table: pd.DataFrame,
-    col: str,
-    check: _Checker,
-    *,
-    default: float | None,
-    low: float,
-    high: float,
-    low_open: bool,
-    what: str,
-    integer: bool = False,
-) -> np.ndarray:
-    """A numeric column: text is refused, blanks take ``default`` (or are refused when it is None)."""
-    raw = _raw(table, col)
-    num = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64)
-    blank = blank_cells(raw)
-    text = np.isnan(num) & ~blank
-    check.fail(
-        text, InvalidInput.rule, col, [f"{what} must be a number, got {v!r}" for v in raw.to_numpy()[text]]
-    )
-    if default is None:
-        check.fail(blank, MissingInput.rule, col, f"{what} is blank; the market method needs it")
-    value = np.where(blank, np.nan if default is None else default, num)
-    with np.errstate(invalid="ignore"):
-        out = ~np.isnan(value) & ((value <= low if low_open else value < low) | (value > high))
-        if integer:
-            out |= ~np.isnan(value) & (value != np.round(value))
-    bound = f"{'(' if low_open else '['}{low:g}, {high:g}]"
-    check.fail(
-        out & check.ok,
-        InvalidInput.rule,
-        col,
-        [
-            f"{what} must be {'an integer ' if integer else ''}in {bound}, got {v:g}"
-            for v in value[out & check.ok]
-        ],
-    )
-    return value
-
-
-def _flag(table: pd.DataFrame, col: str, check: _Checker, what: str) -> np.ndarray:
-    raw = _raw(table, col)
-    text = raw.astype("string").fillna("").str.strip().str.lower().to_numpy(dtype=object)
-    truthy = np.isin(text, list(_TRUE))
-    bad = ~truthy & ~np.isin(text, list(_FALSE))
-    check.fail(
-        bad, InvalidInput.rule, col, [f"{what} must be true or false, got {v!r}" for v in raw.to_numpy()[bad]]
-    )
-    return truthy
-
-
-def _delivery(table: pd.DataFrame, check: _Checker) -> np.ndarray:
-    raw = _raw(table, "delivery_form")
+def _delivery(check: RowReader) -> np.ndarray:
+    raw = check.raw("delivery_form")
     blank = blank_cells(raw)
     check.fail(
         blank,
@@ -188,8 +133,8 @@ def _delivery(table: pd.DataFrame, check: _Checker) -> np.ndarray:
     return np.maximum(out, 0)
 
 
-def _rights(table: pd.DataFrame, check: _Checker) -> np.ndarray:
-    raw = _raw(table, "rights")
+def _rights(check: RowReader) -> np.ndarray:
+    raw = check.raw("rights")
     # the first right of each distinct cell (a batch repeats a few values: split those, not every row)
     codes, uniques = pd.factorize(raw)  # a missing cell gets code −1: the last entry below, ""
     first = np.array([str(v).split(";")[0].strip() for v in uniques] + [""], dtype=object)[codes]
@@ -213,91 +158,44 @@ def _rights(table: pd.DataFrame, check: _Checker) -> np.ndarray:
     return np.maximum(out, 0)
 
 
-def _term_years(table: pd.DataFrame, ctx: ValuationContext, check: _Checker) -> np.ndarray:
-    raw = _raw(table, "rights_term_end")
-    blank = blank_cells(raw)
-    ends = pd.to_datetime(raw.where(~blank, None), errors="coerce")
-    bad = ends.isna().to_numpy() & ~blank
-    check.fail(
-        bad,
-        InvalidInput.rule,
-        "rights_term_end",
-        [f"rights_term_end must be a date YYYY-MM-DD, got {v!r}" for v in raw.to_numpy()[bad]],
-    )
-    days = (ends.dt.normalize() - pd.Timestamp(ctx.valuation_date)).dt.days.to_numpy(
-        dtype=np.float64, na_value=np.nan
-    )
-    years = days / DAYS_PER_YEAR
+def _term_years(ctx: ValuationContext, check: RowReader) -> np.ndarray:
+    ends, _ = check.dates("rights_term_end", what="rights_term_end")
+    days = (ends - np.datetime64(ctx.valuation_date, "D")).astype(np.float64)
+    years = np.where(np.isnat(ends), np.nan, days) / DAYS_PER_YEAR
     with np.errstate(invalid="ignore"):
-        ended = years < 0
+        ended = (years < 0) & ~check.bad
     check.fail(
-        ended & check.ok,
+        ended,
         RightsTermEnded.rule,
         "rights_term_end",
         [
             f"the rights term ended on {v}, before the valuation date {ctx.valuation_date}"
-            for v in raw.to_numpy()[ended & check.ok]
+            for v in check.raw("rights_term_end").to_numpy(dtype=object)[ended]
         ],
     )
     return years
 
 
-def _targets(table: pd.DataFrame, ctx: ValuationContext, check: _Checker) -> g.Targets:
-    """Target columns of every row; rows with a problem are reported and marked in ``check.ok``."""
+def _targets(ctx: ValuationContext, check: RowReader) -> g.Targets:
+    """Target columns of every row; rows with a problem are reported and marked in ``check.bad``."""
     scores = np.column_stack(
-        [
-            _number(
-                table,
-                f"q_{d.value}",
-                check,
-                default=None,
-                low=0.0,
-                high=1.0,
-                low_open=False,
-                what=f"quality score q_{d.value}",
-            )
-            for d in QUALITY_DIMENSIONS
-        ]
+        [check.numbers(f"q_{d.value}", what=f"quality score q_{d.value}").value for d in QUALITY_DIMENSIONS]
     )
+    records = check.numbers("records", what="records (X4 needs the target's record count)", required=True,
+                            bounds=RECORDS_ABOVE_ZERO).value
     return g.Targets(
-        field_key=_text(table, "field", "general"),
-        region_key=_text(table, "region", "national"),
-        rights=_rights(table, check),
-        delivery=_delivery(table, check),
-        exclusivity=_flag(table, "exclusivity", check, "exclusivity"),
-        records=_number(
-            table,
-            "records",
-            check,
-            default=None,
-            low=0.0,
-            high=np.inf,
-            low_open=True,
-            what="records (X4 needs the target's record count)",
-        ),
+        field_key=_text(check, "field", "general"),
+        region_key=_text(check, "region", "national"),
+        rights=_rights(check),
+        delivery=_delivery(check),
+        exclusivity=check.flag("exclusivity", what="exclusivity"),
+        records=records,
         quality=kernel.target_quality(scores, QualityWeights().vector()),
-        term_years=_term_years(table, ctx, check),
-        beta=_number(
-            table, "market_beta", check, default=_DEFAULTS.beta, low=0.0, high=1.0, low_open=True, what="β"
-        ),
-        x2=_number(
-            table, "market_x2", check, default=_DEFAULTS.x2, low=0.0, high=np.inf, low_open=True, what="X2"
-        ),
-        top_k=np.nan_to_num(  # NaN only on rows already refused
-            _number(
-                table,
-                "market_top_k",
-                check,
-                default=Selection().top_k,
-                low=3,
-                high=100,
-                low_open=False,
-                what="top_k",
-                integer=True,
-            ),
-            nan=0,
-        ).astype(np.int64),
-        field_only=_flag(table, "market_field_only", check, "market_field_only"),
+        term_years=_term_years(ctx, check),
+        beta=check.numbers("market_beta", what="β").value,
+        x2=check.numbers("market_x2", what="X2").value,
+        top_k=np.nan_to_num(check.numbers("market_top_k", what="top_k").value, nan=0).astype(np.int64),
+        field_only=check.flag("market_field_only", what="market_field_only"),
     )
 
 
@@ -329,9 +227,9 @@ def value_market_batch(
     unc = uncertainty or MarketUncertainty()
     k_rule = outlier_k if outlier_k is not None else DEFAULT_OUTLIER_K[outlier_rule]
     n = len(table)
-    ids = _raw(table, "asset_id").astype("string").fillna("").to_numpy(dtype=object)
-    check = _Checker(ids)
-    targets = _targets(table, ctx, check)
+    check = RowReader(table, _COLUMNS, _WORDING)
+    ids = check.ids
+    targets = _targets(ctx, check)
     comps = ComparableColumns.of(database)
     valuation_month = month_number(ctx.valuation_date)
     level_valuation = ctx.price_index.level(ctx.valuation_date, field="valuation_date")
@@ -353,7 +251,7 @@ def value_market_batch(
         )
     }
     extra["market_comparables"] = np.full(n, None, dtype=object)
-    good = np.flatnonzero(check.ok)
+    good = np.flatnonzero(~check.bad)
     for start in range(0, len(good), ROW_BLOCK):
         rows = good[start : start + ROW_BLOCK]
         t = targets.take(rows)
@@ -432,17 +330,3 @@ def value_market_batch(
             sim = g.simulate(grid, kept, w, t.beta, unc, ctx.seed, np.asarray(keys)[rows], ctx.n_draws)
             draws[rows[fine]] = sim[fine]
     return BatchMethodOutput(values=values, draws=draws, errors=check.errors, extra=extra)
-
-
-def synthetic_market_columns(rng: np.random.Generator, table: pd.DataFrame) -> pd.DataFrame:
-    """Plausible market columns for synthetic assets (shared columns already in ``table``)."""
-    n = len(table)
-    return pd.DataFrame(
-        {
-            "market_top_k": rng.choice(np.array([5, 8, 8, 10]), n),
-            "market_beta": rng.choice(np.array([0.4, 0.5, 0.5, 0.6]), n),
-            "market_x2": rng.choice(np.array([0.95, 1.0, 1.0, 1.0, 1.05]), n),
-            "market_field_only": rng.random(n) < 0.2,
-        },
-        index=table.index,
-    )

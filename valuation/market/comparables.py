@@ -147,3 +147,8 @@ class ComparableColumns:
 
     def __len__(self) -> int:
         return len(self.comp_id)
+
+
+def ids_text(ids: Sequence[str]) -> str:
+    """Comparable ids as a comma list, or "none"."""
+    return ", ".join(ids) if ids else "none"

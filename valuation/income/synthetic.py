@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._inputs import IncomeForm
+from .inputs import IncomeForm
 
 _FORMS = np.array([f.value for f in IncomeForm])
 _FORM_P = np.array([0.25, 0.40, 0.20, 0.15])  # direct, split, excess_earnings, incremental

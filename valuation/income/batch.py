@@ -14,19 +14,16 @@ The discount rate's basis is ``income_rate_basis`` (blank = after_tax). Draws us
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import pandas as pd
 
-from base.errors import AssetError
 from valuation import compiled
-from valuation.batch_types import BatchColumn, BatchMethodOutput, blank_cells
+from valuation.batch_reader import RowReader, Wording
+from valuation.batch_types import SHARED_COLUMNS, BatchColumn, BatchMethodOutput, Bounds, ModelField
 from valuation.context import ValuationContext
 
 from . import kernel
-from ._inputs import MAX_PERIODS, IncomeForm, IncomeUncertainty, TaxBasis, Timing
-from ._simulate import (
+from .draws import (
     STREAM_BASE,
     STREAM_OFFSETS,
     KernelInputs,
@@ -36,27 +33,60 @@ from ._simulate import (
     stream_uniforms,
     value_drawn,
 )
+from .inputs import (
+    DiscountRateSpec,
+    IncomeForm,
+    IncomeInputs,
+    IncomeUncertainty,
+    Projection,
+    TaxBasis,
+    Timing,
+)
 
 DRAW_CHUNK_CELLS = 262_144  # rows × draws × periods per Monte Carlo step: 2 MB arrays, near the cache
 
 INCOME_BATCH_COLUMNS: tuple[BatchColumn, ...] = (
-    BatchColumn("income_form", "str", True, "", "收益口径 direct / split / excess_earnings / incremental"),
+    BatchColumn(
+        "income_form",
+        "str",
+        True,
+        "",
+        "收益口径 direct / split / excess_earnings / incremental",
+        ModelField(IncomeInputs, "form"),
+    ),
     BatchColumn(
         "income_base_y1",
         "float",
         True,
         "CNY",
         "首年收益基数 B_1, CNY a year: revenue (direct, split), earnings E_1 (excess_earnings), increment "
-        "(incremental); a partial first period gets B_1 × f",
+        "(incremental); a partial first period gets B_1 × f; in a batch within ±1e15",
+        ModelField(Projection, "base_y1"),
+        Bounds(-1e15, 1e15),  # batch only: a bound on the projected amounts (a case file has none)
     ),
-    BatchColumn("income_growth", "float", False, "rate", "增长率 g of the base, annual, > −1; blank = 0"),
-    BatchColumn("income_split_rate", "float", False, "ratio", "分成率 K_1 in (0, 1]; split rows only"),
+    BatchColumn(
+        "income_growth",
+        "float",
+        False,
+        "rate",
+        "增长率 g of the base, annual, > −1; blank = 0",
+        ModelField(Projection, "growth"),
+    ),
+    BatchColumn(
+        "income_split_rate",
+        "float",
+        False,
+        "ratio",
+        "分成率 K_1 in (0, 1]; split rows only",
+        ModelField(IncomeInputs, "split_rate"),
+    ),
     BatchColumn(
         "income_margin",
         "float",
         False,
         "ratio",
         "利润率: share of revenue left after own costs, [0, 1]; direct rows only",
+        ModelField(IncomeInputs, "margin"),
     ),
     BatchColumn(
         "income_contributory_rate",
@@ -64,9 +94,15 @@ INCOME_BATCH_COLUMNS: tuple[BatchColumn, ...] = (
         False,
         "ratio",
         "贡献资产扣除比例: contributory charges as a share of E_t, [0, 1); excess_earnings rows only",
+        ModelField(IncomeInputs, "contributory_rate"),
     ),
     BatchColumn(
-        "income_decay", "float", False, "rate", "衰减率 d in [0, 1): contribution × (1 − d)^(t−1); blank = 0"
+        "income_decay",
+        "float",
+        False,
+        "rate",
+        "衰减率 d in [0, 1): contribution × (1 − d)^(t−1); blank = 0",
+        ModelField(IncomeInputs, "decay"),
     ),
     BatchColumn(
         "income_economic_life",
@@ -74,21 +110,62 @@ INCOME_BATCH_COLUMNS: tuple[BatchColumn, ...] = (
         True,
         "years",
         "经济寿命, years in (0, 100]; capped by rights_term_end",
+        ModelField(IncomeInputs, "economic_life"),
     ),
-    BatchColumn("income_discount_rate", "float", True, "rate", "折现率 i, annual, in (0, 1)"),
-    BatchColumn("income_timing", "str", False, "", "end | mid (期末/期中); blank = end"),
-    BatchColumn("income_first_period_years", "float", False, "years", "首期长度 f in (0, 1]; blank = 1"),
+    BatchColumn(
+        "income_discount_rate",
+        "float",
+        True,
+        "rate",
+        "折现率 i, annual, in (0, 1)",
+        None,  # batch only: the rate itself, where a case file builds it up (DiscountRateSpec)
+        Bounds(0, 1, low_open=True, high_open=True),
+    ),
+    BatchColumn(
+        "income_timing", "str", False, "", "end | mid (期末/期中); blank = end", ModelField(IncomeInputs, "timing")
+    ),
+    BatchColumn(
+        "income_first_period_years",
+        "float",
+        False,
+        "years",
+        "首期长度 f in (0, 1]; blank = 1",
+        ModelField(IncomeInputs, "first_period_years"),
+    ),
     BatchColumn(
         "income_tax_rate",
         "float",
         False,
         "rate",
         "所得税税率 T in [0, 1): converts pre_tax flows, F × (1 − T)",
+        ModelField(IncomeInputs, "tax_rate"),
     ),
     BatchColumn(
-        "income_cash_flow_basis", "str", False, "", "收益口径 after_tax | pre_tax; blank = after_tax"
+        "income_cash_flow_basis",
+        "str",
+        False,
+        "",
+        "收益口径 after_tax | pre_tax; blank = after_tax",
+        ModelField(IncomeInputs, "cash_flow_basis"),
     ),
-    BatchColumn("income_rate_basis", "str", False, "", "折现率口径 after_tax | pre_tax; blank = after_tax"),
+    BatchColumn(
+        "income_rate_basis",
+        "str",
+        False,
+        "",
+        "折现率口径 after_tax | pre_tax; blank = after_tax",
+        ModelField(DiscountRateSpec, "basis"),
+    ),
+)
+
+# A row's cells are read against these fields (valuation.batch_reader), the errors worded as below.
+_COLUMNS: tuple[BatchColumn, ...] = SHARED_COLUMNS + INCOME_BATCH_COLUMNS
+_WORDING = Wording(
+    invalid="invalid_input",
+    missing="invalid_input",
+    not_number="expected {what} (a number), got {raw!r}",
+    out_of_range="expected {what} {bounds}, got {value:g}",
+    blank="{what} is required for this row, got a blank",
 )
 
 _SHARE_COLUMN: dict[IncomeForm, str] = {
@@ -96,97 +173,6 @@ _SHARE_COLUMN: dict[IncomeForm, str] = {
     IncomeForm.SPLIT: "income_split_rate",
     IncomeForm.EXCESS_EARNINGS: "income_contributory_rate",
 }
-
-
-class _Rows:
-    """Column readers that record one AssetError per bad cell and keep a mask of bad rows."""
-
-    def __init__(self, table: pd.DataFrame) -> None:
-        self.table = table
-        self.n = len(table)
-        self.ids = table["asset_id"].astype("string").fillna("").to_numpy(dtype=object)
-        self.bad = np.zeros(self.n, dtype=bool)
-        self.errors: list[AssetError] = []
-
-    def fail(self, rows: np.ndarray, rule: str, column: str, message: str | Sequence[str]) -> None:
-        idx = np.flatnonzero(rows)
-        for j, i in enumerate(idx):
-            text = message if isinstance(message, str) else message[j]
-            self.errors.append(AssetError(str(self.ids[i]), rule, column, text))
-        self.bad[idx] = True
-
-    def raw(self, column: str) -> tuple[pd.Series, np.ndarray]:
-        if column in self.table.columns:
-            raw = self.table[column].reset_index(drop=True)
-        else:
-            raw = pd.Series([None] * self.n, dtype=object)
-        return raw, blank_cells(raw)
-
-    def numbers(
-        self,
-        column: str,
-        *,
-        required: np.ndarray | bool,
-        default: float,
-        low: float,
-        high: float,
-        low_open: bool = False,
-        high_open: bool = False,
-        what: str,
-    ) -> np.ndarray:
-        """Float column: text, blanks where required and values outside the range become errors."""
-        raw, blank = self.raw(column)
-        num = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-        text = ~blank & ~np.isfinite(num)
-        self.fail(
-            text, "invalid_input", column, [f"expected {what} (a number), got {v!r}" for v in raw[text]]
-        )
-        missing = blank & np.asarray(required, dtype=bool)
-        self.fail(missing, "invalid_input", column, f"{what} is required for this row, got a blank")
-        given = ~blank & np.isfinite(num)
-        below = (num <= low) if low_open else (num < low)
-        above = (num >= high) if high_open else (num > high)
-        out = given & (below | above)
-        bounds = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
-        self.fail(out, "invalid_input", column, [f"expected {what} in {bounds}, got {v:g}" for v in num[out]])
-        return np.where(given & ~out, num, default)
-
-    def choices(self, column: str, allowed: Sequence[str], *, default: str | None, what: str) -> np.ndarray:
-        """Text column of fixed choices (case and spaces ignored)."""
-        raw, blank = self.raw(column)
-        text = raw.astype("string").fillna("").str.strip().str.lower().to_numpy(dtype=object)
-        unknown = ~blank & ~np.isin(text, list(allowed))
-        self.fail(
-            unknown,
-            "invalid_input",
-            column,
-            [f"expected {what}: one of {list(allowed)}, got {v!r}" for v in raw[unknown]],
-        )
-        if default is None:
-            self.fail(blank, "invalid_input", column, f"{what} is required, got a blank")
-        return np.where(blank | unknown, default or "", text)  # "" = no valid choice (already an error)
-
-    def given(self, column: str) -> np.ndarray:
-        return ~self.raw(column)[1]
-
-    def dates(self, column: str, *, what: str) -> np.ndarray:
-        """Date column ('YYYY-MM-DD' text or datetime64) as datetime64[D]; blank = NaT."""
-        raw, blank = self.raw(column)
-        if pd.api.types.is_datetime64_any_dtype(raw.dtype):
-            parsed = pd.to_datetime(raw)
-        else:
-            parsed = pd.to_datetime(
-                raw.where(~blank, None).astype("string"), errors="coerce", format="ISO8601"
-            )
-        values = parsed.to_numpy(dtype="datetime64[D]")
-        bad = ~blank & np.isnat(values)
-        self.fail(
-            bad,
-            "invalid_input",
-            column,
-            [f"expected {what} as a date YYYY-MM-DD, got {v!r}" for v in raw[bad]],
-        )
-        return np.where(bad, np.datetime64("NaT"), values)
 
 
 def _draws(
@@ -243,18 +229,19 @@ def value_income_batch(
         Bound on rows × draws × periods computed at once (memory of the Monte Carlo).
     """
     spreads = uncertainty or IncomeUncertainty()
-    rows = _Rows(table)
+    rows = RowReader(table, _COLUMNS, _WORDING)
     n = rows.n
     keys = np.asarray(keys, dtype=np.uint64)
 
-    form_text = rows.choices(
-        "income_form", [f.value for f in IncomeForm], default=None, what="the income form"
-    )
+    def number(column: str, what: str, fill: float, required: bool | np.ndarray | None = None) -> np.ndarray:
+        """The column's values: the field's default where blank, ``fill`` where there is no usable value."""
+        value = rows.numbers(column, what=what, required=required).value
+        return np.where(np.isnan(value), fill, value)
+
+    form_text = rows.choice("income_form", what="the income form")
     forms = {f: form_text == f.value for f in IncomeForm}
     revenue_form = forms[IncomeForm.DIRECT] | forms[IncomeForm.SPLIT]
-    base_y1 = rows.numbers(
-        "income_base_y1", required=True, default=0.0, low=-1e15, high=1e15, what="B_1 (CNY a year)"
-    )
+    base_y1 = number("income_base_y1", "B_1 (CNY a year)", 0.0)
     negative = revenue_form & (base_y1 < 0)
     rows.fail(
         negative,
@@ -262,9 +249,7 @@ def value_income_batch(
         "income_base_y1",
         [f"expected revenue >= 0 CNY for a direct or split row, got {v:g}" for v in base_y1[negative]],
     )
-    growth = rows.numbers(
-        "income_growth", required=False, default=0.0, low=-1, high=1, low_open=True, what="growth"
-    )
+    growth = number("income_growth", "growth", 0.0)
     share = np.ones(n)
     for form, column in _SHARE_COLUMN.items():
         is_form = forms[form]
@@ -279,70 +264,20 @@ def value_income_batch(
             ],
         )
         if form is IncomeForm.SPLIT:
-            value = rows.numbers(
-                column, required=is_form, default=1.0, low=0, high=1, low_open=True, what="K_1"
-            )
-            share = np.where(is_form, value, share)
+            share = np.where(is_form, number(column, "K_1", 1.0, required=is_form), share)
         elif form is IncomeForm.DIRECT:
-            value = rows.numbers(column, required=is_form, default=1.0, low=0, high=1, what="the margin")
-            share = np.where(is_form, value, share)
+            share = np.where(is_form, number(column, "the margin", 1.0, required=is_form), share)
         else:
-            value = rows.numbers(
-                column,
-                required=is_form,
-                default=0.0,
-                low=0,
-                high=1,
-                high_open=True,
-                what="the contributory rate",
-            )
+            value = number(column, "the contributory rate", 0.0, required=is_form)
             share = np.where(is_form, 1.0 - value, share)
-    decay = rows.numbers(
-        "income_decay", required=False, default=0.0, low=0, high=1, high_open=True, what="the decay"
-    )
-    life = rows.numbers(
-        "income_economic_life",
-        required=True,
-        default=1.0,
-        low=0,
-        high=MAX_PERIODS,
-        low_open=True,
-        what="the economic life in years (finite in a batch)",
-    )
-    rate = rows.numbers(
-        "income_discount_rate",
-        required=True,
-        default=0.1,
-        low=0,
-        high=1,
-        low_open=True,
-        high_open=True,
-        what="the discount rate",
-    )
-    mid = (
-        rows.choices("income_timing", [t.value for t in Timing], default=Timing.END.value, what="timing")
-        == "mid"
-    )
-    first = rows.numbers(
-        "income_first_period_years",
-        required=False,
-        default=1.0,
-        low=0,
-        high=1,
-        low_open=True,
-        what="the first period in years",
-    )
-    tax_rate = rows.numbers(
-        "income_tax_rate", required=False, default=0.0, low=0, high=1, high_open=True, what="the tax rate"
-    )
-    bases = [b.value for b in TaxBasis]
-    pre_tax_flows = (
-        rows.choices("income_cash_flow_basis", bases, default="after_tax", what="the cash-flow basis")
-        == "pre_tax"
-    )
-    pre_tax_rate = (
-        rows.choices("income_rate_basis", bases, default="after_tax", what="the rate basis") == "pre_tax"
-    )
+    decay = number("income_decay", "the decay", 0.0)
+    life = number("income_economic_life", "the economic life in years (finite in a batch)", 1.0)
+    rate = number("income_discount_rate", "the discount rate", 0.1, required=True)
+    mid = rows.choice("income_timing", what="timing") == Timing.MID.value
+    first = number("income_first_period_years", "the first period in years", 1.0)
+    tax_rate = number("income_tax_rate", "the tax rate", 0.0)
+    pre_tax_flows = rows.choice("income_cash_flow_basis", what="the cash-flow basis") == TaxBasis.PRE_TAX.value
+    pre_tax_rate = rows.choice("income_rate_basis", what="the rate basis") == TaxBasis.PRE_TAX.value
     tax_given = rows.given("income_tax_rate")
     rows.fail(
         ~pre_tax_flows & pre_tax_rate,
@@ -365,7 +300,7 @@ def value_income_batch(
     )
     tax = np.where(convert, 1.0 - tax_rate, 1.0)
 
-    term_end = rows.dates("rights_term_end", what="the end of the rights term")
+    term_end, _ = rows.dates("rights_term_end", what="the end of the rights term")
     valuation_day = np.datetime64(ctx.valuation_date, "D")
     lapsed = ~np.isnat(term_end) & (term_end <= valuation_day)
     rows.fail(

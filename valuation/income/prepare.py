@@ -1,22 +1,40 @@
-"""One asset's inputs as the kernel's arrays (period axis last), shared by value, simulate and tornado."""
+"""The income method for one asset: inputs checked and turned into the kernel's arrays once (DOMAIN §3.2).
+
+:func:`prepare_income` decides the horizon, the periods, the base (forecast rows, projection or ETS on
+the history), the share and the discount rate; the :class:`PreparedIncome` it returns gives the value
+with its DCF schedule and explanation (:meth:`~PreparedIncome.value`), the tornado
+(:meth:`~PreparedIncome.tornado`) and the Monte Carlo draws (:meth:`~PreparedIncome.simulate`), all by
+the same kernel (valuation/income/kernel.py) as the batch. :func:`value_income`, :func:`tornado_income`
+and :func:`simulate_income` are the one-call forms.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 
 from base.errors import DatavalError
+from valuation.context import ValuationContext
 from valuation.errors import DiscountRateNotAboveGrowth, HorizonError
 from valuation.models import DataAsset
 
 from . import kernel
-from ._forecast import fit_ets
-from ._horizon import Horizon, decide_horizon
-from ._inputs import LABELS_ZH, IncomeForm, IncomeInputs, tax_factor
-from ._result import BaseSource, ChargeLine, EtsForecast, EtsStep, RateBuildUp, RateComponent
+from .draws import (
+    KernelInputs,
+)
 from .errors import ForecastTooShort, InvalidIncomeInput
+from .forecast import fit_ets
+from .horizon import Horizon, decide_horizon
+from .inputs import LABELS_ZH, IncomeForm, IncomeInputs, tax_factor
+from .result import (
+    BaseSource,
+    ChargeLine,
+    EtsForecast,
+    EtsStep,
+    RateBuildUp,
+    RateComponent,
+)
 
 Array = kernel.Array
 # i − g ≥ margin is checked with this slack so that 0.09 − 0.07 passes a 0.02 margin despite float error.
@@ -25,8 +43,11 @@ RATE_MARGIN_SLACK = 1e-12
 
 @dataclass(frozen=True)
 class PreparedIncome:
-    """Arrays of one asset: period arrays shaped (T,), the rest scalars."""
+    """One asset's checked income inputs as arrays: period arrays shaped (T,), the rest scalars."""
 
+    asset: DataAsset
+    inputs: IncomeInputs
+    ctx: ValuationContext
     form: IncomeForm
     base_source: BaseSource
     horizon: Horizon
@@ -55,6 +76,25 @@ class PreparedIncome:
     @property
     def n_periods(self) -> int:
         return int(self.base.shape[-1])
+
+    def kernel_inputs(self) -> KernelInputs:
+        """The asset's arrays as the draws' kernel inputs, leading shape ()."""
+        return KernelInputs(
+            base=self.base,
+            base_sd=self.base_sd,
+            floor_base=np.asarray(self.floor_base_at_zero),
+            share=self.share,
+            share_uncertain=np.asarray(self.share_uncertain),
+            decay=np.asarray(self.decay, dtype=np.float64),
+            tax=np.asarray(self.tax, dtype=np.float64),
+            rate=np.asarray(self.rate, dtype=np.float64),
+            rate_floor=np.asarray(self.rate_floor, dtype=np.float64),
+            grid=self.grid,
+            times=self.times,
+            terminal_growth=None
+            if self.terminal_growth is None
+            else np.asarray(self.terminal_growth, dtype=np.float64),
+        )
 
 
 def rate_build_up(inputs: IncomeInputs) -> RateBuildUp:
@@ -89,16 +129,16 @@ def rate_build_up(inputs: IncomeInputs) -> RateBuildUp:
     )
 
 
-def prepare_income(asset: DataAsset, inputs: IncomeInputs, valuation_date: date) -> PreparedIncome:
+def prepare_income(asset: DataAsset, inputs: IncomeInputs, ctx: ValuationContext) -> PreparedIncome:
     """Horizon, periods, base, share, rate: everything the kernel needs. Errors name the asset."""
     try:
-        return _prepare(asset, inputs, valuation_date)
+        return _prepare(asset, inputs, ctx)
     except DatavalError as exc:
         raise exc.with_asset(asset.asset_id) from None
 
 
-def _prepare(asset: DataAsset, inputs: IncomeInputs, valuation_date: date) -> PreparedIncome:
-    horizon = decide_horizon(asset, inputs, valuation_date)
+def _prepare(asset: DataAsset, inputs: IncomeInputs, ctx: ValuationContext) -> PreparedIncome:
+    horizon = decide_horizon(asset, inputs, ctx.valuation_date)
     f = inputs.first_period_years
     source: BaseSource = "forecast" if inputs.forecast else "projection" if inputs.projection else "history"
     offered = len(inputs.forecast) if inputs.forecast else None
@@ -156,6 +196,9 @@ def _prepare(asset: DataAsset, inputs: IncomeInputs, valuation_date: date) -> Pr
         terminal_growth = g
         rate_floor = g + margin
     return PreparedIncome(
+        asset=asset,
+        inputs=inputs,
+        ctx=ctx,
         form=inputs.form,
         base_source=source,
         horizon=horizon,
@@ -290,3 +333,5 @@ def _share_after(deduction: Array, base: Array, field: str, what: str) -> Array:
         )
     safe = np.where(base == 0, 1.0, base)
     return np.where(base == 0, 0.0, 1.0 - deduction / safe)
+
+

@@ -17,9 +17,9 @@ from valuation.errors import HorizonError
 from valuation.models import DataAsset
 
 from . import kernel
-from ._inputs import IncomeInputs
-from ._result import HorizonCap
 from .errors import TerminalValueNotAllowed
+from .inputs import IncomeInputs
+from .result import HorizonCap
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pydantic import Field
 from base.models import FrozenModel
 from valuation.models import Method, MethodResult
 
-from ._inputs import ChargeComponent, IncomeForm, TaxBasis, Timing
+from .inputs import ChargeComponent, IncomeForm, TaxBasis, Timing
 
 BaseSource = Literal["forecast", "projection", "history"]
 

@@ -1,4 +1,4 @@
-"""Monte Carlo and tornado of the income method, one code path for a single asset and for a batch.
+"""Monte Carlo draws of the income method's inputs, one code path for a single asset and for a batch.
 
 Draws depend only on (seed, asset id, input): input j uses ``uniforms(seed, key, STREAM_BASE + j,
 n_draws)`` (base 0, share 1, discount rate 2, decay 3), its spread maps the uniforms to the input, and
@@ -14,14 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from valuation.context import ValuationContext
-from valuation.models import DataAsset, Method, TornadoBar
-from valuation.random import asset_keys, uniforms
-from valuation.uncertainty import TORNADO_PERCENTILES, Spread
+from valuation.random import uniforms
+from valuation.uncertainty import Spread
 
 from . import kernel
-from ._inputs import IncomeForm, IncomeInputs, IncomeUncertainty
-from ._prepare import PreparedIncome, prepare_income
+from .inputs import IncomeForm, IncomeUncertainty
 
 STREAM_BASE = 200
 STREAM_OFFSETS: dict[str, int] = {"base": 0, "share": 1, "discount_rate": 2, "decay": 3}
@@ -75,26 +72,6 @@ class DrawnInputs:
     decay: Array
 
 
-def kernel_inputs(p: PreparedIncome) -> KernelInputs:
-    """The single asset's arrays, leading shape ()."""
-    return KernelInputs(
-        base=p.base,
-        base_sd=p.base_sd,
-        floor_base=np.asarray(p.floor_base_at_zero),
-        share=p.share,
-        share_uncertain=np.asarray(p.share_uncertain),
-        decay=np.asarray(p.decay, dtype=np.float64),
-        tax=np.asarray(p.tax, dtype=np.float64),
-        rate=np.asarray(p.rate, dtype=np.float64),
-        rate_floor=np.asarray(p.rate_floor, dtype=np.float64),
-        grid=p.grid,
-        times=p.times,
-        terminal_growth=None
-        if p.terminal_growth is None
-        else np.asarray(p.terminal_growth, dtype=np.float64),
-    )
-
-
 def draw_inputs(ki: KernelInputs, spreads: IncomeUncertainty, u: Mapping[str, Array | None]) -> DrawnInputs:
     """Inputs at the uniforms ``u[name]`` (L..., D); no uniform or no spread holds the input at base."""
     base = ki.base[..., None, :]
@@ -117,7 +94,10 @@ def draw_inputs(ki: KernelInputs, spreads: IncomeUncertainty, u: Mapping[str, Ar
         factor = share_factors(ki, spreads.share, spreads.share.factor(u_share))[..., None]
         share = share * factor if spreads.share.shift == "multiply" else share + factor
     rate, decay = scalar_draws(
-        ki, spreads, _factor(spreads.discount_rate, u.get("discount_rate")), _factor(spreads.decay, u.get("decay"))
+        ki,
+        spreads,
+        _factor(spreads.discount_rate, u.get("discount_rate")),
+        _factor(spreads.decay, u.get("decay")),
     )
     return DrawnInputs(base=base, share=share, rate=rate, decay=decay)
 
@@ -167,63 +147,3 @@ def value_drawn(ki: KernelInputs, drawn: DrawnInputs) -> Array:
 def stream_uniforms(seed: int, keys: np.ndarray, n_draws: int) -> dict[str, Array]:
     """The four input streams of the assets ``keys``: each (len(keys), n_draws)."""
     return {name: uniforms(seed, keys, STREAM_BASE + j, n_draws) for name, j in STREAM_OFFSETS.items()}
-
-
-def simulate_income(asset: DataAsset, inputs: IncomeInputs, ctx: ValuationContext) -> np.ndarray:
-    """Monte Carlo draws of the income value, shape (ctx.n_draws,), CNY."""
-    prepared = prepare_income(asset, inputs, ctx.valuation_date)
-    if ctx.n_draws == 0:
-        return np.empty(0)
-    u = {
-        name: v[0] for name, v in stream_uniforms(ctx.seed, asset_keys([asset.asset_id]), ctx.n_draws).items()
-    }
-    ki = kernel_inputs(prepared)
-    return value_drawn(ki, draw_inputs(ki, inputs.uncertainty, u))
-
-
-def tornado_income(asset: DataAsset, inputs: IncomeInputs, ctx: ValuationContext) -> list[TornadoBar]:
-    """Each key input at its spread's 5th and 95th percentile, the others at base; largest swing first."""
-    prepared = prepare_income(asset, inputs, ctx.valuation_date)
-    ki = kernel_inputs(prepared)
-    spreads = inputs.uncertainty
-    at = np.array(TORNADO_PERCENTILES)
-    form = inputs.form
-    base_label = BASE_LABELS_ZH[form] + ("(ETS预测区间)" if prepared.base_sd is not None else "")
-    candidates = [
-        ("base", base_label, spreads.base),
-        ("share", SHARE_LABELS_ZH[form], spreads.share if prepared.share_uncertain else None),
-        ("discount_rate", "折现率", spreads.discount_rate),
-        ("decay", "衰减率", spreads.decay),
-    ]
-    bars = []
-    for name, label, spread in candidates:
-        if spread is None:
-            continue
-        drawn = draw_inputs(ki, spreads, {name: at})
-        values = value_drawn(ki, drawn)
-        base_input, low_input, high_input = _shown_input(name, ki, drawn)
-        bars.append(
-            TornadoBar(
-                method=Method.INCOME,
-                input_name=name,
-                label_zh=label,
-                base_input=base_input,
-                low_input=low_input,
-                high_input=high_input,
-                value_at_low=float(values[0]),
-                value_at_high=float(values[1]),
-            )
-        )
-    bars.sort(key=lambda b: b.swing, reverse=True)
-    return bars
-
-
-def _shown_input(name: str, ki: KernelInputs, drawn: DrawnInputs) -> tuple[float, float, float]:
-    """The input shown on a bar: period 1 for the base and share paths, the rate and decay themselves."""
-    if name == "base":
-        return float(ki.base[0]), float(drawn.base[0, 0]), float(drawn.base[1, 0])
-    if name == "share":
-        return float(ki.share[0]), float(drawn.share[0, 0]), float(drawn.share[1, 0])
-    if name == "discount_rate":
-        return float(ki.rate), float(drawn.rate[0]), float(drawn.rate[1])
-    return float(ki.decay), float(drawn.decay[0]), float(drawn.decay[1])
