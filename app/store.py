@@ -32,6 +32,7 @@ from app.i18n import cny
 from app.services import chart_of_accounts
 from base import DEFAULT_SEED
 from bridges.data_files import data_dir
+from bridges.register_case import cost_case_dict
 from cli.files import read_json
 from register.assets import ASSET_COLUMNS as ASSET_COLUMNS  # the register page's table columns
 from register.assets import CompanyInfo
@@ -142,8 +143,8 @@ def pledge_template(user: User, key: str, company: str | None = None, *, asset_c
                     remaining_life_months: int | None = None) -> dict[str, Any]:
     """The pledge case dict behind a choice of :func:`pledge_choices` (the engine validates it).
 
-    For a stored valuation the collateral is ``pledge.collateral_from_conclusion`` of its conclusion; the
-    holding facts come from the register (``register.pledges.holding``: the asset is held; its active
+    For a stored valuation: ``bridges.collateral.pledge_case_dict`` (the collateral from its conclusion)
+    with the holding facts from the register (``register.pledges.holding``: the asset is held; its active
     pledges are listed); the term sheet and borrower start from the first bundled pledge case, for the
     bank to change in the form.
     """
@@ -153,29 +154,15 @@ def pledge_template(user: User, key: str, company: str | None = None, *, asset_c
         return _example_pledge(ident)
     if kind != "val" or company is None:
         raise KeyError(f"unknown pledge case {key!r}")
-    # pledge loads scipy (about a second), and this module is imported with the sign-in page
-    from pledge import collateral_from_conclusion
+    # the bridge loads pledge and valuation (scipy, about a second); this module comes with the sign-in page
+    from bridges.collateral import pledge_case_dict
 
     valuation, vdate = valuation_result(user, int(ident))
-    base = _example_pledge(_example_pledges()[0].name)
-    code = valuation.asset.asset_id
-    collateral = collateral_from_conclusion(
-        valuation.conclusion, name=valuation.asset.name, asset_class=asset_class or base["collateral"]["asset_class"],
-        remaining_life_months=remaining_life_months or base["collateral"]["remaining_life_months"],
-        valuation_date=vdate)
     with transaction(user.username) as s:
-        held = register.pledges.holding(s, company, code)
-    today = date.today()
-    ts = dict(base["term_sheet"])
-    ts.update({"loan_id": f"LN-{code}-{today:%Y%m%d}", "drawdown_date": today.isoformat()})
-    return {"case_id": f"PL-{code}-{today:%Y%m%d}", "term_sheet": ts,
-            "borrower": {**base["borrower"], "name": held.company_name},
-            "collateral": {**collateral.model_dump(mode="json", exclude_none=True),
-                           "dynamics": base["collateral"].get("dynamics", {})},
-            "registration": {"certificate_number": valuation.asset.registration_certificate,
-                             "registry": base.get("registration", {}).get("registry", "pboc_movable_collateral")},
-            "holding": {"holds_asset": True, "existing_pledges": held.existing_pledges},
-            "simulation": base.get("simulation", {})}
+        held = register.pledges.holding(s, company, valuation.asset.asset_id)
+    return pledge_case_dict(valuation, vdate, base=_example_pledge(_example_pledges()[0].name),
+                            company_name=held.company_name, existing_pledges=held.existing_pledges,
+                            on=date.today(), asset_class=asset_class, remaining_life_months=remaining_life_months)
 
 
 def record_pledge(user: User, company: str, case: PledgeCase, result: PledgeAssessment) -> int:
@@ -216,10 +203,10 @@ def asset_case_dict(user: User, company: str, codes: Sequence[str], *, case_id: 
                     purpose: str, value_type: str, delta: dict[str, Any], seed: int = DEFAULT_SEED,
                     n_draws: int = 1000) -> dict[str, Any]:
     """A cost-method engagement of register assets, as a case dict for the engine to validate
-    (``register.valuations.cost_case_dict``; the appraiser is the signed-in user)."""
+    (``bridges.register_case.cost_case_dict``; the appraiser is the signed-in user)."""
     authorize(user, "valuation.run")
     with transaction(user.username) as s:
-        return register.valuations.cost_case_dict(
+        return cost_case_dict(
             s, company, codes, case_id=case_id, valuation_date=valuation_date, purpose=purpose,
             value_type=value_type, delta=delta, appraiser=user.display_name or user.username, seed=seed,
             n_draws=n_draws)

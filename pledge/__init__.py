@@ -57,7 +57,6 @@ from pledge.models import (
     TermSheet,
     ValueDynamics,
     case_from_dict,
-    collateral_from_conclusion,
 )
 from pledge.register import check_pledgeable
 from pledge.results import (
@@ -134,7 +133,6 @@ __all__ = [
     "build_schedule",
     "case_from_dict",
     "check_pledgeable",
-    "collateral_from_conclusion",
     "collateral_value",
     "expected_loss",
     "liquidation",

@@ -33,7 +33,6 @@ from pledge.errors import (
     ScheduleMismatch,
     TermNotPositive,
 )
-from valuation.conclusion import Conclusion
 from valuation.models import Method, Money
 from valuation.uncertainty import Spread
 
@@ -460,33 +459,6 @@ class PledgeCase(FrozenModel):
             self.policy.pledge_rate(col.asset_class, m)
             self.policy.method_haircut(m)
         return self
-
-
-def collateral_from_conclusion(
-    conclusion: Conclusion,
-    *,
-    name: str,
-    asset_class: str,
-    remaining_life_months: int,
-    dynamics: ValueDynamics | None = None,
-    simulated_values: tuple[float, ...] | None = None,
-    valuation_date: date | None = None,
-) -> Collateral:
-    """The collateral of an appraisal's :class:`valuation.conclusion.Conclusion` (result type only):
-    values by method from its differences table, weights from its method weights (zero weights
-    dropped), the concluded value, and optionally the appraisal's Monte Carlo draws of the value."""
-    return Collateral(
-        asset_id=conclusion.asset_id,
-        name=name,
-        asset_class=asset_class,
-        values_by_method={d.method: d.value for d in conclusion.differences},
-        concluded_value=conclusion.value,
-        conclusion_weights={w.method: w.weight for w in conclusion.weights if w.weight > 0},
-        valuation_date=valuation_date,
-        remaining_life_months=remaining_life_months,
-        dynamics=dynamics or ValueDynamics(),
-        simulated_values=simulated_values,
-    )
 
 
 def case_from_dict(data: Mapping[str, Any], policy: BankPolicy) -> PledgeCase:

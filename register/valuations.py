@@ -5,13 +5,12 @@ SHA-256 fingerprint) and, per asset, the concluded value and its P5/P95 in fen, 
 method, the engine version, seed and number of draws, and the full result with every explanation.
 Storing the same run twice adds nothing. Read back: the engagements of a company, the validated case of
 an engagement, the latest results, one stored valuation, and a stored run as a ``CaseResult`` — as
-stored, never recomputed. :func:`cost_case_dict` turns register assets and their cost lines into a
-cost-method engagement for the engine to validate.
+stored, never recomputed. (A new engagement from register assets is written by
+``bridges.register_case.cost_case_dict``.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -20,11 +19,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from base import DEFAULT_SEED
 from base.money import from_fen, to_fen
-from register.assets import asset_detail, get_asset, get_company
+from register.assets import get_asset, get_company
 from register.errors import LedgerConflict, NotFound
-from register.models import Company, DataAsset, Engagement, Pledge, ValuationResult
+from register.models import DataAsset, Engagement, Pledge, ValuationResult
 
 if TYPE_CHECKING:
     from valuation.case import ValuationCase
@@ -196,44 +194,3 @@ def stored_case_result(session: Session, engagement_id: int) -> tuple[ValuationC
                         engine_version=first.engine_version, inputs_fingerprint=first.inputs_fingerprint,
                         seed=first.seed, n_draws=first.n_draws)
     return case, result
-
-
-# ---------------------------------------------------------------------------------------------- new engagements
-def cost_case_dict(session: Session, company: str, codes: Sequence[str], *, case_id: str, valuation_date: date,
-                   purpose: str, value_type: str, delta: dict[str, Any], appraiser: str, seed: int = DEFAULT_SEED,
-                   n_draws: int = 1000) -> dict[str, Any]:
-    """A cost-method engagement of register assets, as a case dict for the engine to validate.
-
-    The asset comes from the register (code, name, field, region, rights, source, records, term, and the
-    quality scores kept with it); its cost lines are the register's cost lines; δ is the appraiser's
-    choice (``delta``: basis and, for life, elapsed and remaining years). Nothing is computed here. The
-    client is the company's name (its code when the register has no such company).
-    """
-    name = session.scalar(select(Company.name).where(Company.code == company))
-    comp_name = company if name is None else name
-    assets = []
-    for code in codes:
-        d = asset_detail(session, company, code)
-        attrs = d["attributes"]
-        quality = None
-        if isinstance(attrs.get("asset"), dict) and attrs["asset"].get("quality"):
-            quality = attrs["asset"]["quality"]
-        else:
-            q = {k[2:]: attrs[k] for k in attrs if k.startswith("q_")}
-            if len(q) == 6:
-                quality = {**q, "evidence": "register attributes"}
-        asset = {"asset_id": code, "name": d["name"], "field": d["field"] or "general",
-                 "region": d["region"] or "national",
-                 "rights": [r for r in (d["rights"] or "").split(";") if r], "source": d["source"],
-                 "records": d["records"], "rights_term_end": d["rights_term_end"].isoformat()
-                 if d["rights_term_end"] else None, "quality": quality}
-        lines = [{"category": ln.category, "item": ln.item, "amount": str(ln.amount),
-                  "incurred_on": ln.incurred_on.isoformat() if ln.incurred_on else None,
-                  "evidence": ln.evidence, "restate": ln.restate} for ln in d["cost_lines"]]
-        assets.append({"asset": {k: v for k, v in asset.items() if v is not None},
-                       "methods": [{"method": "cost", "weight": 1.0,
-                                    "reason": "成本资料来自资产登记簿 cost lines from the register"}],
-                       "cost": {"lines": lines, "delta": delta}})
-    return {"engagement": {"case_id": case_id, "client": comp_name, "appraiser": appraiser,
-                           "purpose": purpose, "value_type": value_type, "valuation_date": valuation_date.isoformat()},
-            "assets": assets, "simulation": {"seed": seed, "n_draws": n_draws}}

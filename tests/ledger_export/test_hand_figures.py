@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 
 from ledger_export.accounts import BALANCE_SHEET, GENERAL_LEDGER, SUBLEDGER, TRIAL_BALANCE
 from ledger_export.checks import ALL_PASS
-from ledger_export.pledge_sheets import SUMMARY
 from ledger_export.notes import TABLE_A
+from ledger_export.pledge_sheets import SUMMARY
 from ledger_export.workpapers import INCOME
 from tests.ledger_export.conftest import Exported
 

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
+from bridges.collateral import collateral_from_conclusion
 from pledge import (
     BankPolicy,
     LoanConstraint,
@@ -17,7 +18,6 @@ from pledge import (
     PledgeCase,
     ValueDynamics,
     assess,
-    collateral_from_conclusion,
     collateral_value,
     liquidation,
 )
