@@ -19,7 +19,7 @@ from accounting.chart import ChartOfAccounts
 from accounting.classify import RecognitionDecision
 from accounting.engine import LATE_KINDS, BookKeeper, EventOutcome, event_rank
 from accounting.enums import AccountCategory, EventKind, Framework
-from accounting.errors import AccountingError, ChartOfAccountsError
+from accounting.errors import AccountingError, ChartOfAccountsError, InvalidEvent
 from accounting.events import ReadyForUse
 from accounting.ifrs import IFRSView, ifrs_view
 from accounting.journal import JournalEntry
@@ -139,6 +139,10 @@ def book(case: BookCase, as_of: date, *, chart: ChartOfAccounts | None = None,
     start = period_start or fiscal_year_start(as_of, case.policy.fiscal_year_start_month)
     if start > as_of:
         raise ValueError(f"period_start {start} is after as_of {as_of}")
+    opened = [e.date for e in case.events if e.kind == EventKind.OPENING_BALANCE and e.date <= as_of]
+    if opened and start <= max(opened):
+        raise InvalidEvent(f"the books start from opening balances at the close of {max(opened)}: a period must "
+                           f"start after that date, got period_start {start}", field="period_start")
     keeper, rejected = _run(case, as_of, chart, Framework.CAS, on_error)
     ifrs_keeper, _ = _run(case, as_of, chart, Framework.IFRS, "collect")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from pydantic import Field, model_validator
@@ -12,13 +11,14 @@ from accounting.events import Event
 from accounting.facts import DataResource
 from accounting.money import Amount
 from base.models import FrozenModel
+from base.ranges import InputDate
 
 
 class PeriodClose(FrozenModel):
     """Books closed ``through`` a date, on ``closed_on``: later-recorded events dated ≤ through are refused."""
 
-    through: date
-    closed_on: date
+    through: InputDate
+    closed_on: InputDate
 
     @model_validator(mode="after")
     def _order(self) -> PeriodClose:

@@ -29,6 +29,7 @@ from accounting.handlers import (
     derecognition,
     development,
     impairment,
+    opening,
     restrictions,
     sales,
 )
@@ -36,8 +37,9 @@ from accounting.handlers.state import AssetState, Context, Handler, Tx
 from accounting.journal import Ledger
 from base.models import FrozenModel
 
-# Same-day order: costs, then ready, revenue, derecognition; month-end amortization; then tests.
+# Same-day order: an opening balance first, costs, then ready, revenue, derecognition; month-end amortization; then tests.
 _EARLY = {
+    EventKind.OPENING_BALANCE: -1,
     EventKind.PURCHASE: 0, EventKind.RD_SPEND: 0, EventKind.PROCESSING: 0, EventKind.CRITERIA_MET: 0,
     EventKind.READY_FOR_USE: 1, EventKind.LICENCE_REVENUE: 2, EventKind.SALE: 3, EventKind.DISPOSAL: 3,
     EventKind.LAPSE: 3, EventKind.CLASSIFIED_HELD_FOR_SALE: 3,
@@ -62,6 +64,7 @@ HANDLERS: Mapping[EventKind, Handler] = {
     EventKind.LAPSE: derecognition.lapse,
     EventKind.DISPOSAL: derecognition.disposal,
     EventKind.CLASSIFIED_HELD_FOR_SALE: derecognition.held_for_sale,
+    EventKind.OPENING_BALANCE: opening.opening_balance,
 }
 
 # What a resource classified as held for sale may still go through (CAS 42): its sale, a write-off, pledges.

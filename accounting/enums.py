@@ -146,6 +146,15 @@ class EventKind(StrEnum):
     PLEDGE_RELEASE = "pledge_release"
     CHANGE_OF_ESTIMATE = "change_of_estimate"
     CLASSIFIED_HELD_FOR_SALE = "classified_held_for_sale"  # CAS 42 持有待售
+    OPENING_BALANCE = "opening_balance"  # 期初余额: balances carried when the book starts here
+
+
+class AccountedThen(StrEnum):
+    """How spending incurred before 2024-01-01 was accounted for when incurred (CAS 6 / CAS 1 applied then;
+    财会〔2023〕11号 part 四: what was expensed is never re-capitalized)."""
+
+    EXPENSED = "expensed"  # 当时已费用化
+    CAPITALIZED = "capitalized"  # 当时已资本化
 
 
 class AccountRole(StrEnum):
@@ -218,6 +227,7 @@ class EntryType(StrEnum):
     DISPOSAL = "disposal"
     HELD_FOR_SALE_TRANSFER = "held_for_sale_transfer"  # 无形资产 → 持有待售资产 (CAS 42 art. 6-7)
     HELD_FOR_SALE_IMPAIRMENT = "held_for_sale_impairment"  # write-down to fair value less costs to sell
+    OPENING_BALANCE = "opening_balance"  # 期初余额 carried from the entity's previous books
 
 
 class Movement(StrEnum):

@@ -13,9 +13,11 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from accounting.enums import CostCategory, EventKind, RDPhase
+from accounting.enums import AccountedThen, CostCategory, EventKind, RDPhase
 from accounting.money import Amount, Quantity
 from base.models import FrozenModel
+from base.money import MAX_AMOUNT
+from base.ranges import InputDate
 
 
 class CostLine(FrozenModel):
@@ -63,9 +65,13 @@ class KeyParameter(FrozenModel):
 class _EventBase(FrozenModel):
     event_id: str = Field("", max_length=64)
     asset_id: str = Field(min_length=1, max_length=64)
-    date: dt.date
-    recorded_on: dt.date | None = None
+    date: InputDate = Field(description="the event's date, 1990-01-01 … 2100-12-31")
+    recorded_on: InputDate | None = None
     memo: str = ""
+
+
+ACCOUNTED_THEN = Field(None, description="spending before 2024-01-01: how the entity accounted for it then "
+                                          "(expensed | capitalized); required for such spending")
 
 
 class Purchase(_EventBase):
@@ -74,6 +80,7 @@ class Purchase(_EventBase):
     kind: Literal[EventKind.PURCHASE] = EventKind.PURCHASE
     cost_lines: tuple[CostLine, ...] = Field(min_length=1)
     quantity: Quantity = Decimal("1")
+    accounted_then: AccountedThen | None = ACCOUNTED_THEN
 
 
 class RDSpend(_EventBase):
@@ -86,6 +93,7 @@ class RDSpend(_EventBase):
     phase: RDPhase | None = None
     cost_lines: tuple[CostLine, ...] = Field(min_length=1)
     capitalize: bool | None = None
+    accounted_then: AccountedThen | None = ACCOUNTED_THEN
 
 
 class Processing(_EventBase):
@@ -93,7 +101,8 @@ class Processing(_EventBase):
 
     kind: Literal[EventKind.PROCESSING] = EventKind.PROCESSING
     cost_lines: tuple[CostLine, ...] = Field(min_length=1)
-    quantity: Decimal = Field(Decimal("0"), ge=0, description="units produced (inventory)")
+    quantity: Decimal = Field(Decimal("0"), ge=0, le=MAX_AMOUNT, description="units produced (inventory)")
+    accounted_then: AccountedThen | None = ACCOUNTED_THEN
 
 
 class CriteriaMet(_EventBase):
@@ -112,7 +121,7 @@ class Amortization(_EventBase):
     """Book amortization through the end of this event's month; ``units`` for units of usage."""
 
     kind: Literal[EventKind.AMORTIZATION] = EventKind.AMORTIZATION
-    units: Decimal | None = Field(None, ge=0)
+    units: Decimal | None = Field(None, ge=0, le=MAX_AMOUNT)
 
 
 class ImpairmentTest(_EventBase):
@@ -223,10 +232,40 @@ class ClassifiedHeldForSale(_EventBase):
     valuation: ValuationReference | None = None
 
 
+class OpeningBalance(_EventBase):
+    """期初余额: the resource's balances as the entity carried them at the close of ``date`` (CAS 6 / CAS 1
+    applied before this book starts; 财会〔2023〕11号 part 四), so a book can start from any period.
+
+    ``cost`` is 账面原值 (无形资产, 存货, or 开发支出 while still in development); ``accumulated_amortization``
+    and ``provision`` (减值准备 / 存货跌价准备) are carried as they stood; an intangible in use gives the
+    months of life left (``remaining_life_months``) and when it became available for use.
+    """
+
+    kind: Literal[EventKind.OPENING_BALANCE] = EventKind.OPENING_BALANCE
+    cost: Amount
+    accumulated_amortization: Amount = Decimal("0.00")
+    provision: Amount = Decimal("0.00")
+    remaining_life_months: int | None = Field(None, ge=1, le=1200)
+    ready_for_use_on: dt.date | None = Field(None, description="available for use since; None = still in "
+                                                                "development (开发支出) or inventory")
+    quantity: Quantity = Decimal("1")
+    source: str = Field(min_length=1, description="where the figures come from (e.g. audited 2024 balance "
+                                                  "sheet, general ledger 1701.01)")
+
+    @model_validator(mode="after")
+    def _carrying_not_negative(self) -> OpeningBalance:
+        if self.accumulated_amortization + self.provision > self.cost:
+            raise ValueError(f"accumulated amortization {self.accumulated_amortization} + provision "
+                             f"{self.provision} exceed the cost {self.cost}")
+        if self.ready_for_use_on is not None and self.ready_for_use_on > self.date:
+            raise ValueError(f"ready_for_use_on {self.ready_for_use_on} is after the balance date {self.date}")
+        return self
+
+
 Event = Annotated[
     Purchase | RDSpend | Processing | CriteriaMet | ReadyForUse | Amortization | ImpairmentTest
     | NRVTest | Sale | LicenceRevenue | Lapse | Disposal | Pledge | PledgeRelease | ChangeOfEstimate
-    | ClassifiedHeldForSale,
+    | ClassifiedHeldForSale | OpeningBalance,
     Field(discriminator="kind"),
 ]
 

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field
 
-from base.money import FEN, ZERO, money
+from base.money import FEN, MAX_AMOUNT, ZERO, amount_range_message, in_range, money
 
 __all__ = ["FEN", "ZERO", "Amount", "Money", "Quantity", "money", "prorate"]
 
@@ -29,10 +29,14 @@ def _coerce(value: object) -> Decimal:
     if isinstance(value, bool):
         raise ValueError("an amount cannot be a boolean")
     if isinstance(value, Decimal | int | str | float):
-        return money(value)
+        amount = money(value)
+        if not in_range(amount):  # the floor's stated range: |amount| ≤ MAX_AMOUNT
+            raise ValueError(amount_range_message(value))
+        return amount
     raise ValueError(f"not an amount: {value!r}")
 
 
-Money = Annotated[Decimal, BeforeValidator(_coerce), Field(description="CNY, rounded half-up to the fen")]
-Amount = Annotated[Decimal, BeforeValidator(_coerce), Field(ge=0, description="CNY ≥ 0, to the fen")]
-Quantity = Annotated[Decimal, Field(gt=0, allow_inf_nan=False, description="units, > 0")]
+_RANGE = f"|amount| ≤ {int(MAX_AMOUNT):,}"
+Money = Annotated[Decimal, BeforeValidator(_coerce), Field(description=f"CNY, rounded half-up to the fen, {_RANGE}")]
+Amount = Annotated[Decimal, BeforeValidator(_coerce), Field(ge=0, description=f"CNY ≥ 0, to the fen, {_RANGE}")]
+Quantity = Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT, allow_inf_nan=False, description="units, > 0, ≤ 10**15")]

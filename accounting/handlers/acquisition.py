@@ -1,8 +1,9 @@
 """Costs of purchase, processing and R&D spending: capitalized or expensed, line by line.
 
 Cost = price, non-deductible taxes and directly attributable costs (CAS 1 art. 5-8 for inventory; CAS 6
-art. 12 and 财会〔2023〕11号 §2 for intangibles); nothing dated before 2024-01-01 is capitalized under CAS
-(the provisions apply prospectively).
+art. 12 and 财会〔2023〕11号 for intangibles). Spending before 2024-01-01 is booked as the entity states it
+accounted for it then (CAS 6 / CAS 1 applied): expensed stays expensed, capitalized is carried; it is
+never silently expensed (财会〔2023〕11号 part 四, 未来适用法).
 """
 
 from __future__ import annotations
@@ -10,7 +11,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 from accounting.classify import PROVISIONS, PROVISIONS_EFFECTIVE
-from accounting.enums import AccountRole, Classification, EntryType, Formation, Framework, Movement
+from accounting.enums import (
+    AccountedThen,
+    AccountRole,
+    Classification,
+    EntryType,
+    Formation,
+    Framework,
+    Movement,
+)
 from accounting.errors import ClassificationUndecided, InvalidEvent, ProspectiveTransition
 from accounting.events import Processing, Purchase, RDSpend
 from accounting.facts import DataResource
@@ -23,6 +32,39 @@ from accounting.money import ZERO
 def _expense_account(r: DataResource) -> AccountRole | str:
     """Where expensed spending goes: the resource's account, else the default by purpose."""
     return r.expense_account or expense_role(r)
+
+
+def _transition(ev: Purchase | RDSpend | Processing, target: tuple[AccountRole, Movement | None] | None,
+                stated: AccountedThen | None, capitalize_flag: bool | None,
+                ) -> tuple[tuple[AccountRole, Movement | None] | None, str]:
+    """Spending dated before 2024-01-01 under CAS: booked as the entity accounted for it then.
+
+    Expensed then: stays expensed, never re-capitalized. Capitalized then: carried, where the recorded
+    facts support capitalization under CAS 6 / CAS 1 (else the statement is refused). Not stated, for
+    spending the rules would capitalize: refused — never silently expensed (财会〔2023〕11号 part 四).
+    """
+    when = f"dated {ev.date}, before {PROVISIONS_EFFECTIVE}"
+    if stated == AccountedThen.EXPENSED:
+        if capitalize_flag:
+            raise ProspectiveTransition(
+                f"capitalization asked for spending {when} that the entity expensed then: what was expensed is "
+                f"never re-capitalized ({PROVISIONS} 四、未来适用法)", field="capitalize")
+        return None, (f"支出发生于 {PROVISIONS_EFFECTIVE} 之前，当时已费用化，不再资本化 — {when}: expensed then, "
+                      f"stays expensed ({PROVISIONS} 四、未来适用法).")
+    if stated == AccountedThen.CAPITALIZED:
+        if target is None:
+            raise ProspectiveTransition(
+                f"spending {when} is stated as capitalized then, but the recorded facts do not support "
+                "capitalization under CAS 6 / CAS 1 (check the classification, the R&D phase and the five "
+                "criteria of CAS 6 art. 9 with their dates)", field="accounted_then")
+        return target, (f"支出发生于 {PROVISIONS_EFFECTIVE} 之前，当时已按 CAS 6 / CAS 1 资本化，按原账面结转 — "
+                        f"{when}: capitalized then, carried ({PROVISIONS} 四、未来适用法).")
+    if target is None:
+        return None, f"{when}: expensed under CAS 6 / CAS 1 as well (nothing to capitalize)."
+    raise ProspectiveTransition(
+        f"spending {when}: state how it was accounted for then — accounted_then: expensed | capitalized. "
+        f"What was expensed stays expensed, what was capitalized is carried; it is never silently expensed "
+        f"({PROVISIONS} 四、未来适用法)", field="accounted_then")
 
 
 def costs(tx: Tx, s: AssetState, ev: Purchase | RDSpend | Processing) -> Outcome:
@@ -68,14 +110,10 @@ def costs(tx: Tx, s: AssetState, ev: Purchase | RDSpend | Processing) -> Outcome
     else:
         target = None
         why.extend(s.decision.rationale[-1:])
-    if target is not None and pre and cas:
-        if capitalize_flag:
-            raise ProspectiveTransition(
-                f"capitalization asked for spending on {ev.date}, before {PROVISIONS_EFFECTIVE}",
-                field="capitalize")
-        target = None
-        why.append(f"Dated {ev.date}, before {PROVISIONS_EFFECTIVE}: expensed and never re-capitalized "
-                   f"({PROVISIONS}, prospective application 未来适用法).")
+    stated = ev.accounted_then
+    if pre and cas:
+        target, note = _transition(ev, target, stated, capitalize_flag)
+        why.append(note)
     elif target is not None and pre:
         why.append("IFRS view: IAS 38 has no 2024 transition; the spending is capitalized (IAS 38.57, 66).")
 

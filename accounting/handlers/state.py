@@ -113,6 +113,7 @@ _DESC: dict[EntryType, tuple[str, str]] = {
                                        "Classified as held for sale, moved to assets held for sale: {n}"),
     EntryType.HELD_FOR_SALE_IMPAIRMENT: ("计提持有待售资产减值准备：{n}",
                                          "Held for sale: written down to fair value less costs to sell: {n}"),
+    EntryType.OPENING_BALANCE: ("期初余额：{n}", "Opening balance: {n}"),
 }
 
 

@@ -30,13 +30,14 @@ def test_purchased_processing_service_failing_the_definition_is_expensed() -> No
     assert [v.asset_id for v in r.disclosures.voluntary] == ["SVC"]
 
 
-def _pre2024_case(capitalize: bool | None = None):  # type: ignore[no-untyped-def]
+def _pre2024_case(capitalize: bool | None = None, accounted_then: str | None = "expensed"):  # type: ignore[no-untyped-def]
     crit = {n: {"met": True, "evidence": "e", "date_met": "2023-06-01"} for n in (
         "technical_feasibility", "intention", "benefit_demonstrated", "adequate_resources", "reliable_measurement")}
     res = self_developed("OLD", research_start="2023-01-01", development_start="2023-06-01", criteria=crit,
                          useful_life={"estimated_months": 20})
     return case([res], [
-        ev("rd_spend", "OLD", "2023-09-01", cost_lines=[cost("800000.00", "staff")], capitalize=capitalize),
+        ev("rd_spend", "OLD", "2023-09-01", cost_lines=[cost("800000.00", "staff")], capitalize=capitalize,
+           accounted_then=accounted_then),
         ev("rd_spend", "OLD", "2024-02-01", cost_lines=[cost("200000.00", "staff")]),
         ev("ready_for_use", "OLD", "2024-03-01"),
     ])
@@ -62,7 +63,7 @@ def test_spending_from_2023_stays_expensed() -> None:
 
 def test_capitalizing_2023_spending_is_refused() -> None:
     with pytest.raises(ProspectiveTransition) as exc:
-        book(_pre2024_case(capitalize=True), date(2024, 12, 31), chart=CHART)
+        book(_pre2024_case(capitalize=True, accounted_then=None), date(2024, 12, 31), chart=CHART)
     assert "OLD" in str(exc.value) and "rd_spend" in str(exc.value) and "未来适用法" in str(exc.value)
 
 
