@@ -149,6 +149,13 @@ class EventKind(StrEnum):
     OPENING_BALANCE = "opening_balance"  # 期初余额: balances carried when the book starts here
 
 
+class RecoverableBasis(StrEnum):
+    """Which of the two measures a recoverable amount is (CAS 8 art. 5): the higher of them is taken."""
+
+    VALUE_IN_USE = "value_in_use"  # 预计未来现金流量的现值 (pre-tax, art. 12-13)
+    FAIR_VALUE_LESS_COSTS_OF_DISPOSAL = "fair_value_less_costs_of_disposal"  # 公允价值减去处置费用后的净额
+
+
 class AccountedThen(StrEnum):
     """How spending incurred before 2024-01-01 was accounted for when incurred (CAS 6 / CAS 1 applied then;
     财会〔2023〕11号 part 四: what was expensed is never re-capitalized)."""

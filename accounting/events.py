@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from accounting.enums import AccountedThen, CostCategory, EventKind, RDPhase
+from accounting.enums import AccountedThen, CostCategory, EventKind, RDPhase, RecoverableBasis
 from accounting.money import Amount, Quantity
 from base.models import FrozenModel
 from base.money import MAX_AMOUNT
@@ -50,6 +50,33 @@ class ValuationReference(FrozenModel):
     limiting_conditions: tuple[str, ...] = ()
     method_choice: str = ""
     key_parameters: tuple[KeyParameter, ...] = ()
+
+
+class ValuationLink(FrozenModel):
+    """Where a recoverable amount or an NRV comes from: a valuation saved in the register, or a result file
+    of ``dataval value -o result.json``, and the asset in it (default: the event's asset).
+
+    The shell resolves the link before booking (``bridges.appraisal``): it fills the amount and the
+    appraisal reference from the valuation, so nothing is typed twice. ``basis`` says which measure of
+    CAS 8 art. 5 the appraisal is; a value in use must be pre-tax (art. 12-13): an after-tax income value
+    is refused unless ``convert_to_pre_tax`` (the pre-tax rate is then solved and disclosed), with
+    ``tax_rate`` to gross after-tax flows up. ``costs_of_disposal`` are deducted from a fair value.
+    """
+
+    result_file: str | None = Field(None, description="a result file of dataval value -o (path relative to "
+                                                      "the books file)")
+    register_valuation: int | None = Field(None, ge=1, description="a valuation saved in the register")
+    asset_id: str | None = Field(None, max_length=64)
+    basis: RecoverableBasis | None = None
+    costs_of_disposal: Amount = Decimal("0.00")
+    convert_to_pre_tax: bool = False
+    tax_rate: Decimal | None = Field(None, ge=0, lt=1, description="income-tax rate T for the conversion")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ValuationLink:
+        if (self.result_file is None) == (self.register_valuation is None):
+            raise ValueError("name exactly one valuation: result_file or register_valuation")
+        return self
 
 
 class KeyParameter(FrozenModel):
@@ -131,6 +158,7 @@ class ImpairmentTest(_EventBase):
     recoverable_amount: Amount
     basis: str = Field("", description="how the recoverable amount was determined")
     valuation: ValuationReference | None = None
+    from_valuation: ValuationLink | None = None
 
 
 class NRVTest(_EventBase):
@@ -144,6 +172,7 @@ class NRVTest(_EventBase):
     related_taxes: Amount = Decimal("0.00")
     basis: str = ""
     valuation: ValuationReference | None = None
+    from_valuation: ValuationLink | None = None
 
     @model_validator(mode="after")
     def _nrv_given(self) -> NRVTest:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from base.errors import DatavalError
-from cli.commands.common import EXIT_OK, EXIT_PARTIAL, dump, iso_date
+from cli.commands.common import EXIT_OK, EXIT_PARTIAL, check_output, check_period, dump, iso_date
 
 BOOK_JSON_PARTS = {"case_id", "company", "as_of", "period_start", "chart_name", "decisions", "journal",
                    "trial_balance", "balance_sheet", "pnl_effects", "table_a", "table_b", "disclosures",
@@ -16,20 +16,20 @@ BOOK_JSON_PARTS = {"case_id", "company", "as_of", "period_start", "chart_name", 
 
 
 def cmd_book(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
 
-    from accounting import BookCase, book
-    from base.messages import invalid
+    from accounting import book
     from bridges.data_files import load_chart_of_accounts
-    from cli.files import read_json
+    from cli.books import read_books
     from cli.io import write_text
 
+    check_period(args.period_start, args.as_of)
+    if args.output and Path(args.output).suffix.lower() not in (".json", ".xlsx"):
+        raise DatavalError(f"-o writes the booked result as .json or the Excel workbook as .xlsx, "
+                           f"got {Path(args.output).name}")
+    check_output(args.output)
     chart = load_chart_of_accounts()
     path = Path(args.path)
-    try:
-        case = BookCase.model_validate(read_json(path))
-    except ValidationError as exc:
-        raise invalid(exc, f"{path.name}: the accounting case") from None
+    case = read_books(path)
     result = book(case, args.as_of, chart=chart, period_start=args.period_start,
                   on_error="collect" if args.collect else "raise")
     payload = result.model_dump(mode="json", include=BOOK_JSON_PARTS)

@@ -16,23 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from base.errors import DatavalError
-from cli.commands.common import EXIT_OK, EXIT_PARTIAL, iso_date
+from cli.commands.common import EXIT_OK, EXIT_PARTIAL, check_output, check_period, iso_date
 
 
 def load_books(path: Path, as_of: date, period_start: date | None = None, collect: bool = False) -> tuple[Any, Any]:
     """The validated accounting case at ``path`` and its BookResult at ``as_of``."""
-    from pydantic import ValidationError
-
-    from accounting import BookCase, book
-    from base.messages import invalid
+    from accounting import book
     from bridges.data_files import load_chart_of_accounts
-    from cli.files import read_json
+    from cli.books import read_books
 
     chart = load_chart_of_accounts()
-    try:
-        case = BookCase.model_validate(read_json(path))
-    except ValidationError as exc:
-        raise invalid(exc, f"{path.name}: the accounting case") from None
+    case = read_books(path)
     return case, book(case, as_of, chart=chart, period_start=period_start, on_error="collect" if collect else "raise")
 
 
@@ -96,6 +90,8 @@ def write_xlsx(out: Path, *, books: tuple[Path, Any, Any] | None = None, valuati
 def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.output)
     check_xlsx(out)
+    check_output(args.output)
+    check_period(args.period_start, args.as_of)
     if not (args.books or args.valuation or args.pledge):
         raise DatavalError("nothing to export: give an accounting case, --valuation or --pledge")
     books = valuation = pledge = None

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from base.errors import DatavalError
-from cli.commands.common import EXIT_OK, dump
+from cli.commands.common import EXIT_OK, check_output, dump
 
 
 def cmd_pledge(args: argparse.Namespace) -> int:
@@ -20,6 +20,9 @@ def cmd_pledge(args: argparse.Namespace) -> int:
     from cli.files import read_json
     from pledge import assess, case_from_dict
 
+    if args.output and Path(args.output).suffix.lower() not in (".xlsx", ".html"):
+        raise DatavalError(f"-o writes the credit memo as .xlsx or .html, got {Path(args.output).name}")
+    check_output(args.output)
     policy = load_bank_policy()
     path = Path(args.path)
     try:
@@ -59,6 +62,8 @@ def cmd_pledge(args: argparse.Namespace) -> int:
             print(f"  {c.label_zh:<12} {c.amount:>16,.2f} CNY{mark}")
         print(f"  最高可贷额度 maximum loan  {ml.amount:>16,.2f} CNY (requested {ml.requested:,.2f}; "
               f"{'within' if ml.within_limit else 'ABOVE'} the limit)")
+        if ml.reason:
+            print(f"  原因 reason: {ml.reason}")
         print(f"  押品不足概率 P(shortfall)   {result.simulation.prob_shortfall:>15.2%}")
         for b in result.breaches:
             print(f"  预警 breach period {b.period}: {b.covenant.value} → {b.trigger.value}")
@@ -71,10 +76,9 @@ def cmd_pledge(args: argparse.Namespace) -> int:
 
 
 def _load_books(path: Path) -> Any:
-    from accounting import BookCase
-    from cli.files import read_json
+    from cli.books import read_books
 
-    return BookCase.model_validate(read_json(path))
+    return read_books(path)
 
 
 def _pledge_at(case: Any) -> date:

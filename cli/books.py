@@ -1,0 +1,55 @@
+"""Reading a books file: JSON, its valuation links resolved, validated as the accounting case.
+
+An impairment or NRV test may name a valuation instead of typing its figures (``from_valuation``: a
+result file of ``dataval value -o result.json``, relative to the books file, or a valuation saved in
+the register); :func:`bridges.appraisal.resolve_valuation_links` fills the amount and the appraisal
+reference from it before the case is validated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from accounting import BookCase
+from accounting.events import ValuationLink
+from base.errors import InvalidInput
+from base.messages import invalid
+from bridges.appraisal import resolve_valuation_links
+from cli.files import read_json
+from valuation.engine import AssetValuation, CaseResult
+from valuation.models import Engagement
+
+
+def result_file_loader(base_dir: Path) -> Any:
+    """A loader of result files (``dataval value -o result.json``) named relative to ``base_dir``."""
+
+    def load(link: ValuationLink) -> tuple[Engagement, Sequence[AssetValuation]]:
+        if link.result_file is None:
+            raise InvalidInput("a valuation saved in the register is read by `dataval db post` (the register "
+                               "holds it); in a books file, name a result file of `dataval value -o`",
+                               field="from_valuation.register_valuation")
+        path = Path(link.result_file)
+        path = path if path.is_absolute() else base_dir / path
+        try:
+            result = CaseResult.model_validate(read_json(path))
+        except ValidationError as exc:
+            raise invalid(exc, f"{path.name}: not a valuation result of `dataval value -o result.json`") from None
+        return result.engagement, result.valuations
+
+    return load
+
+
+def read_books(path: Path, load: Any = None) -> BookCase:
+    """The accounting case in ``path`` with its valuation links resolved (``load``: default, result files
+    next to the books file)."""
+    raw = read_json(path)
+    if isinstance(raw, dict):
+        raw = resolve_valuation_links(raw, load or result_file_loader(path.parent), source=path.name)
+    try:
+        return BookCase.model_validate(raw)
+    except ValidationError as exc:
+        raise invalid(exc, f"{path.name}: the accounting case") from None
