@@ -103,6 +103,6 @@ def test_a_2023_purchase_stated_as_expensed_stays_expensed() -> None:
 
 
 def test_a_2023_purchase_without_a_statement_is_refused_not_silently_expensed() -> None:
-    with pytest.raises(ProspectiveTransition, match="accounted_then: expensed | capitalized") as exc:
+    with pytest.raises(ProspectiveTransition, match=r"accounted_then: expensed \| capitalized") as exc:
         book(_pre2024(None), date(2024, 12, 31), chart=CHART)
     assert "OLD" in str(exc.value)
