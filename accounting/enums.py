@@ -110,7 +110,8 @@ class CostCategory(StrEnum):
     OTHER_DIRECT = "other_direct"  # 其他直接归属成本
     TRAINING = "training"  # 培训 (never capitalized)
     GENERAL_ADMIN = "general_admin"  # 一般管理费用 (never capitalized)
-    SELLING = "selling"  # 销售费用 (never capitalized)
+    SELLING = "selling"  # 销售费用 (never capitalized; to 6601)
+    RESEARCH = "research"  # 研究性支出：探索能否形成产品 (never inventory or intangible cost; to 研发费用)
     MAINTENANCE = "maintenance"  # 日常维护 (expensed)
 
 
@@ -185,6 +186,7 @@ class AccountRole(StrEnum):
     REVENUE = "revenue"  # 6001 主营业务收入
     COST_OF_SALES = "cost_of_sales"  # 6401 主营业务成本
     ADMIN_EXPENSE = "admin_expense"  # 6602 管理费用
+    SELLING_EXPENSE = "selling_expense"  # 6601 销售费用 (selling costs of data products, never capitalized)
     RD_EXPENSE = "rd_expense"  # 6602 管理费用—研发费用
     IMPAIRMENT_LOSS = "impairment_loss"  # 6701 资产减值损失
     NON_OPERATING_EXPENSE = "non_operating_expense"  # 6711 营业外支出

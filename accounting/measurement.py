@@ -20,7 +20,7 @@ from accounting.enums import (
 from accounting.facts import DataResource
 
 NEVER_CAPITALIZED = frozenset({CostCategory.TRAINING, CostCategory.GENERAL_ADMIN, CostCategory.SELLING,
-                               CostCategory.MAINTENANCE})
+                               CostCategory.MAINTENANCE, CostCategory.RESEARCH})
 
 INTANGIBLE_COST = frozenset(
     {
@@ -41,6 +41,13 @@ INVENTORY_COST = INTANGIBLE_COST | {CostCategory.INSURANCE}
 
 def capitalizable(category: CostCategory, classification: Classification) -> tuple[bool, str]:
     """Whether a cost line of ``category`` enters the cost of a resource so classified, and why."""
+    if category == CostCategory.RESEARCH:
+        return False, ("研究性支出（探索能否形成产品）不构成成本，计入研发费用 research-type spending (exploring whether a "
+                       "product can be made) is never cost: CAS 1 art. 5-9 admit only purchase, conversion and other "
+                       "costs of bringing inventory to its present condition; CAS 6 art. 8 expenses research")
+    if category == CostCategory.SELLING:
+        return False, ("销售费用不资本化，计入销售费用 selling costs are never capitalized: to 销售费用 (CAS 1 art. 9; "
+                       "CAS 6 art. 13)")
     if category in NEVER_CAPITALIZED:
         return False, (f"{category.value} is not directly attributable to bringing the data resource to its "
                        "intended use or present condition: expensed (CAS 6 art. 13; CAS 1 art. 9)")
@@ -53,6 +60,16 @@ def capitalizable(category: CostCategory, classification: Classification) -> tup
             return True, "part of intangible cost (CAS 6 art. 12-13; 财会〔2023〕11号 §2 (一))"
         return False, f"{category.value} is not part of intangible cost (CAS 6 art. 12): expensed"
     return False, "the resource is not recognized as an asset: expensed as incurred"
+
+
+def line_expense_role(category: CostCategory, default: AccountRole | str) -> AccountRole | str:
+    """Where an expensed cost line goes: selling costs to 销售费用 (6601), research-type spending to
+    研发费用, anything else to ``default`` (the resource's expense account)."""
+    if category == CostCategory.SELLING:
+        return AccountRole.SELLING_EXPENSE
+    if category == CostCategory.RESEARCH:
+        return AccountRole.RD_EXPENSE
+    return default
 
 
 def expense_role(r: DataResource) -> AccountRole:

@@ -218,6 +218,7 @@ _PNL: tuple[tuple[str, str, str], ...] = (
     ("revenue", "营业收入", "Revenue"),
     ("cost_of_sales_inventory", "营业成本—数据产品销售（已扣除转销的跌价准备）",
      "Cost of sales of data inventory (net of provision released)"),
+    ("selling_expense", "销售费用", "Selling expenses"),
     ("expensed_spending", "其他费用化支出", "Other spending expensed"),
     ("write_off", "营业外支出—失效终止确认", "Non-operating expense — lapse write-offs"),
     ("disposal", "资产处置收益", "Gain (loss) on disposal"),
@@ -231,6 +232,7 @@ def pnl_effects(books: PeriodBooks) -> PnLEffects:
     rd_code = chart.code(AccountRole.RD_EXPENSE)
     admin = chart.code(AccountRole.ADMIN_EXPENSE)
     cos = chart.code(AccountRole.COST_OF_SALES)
+    selling = chart.code(AccountRole.SELLING_EXPENSE)
     effect: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for e in entries:
         if not (period_start <= e.date <= as_of):
@@ -243,6 +245,8 @@ def pnl_effects(books: PeriodBooks) -> PnLEffects:
             t = e.entry_type
             if ln.account_code == rd_code:
                 key = "rd_expense"
+            elif ln.account_code == selling:
+                key = "selling_expense"
             elif t == EntryType.AMORTIZATION:
                 key = ("amortization_admin" if ln.account_code == admin else
                        "amortization_cost_of_sales" if ln.account_code == cos else "amortization_other")

@@ -15,6 +15,7 @@ from accounting.enums import (
     AccountedThen,
     AccountRole,
     Classification,
+    CostCategory,
     EntryType,
     Formation,
     Framework,
@@ -25,7 +26,7 @@ from accounting.events import Processing, Purchase, RDSpend
 from accounting.facts import DataResource
 from accounting.handlers.development import make_ready, rd_target
 from accounting.handlers.state import AssetState, Outcome, Tx, settle
-from accounting.measurement import capitalizable, expense_role
+from accounting.measurement import capitalizable, expense_role, line_expense_role
 from accounting.money import ZERO
 
 
@@ -82,7 +83,13 @@ def costs(tx: Tx, s: AssetState, ev: Purchase | RDSpend | Processing) -> Outcome
     # Where capitalized lines go, and why; None = expense.
     target: tuple[AccountRole, Movement | None] | None
     rd = False
-    if cls == Classification.INVENTORY:
+    if cls == Classification.INVENTORY and isinstance(ev, RDSpend):
+        rd = True
+        target = None
+        why.append("研究开发性质的支出不构成存货成本，费用化 research and development spending on a data product "
+                   "held for sale is expensed, never inventory cost (CAS 1 art. 5-9: only purchase, conversion and "
+                   "other costs of bringing inventory to its present condition; CAS 6 art. 8).")
+    elif cls == Classification.INVENTORY:
         mv = Movement.INCREASE_PURCHASE if isinstance(ev, Purchase) else Movement.INCREASE_PROCESSING
         if isinstance(ev, Purchase) and r.formation == Formation.OTHER:
             mv = Movement.INCREASE_OTHER
@@ -130,7 +137,9 @@ def costs(tx: Tx, s: AssetState, ev: Purchase | RDSpend | Processing) -> Outcome
         else:
             if target is not None:
                 why.append(f"cost line {i + 1}: {reason}")
-            d.dr(expense_acc, cost, memo=line.category.value)
+            acc = expense_acc if rd and line.category != CostCategory.SELLING else \
+                line_expense_role(line.category, expense_acc)
+            d.dr(acc, cost, memo=line.category.value)
             expensed_total += cost
         if line.vat_deductible:
             d.dr(AccountRole.VAT_INPUT, line.vat, memo="进项税额 input VAT")
