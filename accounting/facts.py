@@ -85,8 +85,17 @@ class FiveCriteria(FrozenModel):
         return max(dates)
 
 
+class Renewal(FrozenModel):
+    """续期 a renewal of the rights, counted in the useful life only with evidence that it will be renewed
+    without significant cost (CAS 6 art. 17 and its application guidance); otherwise the term caps the life."""
+
+    months: int = Field(ge=1, le=1200, description="months the renewal adds to the term")
+    evidence: str = Field(min_length=1, description="e.g. renewal clause, past renewals, regulator's practice")
+    without_significant_cost: bool = Field(description="the renewal costs nothing significant")
+
+
 class UsefulLifeFactors(FrozenModel):
-    """Useful-life factors the provisions name (财会〔2023〕11号 §2; CAS 6 art. 17)."""
+    """Useful-life factors the provisions name (财会〔2023〕11号 二; CAS 6 art. 17)."""
 
     estimated_months: int | None = Field(None, ge=1, le=1200, description="management's estimate")
     indefinite: bool = False
@@ -96,6 +105,7 @@ class UsefulLifeFactors(FrozenModel):
     update_frequency: str = ""
     iteration: str = ""
     competitors: str = ""
+    renewal: Renewal | None = None
 
     @model_validator(mode="after")
     def _finite_or_not(self) -> UsefulLifeFactors:

@@ -121,6 +121,14 @@ def useful_life(r: DataResource, available: date) -> tuple[int | None, str]:
         cap = months_within_term(available, term_end)
         if cap < 1:
             raise ValueError(f"the rights term ended on {term_end}, before {available}")
+        renewal = f.renewal
+        if renewal is not None and renewal.without_significant_cost:
+            cap += renewal.months
+            basis += (f"; 续期计入 a renewal of {renewal.months} months counted: evidence that it will be renewed "
+                      f"without significant cost ({renewal.evidence}; CAS 6 art. 17 application guidance)")
+        elif renewal is not None:
+            basis += (f"; 续期不计入 the renewal of {renewal.months} months is not counted: it comes at a significant "
+                      "cost (CAS 6 art. 17 application guidance)")
         if cap < est:
             return cap, (basis + f"; capped at {cap} months by the rights term ending {term_end} "
                          "(life from rights must not exceed their term, 财会〔2023〕11号 §2; CAS 6 art. 17)")
