@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from pydantic import Field
 
-from accounting.amortization import month_charge, monthly_amount
+from accounting.amortization import month_charge, monthly_amount, straight_line_schedule
 from accounting.case import Policy
 from accounting.classify import RecognitionDecision
 from accounting.engine import EventOutcome
@@ -52,7 +52,11 @@ class EstimateChangeNote(FrozenModel):
     old_monthly_amount: Decimal
     new_monthly_amount: Decimal
     effect_on_period_amortization: Decimal
-    basis: str = "CAS 28 art. 9-10: prospective; effect = amortization booked − amount under the old estimate"
+    effect_on_next_twelve_months: Decimal
+    effect_on_future_periods: Decimal
+    basis: str = ("会计估计变更，未来适用法，披露对当期和未来期间的影响数 (CAS 28 art. 9-10, 12): effect = amortization "
+                  "under the new estimate − under the old, for the period booked, the next twelve months and all "
+                  "periods after the period end")
 
 
 class MaterialItem(FrozenModel):
@@ -189,7 +193,7 @@ def _amortization_of(entries: Sequence[JournalEntry], asset_id: str, start: date
     total, months = ZERO, 0
     for e in entries:
         if (e.asset_id == asset_id and e.entry_type == EntryType.AMORTIZATION and _in(e.date, start, end)
-                and (after is None or e.date >= after)):
+                and (after is None or e.date > after)):
             total += e.total_debit
             months += 1
     return total, months
@@ -236,12 +240,16 @@ def build_notes(books: PeriodBooks, states: Mapping[str, AssetState], outcomes: 
                 amt = month_charge(old_rate, rem, old_left - i)
                 old_total += amt
                 rem -= amt
+            old_future = straight_line_schedule(ch.old_remaining_amortizable, max(old_left, 0))[k:]
+            new_future = straight_line_schedule(ch.new_remaining_amortizable, max(new_left, 0))[k:]
             changes.append(EstimateChangeNote(
                 asset_id=asset_id, date=ch.date, reason=ch.reason, old_useful_life_months=ch.old_life,
                 new_useful_life_months=ch.new_life, old_residual_value=ch.old_residual,
                 new_residual_value=ch.new_residual, old_monthly_amount=old_rate,
                 new_monthly_amount=monthly_amount(ch.new_remaining_amortizable, new_left),
-                effect_on_period_amortization=booked - old_total))
+                effect_on_period_amortization=booked - old_total,
+                effect_on_next_twelve_months=sum(new_future[:12], ZERO) - sum(old_future[:12], ZERO),
+                effect_on_future_periods=sum(new_future, ZERO) - sum(old_future, ZERO)))
         is_material = r.material if r.material is not None else total_carrying >= policy.materiality_threshold
         if is_material and s.derecognized is None and s.cls in (
                 Classification.INVENTORY, Classification.INTANGIBLE_ASSET, Classification.INTERNAL_RD):

@@ -182,11 +182,12 @@ def write_other_notes(book: Book, result: BookResult, refs: BookRefs) -> None:
     sh.section("三、会计估计变更 Changes in estimates (CAS 28)", 8)
     _table(sh, ["资产 asset", "日期 date", "原寿命 old life", "新寿命 new life", "原残值 old residual",
                 "新残值 new residual", "原月摊销 old monthly", "新月摊销 new monthly", "对本期摊销影响 effect",
-                "原因 reason"],
+                "对未来12个月影响 next 12 months", "对以后期间影响 future periods", "原因 reason"],
            [[x.asset_id, Styled(x.date, fmt=DATE), x.old_useful_life_months, x.new_useful_life_months,
              Styled(x.old_residual_value, fmt=CNY), Styled(x.new_residual_value, fmt=CNY),
              Styled(x.old_monthly_amount, fmt=CNY), Styled(x.new_monthly_amount, fmt=CNY),
-             Styled(x.effect_on_period_amortization, fmt=CNY), x.reason] for x in n.estimate_changes])
+             Styled(x.effect_on_period_amortization, fmt=CNY), Styled(x.effect_on_next_twelve_months, fmt=CNY),
+             Styled(x.effect_on_future_periods, fmt=CNY), x.reason] for x in n.estimate_changes])
 
     sh.blank()
     sh.section("四、重要的单项数据资源 Material items", 8)

@@ -50,6 +50,9 @@ def test_change_of_estimate_is_prospective() -> None:
     # effect: 6 × 30,000.00 − 6 × 10,000.00 (old estimate) = 120,000.00
     assert (ch.old_monthly_amount, ch.new_monthly_amount) == (D("10000.00"), D("30000.00"))
     assert ch.effect_on_period_amortization == D("120000.00")
+    # future periods (CAS 28 art. 12): the new life ends in December 2024, while the old estimate would
+    # have charged 12 more months of 10,000.00 in 2025: −120,000.00 in the next twelve months and in all
+    assert ch.effect_on_next_twelve_months == D("-120000.00") and ch.effect_on_future_periods == D("-120000.00")
 
 
 def test_lapse_of_rights_derecognizes_to_non_operating_expense() -> None:
