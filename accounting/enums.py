@@ -150,6 +150,16 @@ class EventKind(StrEnum):
     OPENING_BALANCE = "opening_balance"  # 期初余额: balances carried when the book starts here
 
 
+class RestrictionKind(StrEnum):
+    """Why a data resource's ownership or use is restricted (disclosed with its carrying amount)."""
+
+    PLEDGE = "pledge"  # 质押
+    COURT_SEIZURE = "court_seizure"  # 司法查封、冻结
+    CONTRACTUAL_LOCKUP = "contractual_lockup"  # 合同约定的限制
+    EXPORT_CONTROL = "export_control"  # 出境管制
+    OTHER = "other"  # 其他
+
+
 class RecoverableBasis(StrEnum):
     """Which of the two measures a recoverable amount is (CAS 8 art. 5): the higher of them is taken."""
 
@@ -277,6 +287,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "internal_only": ("仅内部使用", "internal use only"),
     "straight_line": ("直线法", "straight-line"),
     "units_of_usage": ("工作量法（按使用量）", "units of usage"),
+    # restrictions
+    "pledge": ("质押", "pledge"),
+    "court_seizure": ("司法查封、冻结", "court seizure"),
+    "contractual_lockup": ("合同约定限制", "contractual lock-up"),
+    "export_control": ("出境管制", "export control"),
 }
 
 

@@ -13,7 +13,14 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from accounting.enums import AccountedThen, CostCategory, EventKind, RDPhase, RecoverableBasis
+from accounting.enums import (
+    AccountedThen,
+    CostCategory,
+    EventKind,
+    RDPhase,
+    RecoverableBasis,
+    RestrictionKind,
+)
 from accounting.money import Amount, Quantity
 from base.models import FrozenModel
 from base.money import MAX_AMOUNT
@@ -226,9 +233,12 @@ class Disposal(_EventBase):
 
 
 class Pledge(_EventBase):
-    """The resource is pledged (质押) or otherwise restricted from this date."""
+    """The resource is pledged (质押) or otherwise restricted from this date: ``restriction`` says why
+    (court seizure, contractual lock-up, export control ...); ``pledgee`` is the party in whose favour
+    (the creditor, the court, the counterparty or the authority)."""
 
     kind: Literal[EventKind.PLEDGE] = EventKind.PLEDGE
+    restriction: RestrictionKind = RestrictionKind.PLEDGE
     pledgee: str = Field(min_length=1)
     secured_amount: Amount | None = None
     registration: str = ""

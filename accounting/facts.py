@@ -94,6 +94,21 @@ class Renewal(FrozenModel):
     without_significant_cost: bool = Field(description="the renewal costs nothing significant")
 
 
+class VoluntaryFacts(FrozenModel):
+    """What the entity records for the voluntary disclosure of a data resource (财会〔2023〕11号 三 (二)
+    其他披露要求), one text per item; an item left empty is shown as not disclosed, never invented."""
+
+    use_cases: str = Field("", description="(1) 应用场景、业务模式、对企业创造价值的方式，及相关宏观经济和行业领域前景")
+    raw_data: str = Field("", description="(2) 原始数据的类型、规模、来源、权属、质量")
+    processing: str = Field("", description="(3) 加工维护和安全保护情况，及相关人才、关键技术等的持有和投入情况")
+    operation: str = Field("", description="(4) 应用情况：产品或服务运营、服务计算、作价出资、流通交易")
+    major_transactions: str = Field("", description="(5) 对重大交易事项的影响及风险（经营、投融资、质押融资、关联方及承诺、"
+                                                    "或有、债务重组、资产置换等）")
+    lapse: str = Field("", description="(6) 相关权利失效的原因、影响及风险")
+    restrictions: str = Field("", description="(7) 转让、许可或应用的地域、领域及法律限制")
+    other: str = Field("", description="(8) 企业认为有必要披露的其他数据资源相关信息")
+
+
 class UsefulLifeFactors(FrozenModel):
     """Useful-life factors the provisions name (财会〔2023〕11号 二; CAS 6 art. 17)."""
 
@@ -154,6 +169,7 @@ class DataResource(FrozenModel):
     amortization_account: str | None = None
     expense_account: str | None = None
     material: bool | None = Field(None, description="force (True/False) the material-item disclosure")
+    voluntary: VoluntaryFacts = VoluntaryFacts()
 
     @model_validator(mode="after")
     def _consistent(self) -> DataResource:

@@ -17,7 +17,16 @@ from accounting.amortization import month_charge, monthly_amount, straight_line_
 from accounting.case import Policy
 from accounting.classify import RecognitionDecision
 from accounting.engine import EventOutcome
-from accounting.enums import AccountRole, AmortizationMethod, Classification, EntryType, EventKind, label
+from accounting.enums import (
+    AccountRole,
+    AmortizationMethod,
+    Classification,
+    EntryType,
+    EventKind,
+    ResourceNature,
+    RestrictionKind,
+    label,
+)
 from accounting.events import ValuationReference
 from accounting.handlers.state import AssetState
 from accounting.journal import JournalEntry, entries_by_asset
@@ -73,6 +82,8 @@ class RestrictedItem(FrozenModel):
     asset_id: str
     name: str
     line_zh: str
+    restriction: RestrictionKind = RestrictionKind.PLEDGE
+    restriction_zh: str = "质押"
     pledgee: str
     pledged_on: date
     released_on: date | None
@@ -157,11 +168,25 @@ class AppraisalDisclosure(FrozenModel):
     text_en: str
 
 
+class VoluntaryEntry(FrozenModel):
+    """One of the eight voluntary items (财会〔2023〕11号 三 (二)); ``disclosed`` False: nothing recorded."""
+
+    number: int
+    title_zh: str
+    title_en: str
+    text: str
+    disclosed: bool
+
+
 class VoluntaryItem(FrozenModel):
+    """A data resource's voluntary disclosure, recognized or not: its eight items as recorded."""
+
     asset_id: str
     name: str
     classification: Classification
+    recognized: bool
     reason: str
+    items: tuple[VoluntaryEntry, ...]
 
 
 class OtherDisclosures(FrozenModel):
@@ -265,7 +290,8 @@ def build_notes(books: PeriodBooks, states: Mapping[str, AssetState], outcomes: 
             pledged_now = pledged_now or at_end
             amort, _ = _amortization_of(own, asset_id, period_start, as_of)
             restricted.append(RestrictedItem(
-                asset_id=asset_id, name=r.name, line_zh=_line_zh(s.cls), pledgee=p.pledgee, pledged_on=p.since,
+                asset_id=asset_id, name=r.name, line_zh=_line_zh(s.cls), restriction=p.restriction,
+                restriction_zh=label(p.restriction.value, "zh"), pledgee=p.pledgee, pledged_on=p.since,
                 released_on=p.released if not at_end else None, pledged_at_period_end=at_end,
                 secured_amount=p.secured_amount, registration=p.registration, carrying_amount=total_carrying,
                 period_amortization=amort))
@@ -322,9 +348,8 @@ def build_notes(books: PeriodBooks, states: Mapping[str, AssetState], outcomes: 
                                                   EventKind.CLASSIFIED_HELD_FOR_SALE):
             appraisal.append(_appraisal(o, o.valuation, states[o.asset_id].resource.name))
 
-    voluntary = [VoluntaryItem(asset_id=d.asset_id, name=d.name, classification=d.classification,
-                               reason=" ".join(d.rationale))
-                 for d in decisions if d.classification in (Classification.NOT_AN_ASSET, Classification.EXPENSE)]
+    voluntary = [_voluntary(states[d.asset_id], d, lapses) for d in decisions
+                 if states[d.asset_id].resource.nature == ResourceNature.DATA_RESOURCE]
     pledged_inv = sum((i.carrying_amount for i in inv_items if i.pledged), ZERO)
     held = _held_for_sale(books, states, outcomes)
     return OtherDisclosures(
@@ -399,3 +424,38 @@ def _appraisal(o: EventOutcome, v: ValuationReference, name: str) -> AppraisalDi
           f"Important parameters: {params_en}. Effect on the statements: CNY {effect}.")
     return AppraisalDisclosure(asset_id=o.asset_id, event_id=o.event_id, used_in=used_en,
                                material_effect=effect != 0, text_zh=zh, text_en=en)
+
+
+VOLUNTARY_ITEMS: tuple[tuple[str, str, str], ...] = (
+    ("use_cases", "应用场景、业务模式、创造价值的方式及行业前景", "use cases, business model, value creation and outlook"),
+    ("raw_data", "原始数据的类型、规模、来源、权属、质量", "type, scale, source, rights and quality of the raw data"),
+    ("processing", "加工维护、安全保护及人才、技术投入", "processing, maintenance, security, people and technology"),
+    ("operation", "运营、服务计算、作价出资、流通交易", "operation, service computation, capital contribution, trading"),
+    ("major_transactions", "对重大交易事项的影响及风险", "effects on major transactions, and the risks"),
+    ("lapse", "相关权利失效的原因、影响及风险", "lapse of rights: cause, effect and risks"),
+    ("restrictions", "转让、许可或应用的地域、领域及法律限制", "territorial, field and legal restrictions"),
+    ("other", "企业认为有必要披露的其他信息", "other information the entity judges necessary"),
+)
+"""The eight voluntary items of 财会〔2023〕11号 三 (二) (其他披露要求), in order."""
+
+RECOGNIZED = (Classification.INVENTORY, Classification.INTANGIBLE_ASSET, Classification.INTERNAL_RD)
+
+
+def _voluntary(s: AssetState, d: RecognitionDecision, lapses: Sequence[LapseNote]) -> VoluntaryItem:
+    """The eight items as the entity recorded them; the lapse item of a recognized resource also gives the
+    carrying amount written off in the period (its cost, amortization and provision are in Table A/B)."""
+    facts = s.resource.voluntary
+    entries = []
+    for k, (key, zh, en) in enumerate(VOLUNTARY_ITEMS, start=1):
+        text = getattr(facts, key).strip()
+        if key == "lapse" and d.classification in RECOGNIZED:
+            written = [n for n in lapses if n.asset_id == d.asset_id]
+            if written:
+                booked = "; ".join(f"{n.date} 失效终止确认，账面价值 {n.carrying_written_off:,} 计入营业外支出 written off to "
+                                   f"营业外支出 (CAS 6 art. 21)" for n in written)
+                text = f"{text} {booked}".strip()
+        entries.append(VoluntaryEntry(number=k, title_zh=zh, title_en=en, text=text or "未披露 not disclosed",
+                                      disclosed=bool(text)))
+    return VoluntaryItem(asset_id=d.asset_id, name=d.name, classification=d.classification,
+                         recognized=d.classification in RECOGNIZED,
+                         reason="" if d.classification in RECOGNIZED else " ".join(d.rationale), items=tuple(entries))

@@ -200,17 +200,18 @@ def write_other_notes(book: Book, result: BookResult, refs: BookRefs) -> None:
 
     sh.blank()
     sh.section("五、所有权或使用权受到限制的数据资源 Restricted or pledged data resources", 8)
-    f, l_ = _table(sh, ["资产 asset", "名称 name", "列报 line", "质权人 pledgee", "质押日 pledged on",
+    f, l_ = _table(sh, ["资产 asset", "名称 name", "列报 line", "受限原因 restriction", "权利人 in favour of",
+                        "受限日 restricted on",
                         "解除日 released", "期末仍受限 at period end", "担保金额 secured", "登记 registration",
                         "账面价值 carrying", "本期摊销 period amortization"],
-                   [[x.asset_id, x.name, x.line_zh, x.pledgee, Styled(x.pledged_on, fmt=DATE),
+                   [[x.asset_id, x.name, x.line_zh, x.restriction_zh, x.pledgee, Styled(x.pledged_on, fmt=DATE),
                      Styled(x.released_on, fmt=DATE) if x.released_on else None, _yn(x.pledged_at_period_end),
                      Styled(x.secured_amount, fmt=CNY) if x.secured_amount is not None else None, x.registration,
                      Styled(x.carrying_amount, fmt=CNY), Styled(x.period_amortization, fmt=CNY)]
                     for x in n.restricted_items])
     if n.restricted_items:
-        _total(sh, f, l_, {10: sum((x.carrying_amount for x in n.restricted_items), ZERO),
-                           11: sum((x.period_amortization for x in n.restricted_items), ZERO)})
+        _total(sh, f, l_, {11: sum((x.carrying_amount for x in n.restricted_items), ZERO),
+                           12: sum((x.period_amortization for x in n.restricted_items), ZERO)})
 
     sh.blank()
     sh.section("六、数据资源研发支出 R&D spending on data: expensed and capitalized", 8)
@@ -278,9 +279,10 @@ def write_other_notes(book: Book, result: BookResult, refs: BookRefs) -> None:
              Styled(x.text_en, wrap=True)] for x in n.appraisal])
 
     sh.blank()
-    sh.section("十二、自愿披露（未确认的数据资源）Voluntary disclosure", 8)
-    _table(sh, ["资产 asset", "名称 name", "分类 classification", "原因 reason"],
-           [[x.asset_id, x.name, x.classification.value, x.reason] for x in n.voluntary])
+    sh.section("十二、自愿披露（已确认及未确认的数据资源）Voluntary disclosure (recognized and unrecognized)", 8)
+    _table(sh, ["资产 asset", "名称 name", "是否确认 recognized", "项目 item", "披露内容 disclosure", "未确认原因 reason"],
+           [[x.asset_id, x.name, _yn(x.recognized), f"({e.number}) {e.title_zh} {e.title_en}", Styled(e.text, wrap=True),
+             Styled(x.reason, wrap=True) if e.number == 1 else None] for x in n.voluntary for e in x.items])
 
     sh.blank()
     _pnl(book, sh, result, refs)

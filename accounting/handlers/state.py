@@ -16,7 +16,7 @@ from typing import Any
 from accounting.case import Policy
 from accounting.chart import ChartOfAccounts
 from accounting.classify import RecognitionDecision
-from accounting.enums import AccountRole, Classification, EntryType, EventKind, Framework
+from accounting.enums import AccountRole, Classification, EntryType, EventKind, Framework, RestrictionKind
 from accounting.facts import DataResource
 from accounting.journal import EntryDraft, JournalEntry, Ledger
 from accounting.money import ZERO, money
@@ -27,6 +27,7 @@ class PledgeRecord:
     pledgee: str
     since: date
     event_id: str
+    restriction: RestrictionKind = RestrictionKind.PLEDGE
     secured_amount: Decimal | None = None
     registration: str = ""
     released: date | None = None

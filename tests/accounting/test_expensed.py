@@ -27,7 +27,8 @@ def test_purchased_processing_service_failing_the_definition_is_expensed() -> No
     assert net == {"6602": D("60000.00"), "2221.01": D("3600.00"), "1002": D("-63600.00")}
     assert all(b.data_closing == 0 for b in r.balance_sheet)
     assert r.table_a.value("carrying.closing") == 0
-    assert [v.asset_id for v in r.disclosures.voluntary] == ["SVC"]
+    # a purchased processing service is not a data resource: no voluntary-disclosure item (三 (二))
+    assert [v.asset_id for v in r.disclosures.voluntary] == []
 
 
 def _pre2024_case(capitalize: bool | None = None, accounted_then: str | None = "expensed"):  # type: ignore[no-untyped-def]
