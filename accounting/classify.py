@@ -1,4 +1,4 @@
-"""Recognition decision for one data resource (DOMAIN §2; 财会〔2023〕11号 §2).
+"""Recognition decision for one data resource (财会〔2023〕11号 二; CAS 6, CAS 1, CAS basic standard).
 
 Classification follows purpose of holding, formation, business model and how benefits are consumed.
 The classifier never guesses: a fact it needs and does not have is listed in ``missing_facts`` and
@@ -9,6 +9,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from accounting.citations import (
+    DISCLOSURE,
+    INTANGIBLE_MEASUREMENT,
+    INVENTORY,
+    PROVISIONS,
+    SERVING_CUSTOMERS,
+    STANDARDS,
+    TRANSITION,
+)
 from accounting.enums import (
     BusinessModel,
     Classification,
@@ -20,7 +29,8 @@ from accounting.enums import (
 from accounting.facts import CRITERIA_NAMES, DataResource
 from base.models import FrozenModel
 
-PROVISIONS = "财会〔2023〕11号"
+__all__ = ["PROVISIONS", "PROVISIONS_EFFECTIVE", "RecognitionDecision", "classify"]
+
 PROVISIONS_EFFECTIVE = date(2024, 1, 1)  # effective date, applied prospectively (未来适用法)
 
 
@@ -59,12 +69,12 @@ def classify(r: DataResource) -> RecognitionDecision:
     identifiable = _identifiable(r)
 
     if r.nature == ResourceNature.PROCESSING_SERVICE:
-        cites.append(f"{PROVISIONS} §2")
+        cites.append(INTANGIBLE_MEASUREMENT)
         if r.controlled is False or identifiable is False:
             why.append(
                 "Purchased processing service (采集、脱敏、清洗、标注、整合、分析、可视化) that does not itself "
                 f"meet the intangible-asset definition of CAS 6 art. 3 (controlled: {r.controlled}, "
-                f"identifiable: {identifiable}): expensed according to use ({PROVISIONS} §2)."
+                f"identifiable: {identifiable}): expensed according to use ({INTANGIBLE_MEASUREMENT})."
             )
             cites.append("CAS 6 art. 3")
             return done(Classification.EXPENSE)
@@ -95,15 +105,15 @@ def classify(r: DataResource) -> RecognitionDecision:
     # Failures of the asset definition decide even when other facts are missing.
     if r.controlled is False:
         why.append("Not controlled by the entity: not an asset (CAS basic standard art. 20); the resource "
-                   f"may be disclosed voluntarily ({PROVISIONS} §4).")
-        cites += ["CAS basic standard art. 20-22", f"{PROVISIONS} §4"]
+                   f"may be disclosed voluntarily ({DISCLOSURE}).")
+        cites += ["CAS basic standard art. 20-22", DISCLOSURE]
         missing.clear()
         return done(Classification.NOT_AN_ASSET)
     if r.benefits_probable is False or r.cost_reliably_measurable is False:
         failed = "economic benefits not probable" if r.benefits_probable is False else "cost not reliably measurable"
         why.append(f"Recognition criteria fail ({failed}): not an asset (CAS basic standard art. 21; CAS 6 "
                    f"art. 4); spending is expensed and the resource may be disclosed voluntarily.")
-        cites += ["CAS basic standard art. 20-22", "CAS 6 art. 4", f"{PROVISIONS} §4"]
+        cites += ["CAS basic standard art. 20-22", "CAS 6 art. 4", DISCLOSURE]
         missing.clear()
         return done(Classification.NOT_AN_ASSET)
 
@@ -111,12 +121,12 @@ def classify(r: DataResource) -> RecognitionDecision:
         missing.append("business_model (internal_only contradicts purpose held_for_sale)")
     if missing:
         why.append("Classification needs purpose of holding, formation, control, recognition criteria and, "
-                   f"for data offered outside, the business model ({PROVISIONS} §2); missing: "
+                   f"for data offered outside, the business model ({STANDARDS}); missing: "
                    f"{', '.join(missing)}.")
-        cites.append(f"{PROVISIONS} §2")
+        cites.append(STANDARDS)
         return done(Classification.UNDECIDED)
 
-    cites.append(f"{PROVISIONS} §2")
+    cites.append(STANDARDS)
     why.append(f"Purpose: {label(r.purpose or '', 'en')}; formation: {label(r.formation or '', 'en')}"
                + (f"; business model: {label(r.business_model, 'en')}" if r.business_model else "") + ".")
     why.append("Controlled by the entity" + (f" ({r.control_evidence})" if r.control_evidence else "")
@@ -126,7 +136,7 @@ def classify(r: DataResource) -> RecognitionDecision:
 
     if outward and r.business_model == BusinessModel.TRANSFER_DATASET:
         why.append("Held in ordinary activities and ultimately sold with control transferring to the buyer: "
-                   f"inventory — 存货—其中：数据资源 (CAS 1 art. 3; {PROVISIONS} §2 (二)). Cost of a processed "
+                   f"inventory — 存货—其中：数据资源 (CAS 1 art. 3; {INVENTORY}). Cost of a processed "
                    "dataset includes purchase, processing and attributable costs (CAS 1 art. 5-8).")
         cites += ["CAS 1 art. 3", "CAS 1 art. 5-8"]
         cites.remove("CAS 6 art. 4")
@@ -159,7 +169,7 @@ def classify(r: DataResource) -> RecognitionDecision:
                    "revenue under CAS 14.")
         cites.append("CAS 14")
     if r.purpose == HoldingPurpose.SERVING_CUSTOMERS:
-        notes.append(f"Amortization of data used to serve customers goes to cost of sales ({PROVISIONS} §2 (一)).")
+        notes.append(f"Amortization of data used to serve customers goes to cost of sales ({SERVING_CUSTOMERS}).")
 
     if r.formation == Formation.SELF_DEVELOPED:
         cites += ["CAS 6 art. 7-10"]
@@ -167,26 +177,26 @@ def classify(r: DataResource) -> RecognitionDecision:
                    "spending is capitalized as 开发支出—其中：数据资源 only from the date all five criteria of "
                    "CAS 6 art. 9 are met, and transferred to 无形资产 when ready for intended use.")
         if not r.phases_separable:
-            why.append("Research and development cannot be separated: all spending is expensed (CAS 6 art. 10).")
+            why.append("Research and development cannot be separated: all spending is expensed (CAS 6 application guidance: when research and development cannot be told apart, all is research).")
             return done(Classification.INTERNAL_RD, unproven_criteria=tuple(CRITERIA_NAMES))
         unproven = r.criteria.unproven()
         start = r.criteria.date_all_met()
         if start is None:
             why.append("Not all five criteria are evidenced with a date (unproven: " + ", ".join(unproven)
-                       + "): development spending is expensed (CAS 6 art. 10).")
+                       + "): development spending is expensed (CAS 6 art. 9: capitalized only when all five are met).")
         else:
             why.append(f"All five criteria of CAS 6 art. 9 evidenced, first all met on {start}: development "
                        "spending from that date is capitalized.")
             if start < PROVISIONS_EFFECTIVE:
                 notes.append(f"Spending before {PROVISIONS_EFFECTIVE} stays expensed: the provisions apply "
-                             f"prospectively ({PROVISIONS}, 未来适用法).")
+                             f"prospectively ({TRANSITION}, 未来适用法).")
         return done(Classification.INTERNAL_RD, capitalization_start=start, unproven_criteria=tuple(unproven))
 
     cites.append("CAS 6 art. 12")
     why.append(("Purchased" if r.formation == Formation.PURCHASED else "Obtained otherwise")
                + ": initial cost = purchase price + non-deductible taxes + directly attributable processing "
                "(脱敏、清洗、标注、整合、分析、可视化) + rights verification, quality assessment, registration and "
-               f"settlement, security management fees (CAS 6 art. 12; {PROVISIONS} §2 (一)).")
+               f"settlement, security management fees (CAS 6 art. 12; {INTANGIBLE_MEASUREMENT}).")
     return done(Classification.INTANGIBLE_ASSET)
 
 

@@ -16,7 +16,7 @@ class Framework(StrEnum):
 
 
 class HoldingPurpose(StrEnum):
-    """持有目的 purpose of holding (财会〔2023〕11号 §2)."""
+    """持有目的 purpose of holding (财会〔2023〕11号 二)."""
 
     INTERNAL_USE = "internal_use"  # 企业内部使用
     SERVING_CUSTOMERS = "serving_customers"  # 对外提供服务

@@ -53,14 +53,14 @@ class ClassificationUndecided(AccountingError):
     """The classifier cannot decide: facts it needs are missing (asked, never guessed)."""
 
     rule = "classification_undecided"
-    rule_text = "财会〔2023〕11号 §2 classification by purpose, formation and business model"
+    rule_text = "财会〔2023〕11号 二: classification by purpose, formation and business model"
 
 
 class CapitalizationCriteriaNotMet(AccountingError):
     """Capitalization asked for without evidence that all five criteria hold."""
 
     rule = "capitalization_criteria"
-    rule_text = "CAS 6 art. 9: all five criteria met with evidence; otherwise expense (art. 10)"
+    rule_text = "CAS 6 art. 9: all five criteria met with evidence; otherwise expense"
 
 
 class ProspectiveTransition(AccountingError):
@@ -130,7 +130,7 @@ class UsefulLifeError(AccountingError):
     """Useful life missing, not positive, or exceeding the rights term."""
 
     rule = "useful_life"
-    rule_text = "财会〔2023〕11号 §2 / CAS 6 art. 17: life considers rights terms and never exceeds them"
+    rule_text = "财会〔2023〕11号 二、2 / CAS 6 art. 17: life considers rights terms and never exceeds them"
 
 
 class InvalidEvent(AccountingError):

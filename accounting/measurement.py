@@ -1,6 +1,6 @@
 """Measurement rules: which cost lines are capitalized, useful life, default P&L accounts.
 
-Initial cost (DOMAIN §2.1; 财会〔2023〕11号 §2; CAS 6 art. 12-13; CAS 1 art. 5-8): deductible input
+Initial cost (财会〔2023〕11号 二、2 and 二、5; CAS 6 art. 12-13; CAS 1 art. 5-8): deductible input
 VAT is never part of cost; non-deductible VAT is added to the line it belongs to.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from accounting.amortization import months_within_term
+from accounting.citations import INTANGIBLE_MEASUREMENT, INVENTORY_MEASUREMENT
 from accounting.enums import (
     PROCESSING_CATEGORIES,
     AccountRole,
@@ -53,11 +54,11 @@ def capitalizable(category: CostCategory, classification: Classification) -> tup
                        "intended use or present condition: expensed (CAS 6 art. 13; CAS 1 art. 9)")
     if classification == Classification.INVENTORY:
         if category in INVENTORY_COST:
-            return True, "part of inventory cost (CAS 1 art. 5-8; 财会〔2023〕11号 §2 (二))"
+            return True, f"part of inventory cost (CAS 1 art. 5-8; {INVENTORY_MEASUREMENT})"
         return False, f"{category.value} is not an inventory cost (CAS 1 art. 9): expensed"
     if classification in (Classification.INTANGIBLE_ASSET, Classification.INTERNAL_RD):
         if category in INTANGIBLE_COST:
-            return True, "part of intangible cost (CAS 6 art. 12-13; 财会〔2023〕11号 §2 (一))"
+            return True, f"part of intangible cost (CAS 6 art. 12-13; {INTANGIBLE_MEASUREMENT})"
         return False, f"{category.value} is not part of intangible cost (CAS 6 art. 12): expensed"
     return False, "the resource is not recognized as an asset: expensed as incurred"
 
@@ -73,14 +74,15 @@ def line_expense_role(category: CostCategory, default: AccountRole | str) -> Acc
 
 
 def expense_role(r: DataResource) -> AccountRole:
-    """Default account for spending expensed according to use (财会〔2023〕11号 §2 (一))."""
+    """Default account for spending expensed according to use (财会〔2023〕11号 二、2)."""
     if r.purpose == HoldingPurpose.SERVING_CUSTOMERS:
         return AccountRole.COST_OF_SALES
     return AccountRole.ADMIN_EXPENSE
 
 
 def amortization_role(r: DataResource) -> AccountRole:
-    """管理费用 for data used internally; 主营业务成本 when it serves customers (provisions §2 (一))."""
+    """管理费用 for data used internally; 主营业务成本 when it serves customers (财会〔2023〕11号 二、3 says only
+    "profit or loss or the cost of a related asset"; the accounts are practice)."""
     if r.purpose in (HoldingPurpose.SERVING_CUSTOMERS, HoldingPurpose.HELD_FOR_SALE):
         return AccountRole.COST_OF_SALES
     return AccountRole.ADMIN_EXPENSE
@@ -109,7 +111,7 @@ def useful_life(r: DataResource, available: date) -> tuple[int | None, str]:
     )
     if f.indefinite:
         if term_end is not None:
-            raise ValueError(f"life cannot be indefinite: the rights end on {term_end} (财会〔2023〕11号 §2)")
+            raise ValueError(f"life cannot be indefinite: the rights end on {term_end} ({INTANGIBLE_MEASUREMENT})")
         return None, f"indefinite life: {f.indefinite_reasons}" + (f" ({factors})" if factors else "")
     est = f.estimated_months
     if est is None:
@@ -131,7 +133,7 @@ def useful_life(r: DataResource, available: date) -> tuple[int | None, str]:
                       "cost (CAS 6 art. 17 application guidance)")
         if cap < est:
             return cap, (basis + f"; capped at {cap} months by the rights term ending {term_end} "
-                         "(life from rights must not exceed their term, 财会〔2023〕11号 §2; CAS 6 art. 17)")
+                         f"(life from rights must not exceed their term, {INTANGIBLE_MEASUREMENT}; CAS 6 art. 17)")
         basis += f"; within the rights term ending {term_end} ({cap} months)"
     if r.amortization_method == AmortizationMethod.UNITS_OF_USAGE:
         basis += f"; amortized by units of usage over {r.expected_total_units} expected units"

@@ -1,4 +1,4 @@
-"""The other mandatory disclosures of DOMAIN §2.4 (财会〔2023〕11号 §4) and the appraisal text.
+"""The other mandatory disclosures (财会〔2023〕11号 三（二）) and the appraisal text.
 
 Every figure is read from the journal and the engine's state; nothing is recomputed separately,
 except the counterfactual "old estimate" schedule of a change in estimate, which calls the same

@@ -1,4 +1,4 @@
-"""Disclosure Tables A and B (DOMAIN §2.4; 财会〔2023〕11号 §4), with every tie checked.
+"""Disclosure Tables A and B (财会〔2023〕11号 三（二）), with every tie checked.
 
 Opening and closing amounts come from ledger balances by asset; increases and decreases come from
 the :class:`~accounting.enums.Movement` tag on each line of a data account. The ties therefore check

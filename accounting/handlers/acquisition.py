@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from accounting.classify import PROVISIONS, PROVISIONS_EFFECTIVE
+from accounting.citations import INTANGIBLE_MEASUREMENT, INVENTORY_MEASUREMENT, PROVISIONS
+from accounting.classify import PROVISIONS_EFFECTIVE
 from accounting.enums import (
     AccountedThen,
     AccountRole,
@@ -95,7 +96,7 @@ def costs(tx: Tx, s: AssetState, ev: Purchase | RDSpend | Processing) -> Outcome
             mv = Movement.INCREASE_OTHER
         target = (AccountRole.DATA_INVENTORY, mv)
         why.append("Data inventory: cost = purchase price, taxes, insurance and attributable purchase costs, "
-                   "plus processing costs (CAS 1 art. 5-8; 财会〔2023〕11号 §2 (二)).")
+                   f"plus processing costs (CAS 1 art. 5-8; {INVENTORY_MEASUREMENT}).")
     elif cls == Classification.INTANGIBLE_ASSET:
         if isinstance(ev, RDSpend):
             raise InvalidEvent("R&D spending on a purchased data intangible: book it as processing "
@@ -110,7 +111,7 @@ def costs(tx: Tx, s: AssetState, ev: Purchase | RDSpend | Processing) -> Outcome
             target = (AccountRole.DATA_INTANGIBLE, mv)
             why.append("Purchased data intangible: cost = price, non-deductible taxes, directly attributable "
                        "processing, rights verification, quality assessment, registration and security "
-                       f"fees (CAS 6 art. 12; {PROVISIONS} §2 (一)).")
+                       f"fees (CAS 6 art. 12; {INTANGIBLE_MEASUREMENT}).")
     elif cls == Classification.INTERNAL_RD:
         rd = True
         target, why = rd_target(s, ev, capitalize_flag)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from accounting.classify import PROVISIONS
+from accounting.citations import DISCLOSURE
 from accounting.enums import AccountRole, Classification, EntryType, Movement
 from accounting.errors import InvalidEvent
 from accounting.events import ClassifiedHeldForSale, Disposal, Lapse
@@ -36,7 +36,7 @@ def _removal(tx: Tx, movement: Movement) -> tuple[Decimal, Decimal, Decimal, Dec
 def lapse(tx: Tx, s: AssetState, ev: Lapse) -> Outcome:
     """Lapse: derecognized, carrying amount to 营业外支出 (CAS 6 art. 21)."""
     why = [f"Lapse ({ev.reason}): no future economic benefit expected; derecognized, carrying amount to "
-           f"营业外支出 (CAS 6 art. 21; {PROVISIONS} §4 requires disclosure of the lapse)."]
+           f"营业外支出 (CAS 6 art. 21; {DISCLOSURE} asks for the lapse to be disclosed)."]
     figs: dict[str, Decimal] = {}
     if s.cls in (Classification.INTANGIBLE_ASSET, Classification.INTERNAL_RD):
         carrying, cost, acc, provisions, debits, credits = _removal(tx, Movement.DECREASE_LAPSE)

@@ -43,9 +43,9 @@ def rd_target(s: AssetState, ev: Purchase | RDSpend | Processing,
     if not r.phases_separable:
         if flag:
             raise CapitalizationCriteriaNotMet(
-                "research and development cannot be separated: all spending is expensed (CAS 6 art. 10)",
+                "research and development cannot be separated: all spending is expensed (CAS 6 application guidance)",
                 field="phases_separable")
-        why.append("Research and development cannot be separated: expensed (CAS 6 art. 10).")
+        why.append("Research and development cannot be separated: expensed (CAS 6 application guidance).")
         return None, why
     unproven = r.criteria.unproven(on=ev.date)
     if unproven:
@@ -71,7 +71,7 @@ def criteria_met(tx: Tx, s: AssetState, ev: CriteriaMet) -> Outcome:
         raise InvalidEvent(f"criteria_met applies to internal R&D; the resource is {s.cls.value}",
                            field="kind")
     if not r.phases_separable:
-        raise CapitalizationCriteriaNotMet("research and development cannot be separated (CAS 6 art. 10)",
+        raise CapitalizationCriteriaNotMet("research and development cannot be separated (CAS 6 application guidance)",
                                            field="phases_separable")
     unproven = r.criteria.unproven(on=ev.date)
     if unproven:

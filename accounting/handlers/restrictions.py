@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from accounting.classify import PROVISIONS
+from accounting.citations import DISCLOSURE
 from accounting.enums import RestrictionKind, label
 from accounting.errors import InvalidEvent
 from accounting.events import Pledge, PledgeRelease
@@ -22,7 +22,7 @@ def pledge(tx: Tx, s: AssetState, ev: Pledge) -> Outcome:
     what = label(ev.restriction.value, "zh")
     return replace(s, pledges=(*s.pledges, rec)), f"{what} restricted ({ev.restriction.value}) in favour of {ev.pledgee}", [
         f"所有权或使用权受限（{what}）的数据资源：披露账面价值及本期摊销 restricted ({ev.restriction.value}): disclosed with "
-        f"the carrying amount and the period's amortization ({PROVISIONS} 三 (二))."], {}
+        f"the carrying amount and the period's amortization ({DISCLOSURE})."], {}
 
 
 def pledge_release(tx: Tx, s: AssetState, ev: PledgeRelease) -> Outcome:

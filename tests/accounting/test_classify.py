@@ -1,4 +1,4 @@
-"""The classifier of DOMAIN §2: decisions, articles cited, and missing facts (asked, never guessed)."""
+"""The classifier (财会〔2023〕11号 二; CAS 6, CAS 1): decisions, articles cited, and missing facts (asked, never guessed)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ def test_purchased_for_internal_use_is_an_intangible() -> None:
     d = classify(resource("A"))
     assert d.classification == Classification.INTANGIBLE_ASSET
     assert d.label_zh == "无形资产—数据资源"
-    assert {"CAS 6 art. 3", "CAS 6 art. 4", "财会〔2023〕11号 §2"} <= set(d.citations)
+    assert {"CAS 6 art. 3", "CAS 6 art. 4", "财会〔2023〕11号 二"} <= set(d.citations)
     assert d.missing_facts == ()
 
 
@@ -59,7 +59,7 @@ def test_internal_rd_reports_the_capitalization_date_or_the_unproven_criteria() 
     assert weak.capitalization_start is None
     assert "technical_feasibility" in weak.unproven_criteria and "intention" not in weak.unproven_criteria
     mixed = classify(self_developed("U", phases_separable=False))
-    assert mixed.capitalization_start is None and any("art. 10" in w for w in mixed.rationale)
+    assert mixed.capitalization_start is None and any("CAS 6 art. 9" in w for w in mixed.rationale)  # not art. 10
 
 
 def test_self_developed_for_sale_is_processed_inventory() -> None:
