@@ -149,6 +149,22 @@ def classify(r: DataResource) -> RecognitionDecision:
                    "is not answered.")
         cites.append("CAS 6 art. 3")
         return done(Classification.UNDECIDED)
+    if identifiable is False and r.purpose == HoldingPurpose.SERVING_CUSTOMERS and r.contract is not None:
+        c = r.contract
+        cites += ["CAS 6 art. 3", "CAS 14 art. 26", SERVING_CUSTOMERS]
+        if c.conditions_met():
+            why.append(f"用于履行客户合同 {c.contract_id}、不符合无形资产定义的数据资源：收入按收入准则确认，满足 CAS 14 第26条"
+                       f"的成本确认为合同履约成本 — data serving customer contract {c.contract_id} that fails the "
+                       "intangible definition (not identifiable): revenue under CAS 14; its costs are directly related to "
+                       "the contract, generate resources used to satisfy the performance obligations and are expected "
+                       f"to be recovered, so they are 合同履约成本 (CAS 14 art. 26; {SERVING_CUSTOMERS}); evidence: "
+                       f"{c.evidence}. Amortized as the service is delivered (art. 29), tested for impairment (art. 30).")
+            return done(Classification.CONTRACT_COST)
+        unmet = [n for n, ok in (("directly_related", c.directly_related), ("generates_resources", c.generates_resources),
+                                 ("expected_recovered", c.expected_recovered)) if not ok]
+        why.append(f"用于履行客户合同但不满足 CAS 14 第26条（{', '.join(unmet)}）：成本费用化 — costs of serving contract "
+                   f"{c.contract_id} fail CAS 14 art. 26 ({', '.join(unmet)}): expensed as incurred.")
+        return done(Classification.EXPENSE)
     if identifiable is False:
         why.append("Not identifiable (neither separable nor arising from contractual or legal rights): fails "
                    "the intangible-asset definition of CAS 6 art. 3; spending is expensed as incurred.")

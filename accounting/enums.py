@@ -69,6 +69,7 @@ class Classification(StrEnum):
     INTANGIBLE_ASSET = "intangible_asset"  # 无形资产—其中：数据资源 (CAS 6)
     INVENTORY = "inventory"  # 存货—其中：数据资源 (CAS 1)
     INTERNAL_RD = "internal_rd"  # 内部研发: research expensed, development → 开发支出 → 无形资产
+    CONTRACT_COST = "contract_cost"  # 合同履约成本: data serving a customer contract, not an intangible (CAS 14 art. 26)
     EXPENSE = "expense"  # 费用化 (processing services, criteria unmet)
     NOT_AN_ASSET = "not_an_asset"  # 不确认为资产; voluntary disclosure only
     UNDECIDED = "undecided"  # facts missing
@@ -197,6 +198,8 @@ class AccountRole(StrEnum):
     COST_OF_SALES = "cost_of_sales"  # 6401 主营业务成本
     ADMIN_EXPENSE = "admin_expense"  # 6602 管理费用
     SELLING_EXPENSE = "selling_expense"  # 6601 销售费用 (selling costs of data products, never capitalized)
+    CONTRACT_COST = "contract_cost"  # 5401 合同履约成本—数据资源 (CAS 14 art. 26)
+    CONTRACT_COST_IMPAIRMENT = "contract_cost_impairment"  # 合同履约成本减值准备 (CAS 14 art. 30)
     RD_EXPENSE = "rd_expense"  # 6602 管理费用—研发费用
     IMPAIRMENT_LOSS = "impairment_loss"  # 6701 资产减值损失
     NON_OPERATING_EXPENSE = "non_operating_expense"  # 6711 营业外支出
@@ -247,6 +250,9 @@ class EntryType(StrEnum):
     HELD_FOR_SALE_TRANSFER = "held_for_sale_transfer"  # 无形资产 → 持有待售资产 (CAS 42 art. 6-7)
     HELD_FOR_SALE_IMPAIRMENT = "held_for_sale_impairment"  # write-down to fair value less costs to sell
     OPENING_BALANCE = "opening_balance"  # 期初余额 carried from the entity's previous books
+    CONTRACT_COST_AMORTIZATION = "contract_cost_amortization"  # 合同履约成本摊销 as the service is delivered
+    CONTRACT_COST_IMPAIRMENT = "contract_cost_impairment"  # CAS 14 art. 30
+    CONTRACT_COST_REVERSAL = "contract_cost_reversal"  # CAS 14 art. 31, within the cost
 
 
 class Movement(StrEnum):
@@ -274,6 +280,7 @@ LABELS: dict[str, tuple[str, str]] = {
                     "internal R&D (development expenditure, then intangible asset)"),
     "expense": ("费用化", "expensed as incurred"),
     "not_an_asset": ("不确认为资产（可自愿披露）", "not an asset (voluntary disclosure only)"),
+    "contract_cost": ("合同履约成本（收入准则）", "contract fulfilment cost (CAS 14)"),
     "undecided": ("无法判断（缺少事实）", "undecided (facts missing)"),
     # purpose / formation / business model
     "internal_use": ("企业内部使用", "internal use"),

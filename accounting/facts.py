@@ -94,6 +94,21 @@ class Renewal(FrozenModel):
     without_significant_cost: bool = Field(description="the renewal costs nothing significant")
 
 
+class ContractFacts(FrozenModel):
+    """A customer contract the data resource is used to fulfil, and the three conditions of CAS 14 art. 26
+    under which its costs are 合同履约成本 (each with its evidence)."""
+
+    contract_id: str = Field(min_length=1)
+    directly_related: bool = Field(description="与一份当前或预期取得的合同直接相关")
+    generates_resources: bool = Field(description="增加了企业未来用于履行履约义务的资源")
+    expected_recovered: bool = Field(description="该成本预期能够收回")
+    evidence: str = Field(min_length=1)
+    service_units: Decimal = Field(gt=0, description="units of service the contract delivers (amortization, art. 29)")
+
+    def conditions_met(self) -> bool:
+        return self.directly_related and self.generates_resources and self.expected_recovered
+
+
 class VoluntaryFacts(FrozenModel):
     """What the entity records for the voluntary disclosure of a data resource (财会〔2023〕11号 三 (二)
     其他披露要求), one text per item; an item left empty is shown as not disclosed, never invented."""
@@ -170,6 +185,7 @@ class DataResource(FrozenModel):
     expense_account: str | None = None
     material: bool | None = Field(None, description="force (True/False) the material-item disclosure")
     voluntary: VoluntaryFacts = VoluntaryFacts()
+    contract: ContractFacts | None = Field(None, description="the customer contract the data fulfils (CAS 14)")
 
     @model_validator(mode="after")
     def _consistent(self) -> DataResource:

@@ -56,6 +56,10 @@ def capitalizable(category: CostCategory, classification: Classification) -> tup
         if category in INVENTORY_COST:
             return True, f"part of inventory cost (CAS 1 art. 5-8; {INVENTORY_MEASUREMENT})"
         return False, f"{category.value} is not an inventory cost (CAS 1 art. 9): expensed"
+    if classification == Classification.CONTRACT_COST:
+        if category in INTANGIBLE_COST:
+            return True, "a cost of fulfilling the contract (CAS 14 art. 26-27)"
+        return False, f"{category.value} is not a cost of fulfilling the contract (CAS 14 art. 27): expensed"
     if classification in (Classification.INTANGIBLE_ASSET, Classification.INTERNAL_RD):
         if category in INTANGIBLE_COST:
             return True, f"part of intangible cost (CAS 6 art. 12-13; {INTANGIBLE_MEASUREMENT})"

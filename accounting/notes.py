@@ -168,6 +168,22 @@ class AppraisalDisclosure(FrozenModel):
     text_en: str
 
 
+class ContractCostNote(FrozenModel):
+    """合同履约成本 of one contract (CAS 14 art. 26-31): balances at the period end, the period's movements (CNY)."""
+
+    asset_id: str
+    name: str
+    contract_id: str
+    cost: Decimal
+    provision: Decimal
+    carrying_amount: Decimal
+    amortized: Decimal
+    impairment_loss: Decimal
+    reversal: Decimal
+    units_delivered: Decimal
+    service_units: Decimal
+
+
 class VoluntaryEntry(FrozenModel):
     """One of the eight voluntary items (财会〔2023〕11号 三 (二)); ``disclosed`` False: nothing recorded."""
 
@@ -199,6 +215,7 @@ class OtherDisclosures(FrozenModel):
     inventory: InventoryNote
     lapses: tuple[LapseNote, ...]
     held_for_sale: tuple[HeldForSaleItem, ...] = ()
+    contract_costs: tuple[ContractCostNote, ...] = ()
     appraisal: tuple[AppraisalDisclosure, ...]
     voluntary: tuple[VoluntaryItem, ...]
 
@@ -352,6 +369,8 @@ def build_notes(books: PeriodBooks, states: Mapping[str, AssetState], outcomes: 
                  if states[d.asset_id].resource.nature == ResourceNature.DATA_RESOURCE]
     pledged_inv = sum((i.carrying_amount for i in inv_items if i.pledged), ZERO)
     held = _held_for_sale(books, states, outcomes)
+    contract_costs = tuple(_contract_cost(books, s, outcomes) for s in states.values()
+                           if s.cls == Classification.CONTRACT_COST)
     return OtherDisclosures(
         life_and_method=tuple(life), estimate_changes=tuple(changes), material_items=tuple(material),
         restricted_items=tuple(restricted),
@@ -365,7 +384,8 @@ def build_notes(books: PeriodBooks, states: Mapping[str, AssetState], outcomes: 
                              "provision previously made (CAS 1 art. 15-19)",
             provided=provided, reversed=reversed_, written_off=written_off, items=tuple(inv_items),
             pledged_carrying_amount=pledged_inv),
-        lapses=tuple(lapses), held_for_sale=held, appraisal=tuple(appraisal), voluntary=tuple(voluntary))
+        lapses=tuple(lapses), held_for_sale=held, appraisal=tuple(appraisal), voluntary=tuple(voluntary),
+        contract_costs=contract_costs)
 
 
 def _held_for_sale(books: PeriodBooks, states: Mapping[str, AssetState],
@@ -459,3 +479,25 @@ def _voluntary(s: AssetState, d: RecognitionDecision, lapses: Sequence[LapseNote
     return VoluntaryItem(asset_id=d.asset_id, name=d.name, classification=d.classification,
                          recognized=d.classification in RECOGNIZED,
                          reason="" if d.classification in RECOGNIZED else " ".join(d.rationale), items=tuple(entries))
+
+
+def _contract_cost(books: PeriodBooks, s: AssetState, outcomes: Sequence[EventOutcome]) -> ContractCostNote:
+    """One contract's 合同履约成本: balances at the period end and the period's amortization, loss and reversal."""
+    contract = s.resource.contract
+    assert contract is not None
+    code = books.chart.code
+    cost = provision = ZERO
+    for e in books.entries:
+        for ln in e.lines:
+            if ln.asset_id == s.resource.asset_id and ln.account_code == code(AccountRole.CONTRACT_COST):
+                cost += ln.debit - ln.credit
+            if ln.asset_id == s.resource.asset_id and ln.account_code == code(AccountRole.CONTRACT_COST_IMPAIRMENT):
+                provision += ln.credit - ln.debit
+    mine = [o for o in outcomes if o.asset_id == s.resource.asset_id and _in(o.date, books.period_start, books.as_of)]
+    return ContractCostNote(
+        asset_id=s.resource.asset_id, name=s.resource.name, contract_id=contract.contract_id, cost=cost,
+        provision=provision, carrying_amount=cost - provision,
+        amortized=sum((o.figures.get("amortization", ZERO) for o in mine), ZERO),
+        impairment_loss=sum((o.figures.get("loss", ZERO) for o in mine if o.kind == EventKind.IMPAIRMENT_TEST), ZERO),
+        reversal=sum((o.figures.get("reversal", ZERO) for o in mine if o.kind == EventKind.IMPAIRMENT_TEST), ZERO),
+        units_delivered=s.units_used, service_units=contract.service_units)

@@ -218,6 +218,8 @@ _PNL: tuple[tuple[str, str, str], ...] = (
     ("revenue", "营业收入", "Revenue"),
     ("cost_of_sales_inventory", "营业成本—数据产品销售（已扣除转销的跌价准备）",
      "Cost of sales of data inventory (net of provision released)"),
+    ("contract_cost_amortization", "营业成本—合同履约成本摊销", "Cost of sales — contract fulfilment costs amortized"),
+    ("impairment_contract_cost", "资产减值损失—合同履约成本（净额）", "Impairment — contract fulfilment costs (net of reversals)"),
     ("selling_expense", "销售费用", "Selling expenses"),
     ("expensed_spending", "其他费用化支出", "Other spending expensed"),
     ("write_off", "营业外支出—失效终止确认", "Non-operating expense — lapse write-offs"),
@@ -264,6 +266,10 @@ def pnl_effects(books: PeriodBooks) -> PnLEffects:
                 key = "revenue"
             elif t in (EntryType.SALE_COST, EntryType.PROVISION_RELEASE):
                 key = "cost_of_sales_inventory"
+            elif t == EntryType.CONTRACT_COST_AMORTIZATION:
+                key = "contract_cost_amortization"
+            elif t in (EntryType.CONTRACT_COST_IMPAIRMENT, EntryType.CONTRACT_COST_REVERSAL):
+                key = "impairment_contract_cost"
             elif t == EntryType.LAPSE:
                 key = "write_off"
             elif t == EntryType.DISPOSAL:

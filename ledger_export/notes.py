@@ -272,6 +272,15 @@ def write_other_notes(book: Book, result: BookResult, refs: BookRefs) -> None:
              Styled(x.carrying_amount, fmt=CNY), Styled(x.disposed_on, fmt=DATE) if x.disposed_on else None,
              Styled(x.basis, wrap=True)] for x in n.held_for_sale])
 
+    if n.contract_costs:
+        sh.blank()
+        sh.section("合同履约成本（数据服务，CAS 14）Contract fulfilment costs", 8)
+        _table(sh, ["资产 asset", "名称 name", "合同 contract", "成本 cost", "减值准备 provision", "账面价值 carrying",
+                    "本期摊销 amortized", "本期减值 loss", "本期转回 reversed", "已交付 delivered", "合同总量 units"],
+               [[x.asset_id, x.name, x.contract_id, Styled(x.cost, fmt=CNY), Styled(x.provision, fmt=CNY),
+                 Styled(x.carrying_amount, fmt=CNY), Styled(x.amortized, fmt=CNY), Styled(x.impairment_loss, fmt=CNY),
+                 Styled(x.reversal, fmt=CNY), x.units_delivered, x.service_units] for x in n.contract_costs])
+
     sh.blank()
     sh.section("十一、评估信息披露 Appraisal disclosure", 8)
     _table(sh, ["资产 asset", "事项 event", "用于 used in", "重大影响 material", "披露 text (中文)", "disclosure (English)"],

@@ -112,6 +112,9 @@ def costs(tx: Tx, s: AssetState, ev: Purchase | RDSpend | Processing) -> Outcome
             why.append("Purchased data intangible: cost = price, non-deductible taxes, directly attributable "
                        "processing, rights verification, quality assessment, registration and security "
                        f"fees (CAS 6 art. 12; {INTANGIBLE_MEASUREMENT}).")
+    elif cls == Classification.CONTRACT_COST:
+        target = (AccountRole.CONTRACT_COST, None)
+        why.append("合同履约成本 contract fulfilment cost (CAS 14 art. 26).")
     elif cls == Classification.INTERNAL_RD:
         rd = True
         target, why = rd_target(s, ev, capitalize_flag)

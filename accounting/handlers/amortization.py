@@ -21,6 +21,7 @@ from accounting.enums import AccountRole, AmortizationMethod, Classification, En
 from accounting.errors import AmortizationBeforeReady, InvalidEvent, UsefulLifeError
 from accounting.events import Amortization, ChangeOfEstimate
 from accounting.facts import DataResource
+from accounting.handlers import contract_costs
 from accounting.handlers.state import AssetState, EstimateChange, Outcome, Tx
 from accounting.measurement import amortization_role
 from accounting.money import ZERO
@@ -62,6 +63,8 @@ def amortize_month(tx: Tx, s: AssetState, m: int) -> AssetState:
 
 def amortization(tx: Tx, s: AssetState, ev: Amortization) -> Outcome:
     """An amortization event: units of usage for the units given, or straight-line through the month end."""
+    if s.cls == Classification.CONTRACT_COST:
+        return contract_costs.amortize(tx, s, ev)
     if s.cls not in (Classification.INTANGIBLE_ASSET, Classification.INTERNAL_RD):
         raise InvalidEvent(f"amortization applies to data intangibles; the resource is {s.cls.value}",
                            field="kind")

@@ -7,6 +7,7 @@ from dataclasses import replace
 from accounting.enums import AccountRole, Classification, EntryType, Framework, Movement
 from accounting.errors import InvalidEvent
 from accounting.events import ImpairmentTest, NRVTest
+from accounting.handlers import contract_costs
 from accounting.handlers.state import AssetState, Outcome, Tx
 from accounting.money import ZERO
 
@@ -15,6 +16,8 @@ def impairment_test(tx: Tx, s: AssetState, ev: ImpairmentTest) -> Outcome:
     """CAS 8 test of a data intangible, or of 开发支出 not yet ready for use (tested every year, DOMAIN
     §2.2): loss = carrying amount − recoverable amount, never reversed under CAS (art. 17); the IFRS
     view reverses up to the amount had no loss been recognized (IAS 36.117)."""
+    if s.cls == Classification.CONTRACT_COST:
+        return contract_costs.impairment(tx, s, ev)
     if s.cls not in (Classification.INTANGIBLE_ASSET, Classification.INTERNAL_RD):
         raise InvalidEvent(f"impairment_test applies to data intangibles (use nrv_test for inventory); "
                            f"the resource is {s.cls.value}", field="kind")

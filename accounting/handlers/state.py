@@ -115,6 +115,9 @@ _DESC: dict[EntryType, tuple[str, str]] = {
     EntryType.HELD_FOR_SALE_IMPAIRMENT: ("计提持有待售资产减值准备：{n}",
                                          "Held for sale: written down to fair value less costs to sell: {n}"),
     EntryType.OPENING_BALANCE: ("期初余额：{n}", "Opening balance: {n}"),
+    EntryType.CONTRACT_COST_AMORTIZATION: ("合同履约成本摊销{p}：{n}", "Contract fulfilment cost amortized {p}: {n}"),
+    EntryType.CONTRACT_COST_IMPAIRMENT: ("计提合同履约成本减值准备：{n}", "Impairment of contract fulfilment cost: {n}"),
+    EntryType.CONTRACT_COST_REVERSAL: ("转回合同履约成本减值准备：{n}", "Contract fulfilment cost impairment reversed: {n}"),
 }
 
 
