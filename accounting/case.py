@@ -7,6 +7,7 @@ from decimal import Decimal
 from pydantic import Field, model_validator
 
 from accounting.chart import ChartOfAccounts
+from accounting.enums import InventoryCostFormula
 from accounting.events import Event
 from accounting.facts import DataResource
 from accounting.money import Amount
@@ -42,10 +43,10 @@ class Policy(FrozenModel):
     vat_rate: Decimal = Field(Decimal("0.06"), ge=0, le=1)
     materiality_threshold: Amount = Decimal("1000000.00")
     auto_amortize: bool = True
-    inventory_cost_formula: str = Field(
-        "weighted_average",
-        pattern="^weighted_average$",
-        description="moving weighted average (specific identification when one lot is sold whole)",
+    inventory_cost_formula: InventoryCostFormula = Field(
+        InventoryCostFormula.WEIGHTED_AVERAGE,
+        description="cost of data inventory issued: moving weighted average, FIFO or specific identification "
+                    "(CAS 1 art. 14)",
     )
     nrv_basis: str = "estimated selling price less costs to complete, selling costs and related taxes"
     chart: ChartOfAccounts | None = None

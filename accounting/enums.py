@@ -151,6 +151,14 @@ class EventKind(StrEnum):
     OPENING_BALANCE = "opening_balance"  # 期初余额: balances carried when the book starts here
 
 
+class InventoryCostFormula(StrEnum):
+    """How the cost of data inventory issued is determined (CAS 1 art. 14), chosen by policy and disclosed."""
+
+    WEIGHTED_AVERAGE = "weighted_average"  # 移动加权平均法 moving weighted average
+    FIFO = "fifo"  # 先进先出法 first in, first out
+    SPECIFIC_IDENTIFICATION = "specific_identification"  # 个别计价法: the sale names its lots
+
+
 class RestrictionKind(StrEnum):
     """Why a data resource's ownership or use is restricted (disclosed with its carrying amount)."""
 
@@ -294,6 +302,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "internal_only": ("仅内部使用", "internal use only"),
     "straight_line": ("直线法", "straight-line"),
     "units_of_usage": ("工作量法（按使用量）", "units of usage"),
+    # inventory cost formulas
+    "weighted_average": ("移动加权平均法", "moving weighted average"),
+    "fifo": ("先进先出法", "first in, first out"),
+    "specific_identification": ("个别计价法", "specific identification"),
     # restrictions
     "pledge": ("质押", "pledge"),
     "court_seizure": ("司法查封、冻结", "court seizure"),

@@ -201,6 +201,7 @@ class Sale(_EventBase):
 
     kind: Literal[EventKind.SALE] = EventKind.SALE
     quantity: Quantity = Decimal("1")
+    lot_ids: tuple[str, ...] = Field((), description="specific identification: the lots sold, in order")
     price: Amount
     vat_rate: Decimal | None = Field(None, ge=0, le=1, description="default: policy.vat_rate")
     settled_to: str | None = None

@@ -378,7 +378,8 @@ def build_notes(books: PeriodBooks, states: Mapping[str, AssetState], outcomes: 
                   total_capitalized=sum((i.capitalized for i in rd_items), ZERO)),
         impairments=tuple(impairments),
         inventory=InventoryNote(
-            cost_formula="移动加权平均法 moving weighted average; a lot sold whole is in effect specific identification",
+            cost_formula=f"{label(policy.inventory_cost_formula.value, 'zh')} "
+                         f"{label(policy.inventory_cost_formula.value, 'en')} (CAS 1 art. 14)",
             nrv_basis=policy.nrv_basis,
             provision_method="item by item: provision = max(0, cost − NRV) at each test; reversal up to the "
                              "provision previously made (CAS 1 art. 15-19)",

@@ -26,6 +26,7 @@ from accounting.errors import ClassificationUndecided, InvalidEvent, Prospective
 from accounting.events import Processing, Purchase, RDSpend
 from accounting.facts import DataResource
 from accounting.handlers.development import make_ready, rd_target
+from accounting.handlers.inventory_lots import with_cost
 from accounting.handlers.state import AssetState, Outcome, Tx, settle
 from accounting.measurement import capitalizable, expense_role, line_expense_role
 from accounting.money import ZERO
@@ -163,7 +164,8 @@ def costs(tx: Tx, s: AssetState, ev: Purchase | RDSpend | Processing) -> Outcome
                "Expensed R&D is closed to 管理费用—研发费用 (CAS 6 art. 8, 10).")
     if cls == Classification.INVENTORY:
         add_qty = ev.quantity if isinstance(ev, Purchase | Processing) else ZERO
-        state = replace(state, qty=state.qty + add_qty)
+        state = replace(state, qty=state.qty + add_qty,
+                        lots=with_cost(state.lots, tx.event_id, add_qty, capitalized_total))
     if cls == Classification.INTANGIBLE_ASSET and target is not None:
         if state.ready is None and r.asset_id not in tx.context.planned_ready:
             state = make_ready(state, ev.date)

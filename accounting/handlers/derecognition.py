@@ -59,7 +59,7 @@ def lapse(tx: Tx, s: AssetState, ev: Lapse) -> Outcome:
         figs = {"cost": cost, "provision": prov, "carrying": cost - prov}
     else:
         figs = {"carrying": ZERO}
-    new = replace(s, derecognized=ev.date, qty=Decimal("0"))
+    new = replace(s, derecognized=ev.date, qty=Decimal("0"), lots=())
     return new, f"derecognized (lapse), loss {figs.get('carrying', ZERO)}", why, figs
 
 

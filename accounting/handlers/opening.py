@@ -16,7 +16,7 @@ from accounting.amortization import is_month_end, month_index, months_within_ter
 from accounting.enums import AccountRole, AmortizationMethod, Classification, EntryType, Movement
 from accounting.errors import InvalidEvent
 from accounting.events import OpeningBalance
-from accounting.handlers.state import AssetState, Outcome, Tx
+from accounting.handlers.state import AssetState, Lot, Outcome, Tx
 from accounting.money import ZERO
 
 _DATA_ROLES = (AccountRole.DATA_INTANGIBLE, AccountRole.ACCUMULATED_AMORTIZATION, AccountRole.INTANGIBLE_IMPAIRMENT,
@@ -47,7 +47,7 @@ def opening_balance(tx: Tx, s: AssetState, ev: OpeningBalance) -> Outcome:
                                field="accumulated_amortization")
         d.dr(AccountRole.DATA_INVENTORY, ev.cost, Movement.INCREASE_OTHER)
         d.cr(AccountRole.INVENTORY_PROVISION, ev.provision, Movement.INCREASE_CHARGE)
-        state = replace(s, qty=ev.quantity)
+        state = replace(s, qty=ev.quantity, lots=(Lot(lot_id=tx.event_id, qty=ev.quantity, cost=ev.cost),))
         why.append(f"存货—数据资源 cost {ev.cost}, 存货跌价准备 {ev.provision}, {ev.quantity} units (CAS 1).")
     elif cls == Classification.INTERNAL_RD and ev.ready_for_use_on is None:
         if ev.accumulated_amortization != ZERO:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from accounting.enums import AccountRole, Classification, EntryType, Movement
 from accounting.errors import InvalidEvent, OversoldInventory
 from accounting.events import LicenceRevenue, Sale
+from accounting.handlers.inventory_lots import issue
 from accounting.handlers.state import AssetState, Outcome, Tx, settle
 from accounting.money import prorate
 
@@ -21,7 +22,7 @@ def sale(tx: Tx, s: AssetState, ev: Sale) -> Outcome:
         raise OversoldInventory(f"sale of {ev.quantity} units but only {s.qty} on hand", field="quantity")
     cost = tx.bal(AccountRole.DATA_INVENTORY)
     prov = -tx.bal(AccountRole.INVENTORY_PROVISION)
-    issued = prorate(cost, ev.quantity, s.qty)
+    issued, lots, how = issue(s.lots, ev.quantity, cost, tx.context.policy.inventory_cost_formula, ev.lot_ids)
     released = prorate(prov, ev.quantity, s.qty)
     vat = tx.vat(ev.vat_rate, ev.price)
     d = tx.draft(field="settled_to")
@@ -33,15 +34,15 @@ def sale(tx: Tx, s: AssetState, ev: Sale) -> Outcome:
     d2.dr(AccountRole.COST_OF_SALES, issued)
     d2.cr(AccountRole.DATA_INVENTORY, issued, Movement.DECREASE_SALE)
     tx.add(d2, ev.date, EntryType.SALE_COST,
-           f"cost issued by moving weighted average: {cost} × {ev.quantity} / {s.qty} (CAS 1 art. 14)")
+           f"cost issued by {how} (CAS 1 art. 14)")
     d3 = tx.draft()
     d3.dr(AccountRole.INVENTORY_PROVISION, released, Movement.DECREASE_WRITE_OFF)
     d3.cr(AccountRole.COST_OF_SALES, released)
     tx.add(d3, ev.date, EntryType.PROVISION_RELEASE,
            f"provision released with the units sold: {prov} × {ev.quantity} / {s.qty} (CAS 1 art. 20)")
-    why = [f"Sold {ev.quantity} of {s.qty} units for {ev.price} (+ VAT {vat}); cost {issued} issued by moving "
-           f"weighted average; write-down provision {released} released to cost of sales (转销)."]
-    new = replace(s, qty=s.qty - ev.quantity)
+    why = [f"Sold {ev.quantity} of {s.qty} units for {ev.price} (+ VAT {vat}); cost {issued} issued by {how}; "
+           f"write-down provision {released} released to cost of sales (转销)."]
+    new = replace(s, qty=s.qty - ev.quantity, lots=lots)
     return new, f"sold {ev.quantity}", why, {"revenue": ev.price, "vat": vat, "cost_issued": issued,
                                              "provision_released": released}
 

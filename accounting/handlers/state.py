@@ -34,6 +34,15 @@ class PledgeRecord:
 
 
 @dataclass(frozen=True)
+class Lot:
+    """Units of data inventory added together (a purchase, a processing run, an opening balance), CNY."""
+
+    lot_id: str
+    qty: Decimal
+    cost: Decimal
+
+
+@dataclass(frozen=True)
 class EstimateChange:
     """One change in accounting estimate (CAS 28 art. 9-10): old and new life (months) and residual (CNY)."""
 
@@ -66,6 +75,7 @@ class AssetState:
     shadow_rate: Decimal | None = None
     units_used: Decimal = Decimal("0")
     qty: Decimal = Decimal("0")
+    lots: tuple[Lot, ...] = ()
     derecognized: date | None = None
     held_for_sale: date | None = None  # classified as held for sale on (CAS 42): no longer amortized
     pledges: tuple[PledgeRecord, ...] = ()
