@@ -7,7 +7,7 @@ from decimal import Decimal
 from pydantic import Field, model_validator
 
 from accounting.chart import ChartOfAccounts
-from accounting.enums import InventoryCostFormula
+from accounting.enums import GrantMethod, InventoryCostFormula
 from accounting.events import Event
 from accounting.facts import DataResource
 from accounting.money import Amount
@@ -49,6 +49,8 @@ class Policy(FrozenModel):
                     "(CAS 1 art. 14)",
     )
     nrv_basis: str = "estimated selling price less costs to complete, selling costs and related taxes"
+    grant_method: GrantMethod = Field(GrantMethod.GROSS, description="asset-related government grants: gross "
+                                                                      "(deferred income) or net (CAS 16 art. 8)")
     chart: ChartOfAccounts | None = None
 
 

@@ -26,6 +26,7 @@ from accounting.facts import DataResource
 from accounting.handlers import (
     acquisition,
     amortization,
+    arrivals,
     derecognition,
     development,
     impairment,
@@ -41,6 +42,7 @@ from base.models import FrozenModel
 _EARLY = {
     EventKind.OPENING_BALANCE: -1,
     EventKind.PURCHASE: 0, EventKind.RD_SPEND: 0, EventKind.PROCESSING: 0, EventKind.CRITERIA_MET: 0,
+    EventKind.CONTRIBUTION: 0, EventKind.BUSINESS_COMBINATION: 0, EventKind.GOVERNMENT_GRANT: 0,
     EventKind.READY_FOR_USE: 1, EventKind.LICENCE_REVENUE: 2, EventKind.SALE: 3, EventKind.DISPOSAL: 3,
     EventKind.LAPSE: 3, EventKind.CLASSIFIED_HELD_FOR_SALE: 3,
 }
@@ -65,6 +67,9 @@ HANDLERS: Mapping[EventKind, Handler] = {
     EventKind.DISPOSAL: derecognition.disposal,
     EventKind.CLASSIFIED_HELD_FOR_SALE: derecognition.held_for_sale,
     EventKind.OPENING_BALANCE: opening.opening_balance,
+    EventKind.CONTRIBUTION: arrivals.contribution,
+    EventKind.BUSINESS_COMBINATION: arrivals.business_combination,
+    EventKind.GOVERNMENT_GRANT: arrivals.government_grant,
 }
 
 # What a resource classified as held for sale may still go through (CAS 42): its sale, a write-off, pledges.

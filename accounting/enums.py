@@ -149,6 +149,16 @@ class EventKind(StrEnum):
     CHANGE_OF_ESTIMATE = "change_of_estimate"
     CLASSIFIED_HELD_FOR_SALE = "classified_held_for_sale"  # CAS 42 持有待售
     OPENING_BALANCE = "opening_balance"  # 期初余额: balances carried when the book starts here
+    CONTRIBUTION = "contribution"  # 作价出资: contributed by an investor (CAS 6 art. 14; CAS 1 art. 11)
+    BUSINESS_COMBINATION = "business_combination"  # acquired in a business combination (CAS 20)
+    GOVERNMENT_GRANT = "government_grant"  # free public data or data right from government (CAS 16)
+
+
+class GrantMethod(StrEnum):
+    """How an asset-related government grant is presented (CAS 16 art. 8), the entity's policy, stated."""
+
+    GROSS = "gross"  # 总额法: deferred income, released to 其他收益 over the asset's life
+    NET = "net"  # 净额法: deducted from the asset's carrying amount
 
 
 class InventoryCostFormula(StrEnum):
@@ -207,6 +217,11 @@ class AccountRole(StrEnum):
     ADMIN_EXPENSE = "admin_expense"  # 6602 管理费用
     SELLING_EXPENSE = "selling_expense"  # 6601 销售费用 (selling costs of data products, never capitalized)
     CONTRACT_COST = "contract_cost"  # 5401 合同履约成本—数据资源 (CAS 14 art. 26)
+    PAID_IN_CAPITAL = "paid_in_capital"  # 4001 实收资本 (股本)
+    CAPITAL_RESERVE = "capital_reserve"  # 4002 资本公积—资本溢价
+    DEFERRED_INCOME = "deferred_income"  # 2401 递延收益 (asset-related government grants)
+    OTHER_INCOME = "other_income"  # 6117 其他收益 (grants tied to daily activities)
+    NON_OPERATING_INCOME = "non_operating_income"  # 6301 营业外收入
     CONTRACT_COST_IMPAIRMENT = "contract_cost_impairment"  # 合同履约成本减值准备 (CAS 14 art. 30)
     RD_EXPENSE = "rd_expense"  # 6602 管理费用—研发费用
     IMPAIRMENT_LOSS = "impairment_loss"  # 6701 资产减值损失
@@ -258,6 +273,10 @@ class EntryType(StrEnum):
     HELD_FOR_SALE_TRANSFER = "held_for_sale_transfer"  # 无形资产 → 持有待售资产 (CAS 42 art. 6-7)
     HELD_FOR_SALE_IMPAIRMENT = "held_for_sale_impairment"  # write-down to fair value less costs to sell
     OPENING_BALANCE = "opening_balance"  # 期初余额 carried from the entity's previous books
+    CONTRIBUTION = "contribution"  # 接受作价出资
+    BUSINESS_COMBINATION = "business_combination"  # 企业合并取得
+    GOVERNMENT_GRANT = "government_grant"  # 取得政府补助（非货币性）
+    GRANT_RELEASE = "grant_release"  # 递延收益 released to 其他收益 over the asset's life
     CONTRACT_COST_AMORTIZATION = "contract_cost_amortization"  # 合同履约成本摊销 as the service is delivered
     CONTRACT_COST_IMPAIRMENT = "contract_cost_impairment"  # CAS 14 art. 30
     CONTRACT_COST_REVERSAL = "contract_cost_reversal"  # CAS 14 art. 31, within the cost

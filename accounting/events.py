@@ -302,10 +302,70 @@ class OpeningBalance(_EventBase):
         return self
 
 
+class Contribution(_EventBase):
+    """作价出资: an investor contributes the data resource. Cost = the value agreed in the investment contract,
+    unless it is not fair, then fair value (CAS 6 art. 14; inventory CAS 1 art. 11); 实收资本 takes the
+    investor's share of registered capital and 资本公积—资本溢价 the excess."""
+
+    kind: Literal[EventKind.CONTRIBUTION] = EventKind.CONTRIBUTION
+    investor: str = Field(min_length=1)
+    agreed_value: Amount
+    agreed_value_fair: bool = True
+    fair_value: Amount | None = None
+    unfair_reason: str = Field("", description="why the agreed value is not fair (e.g. the appraisal)")
+    share_capital: Amount = Field(description="the investor's share of registered capital (实收资本/股本)")
+    quantity: Quantity = Decimal("1")
+    valuation: ValuationReference | None = None
+
+    @model_validator(mode="after")
+    def _fair_value_when_needed(self) -> Contribution:
+        if not self.agreed_value_fair and (self.fair_value is None or not self.unfair_reason.strip()):
+            raise ValueError("an agreed value that is not fair needs the fair value and the reason (CAS 6 art. 14)")
+        return self
+
+
+class BusinessCombination(_EventBase):
+    """Acquired in a business combination (CAS 20): not under common control at fair value at the acquisition
+    date, identifiable apart from goodwill; under common control at the carrying amount in the ultimate
+    controller's consolidated statements, the difference from the consideration to 资本公积."""
+
+    kind: Literal[EventKind.BUSINESS_COMBINATION] = EventKind.BUSINESS_COMBINATION
+    acquiree: str = Field(min_length=1)
+    common_control: bool
+    fair_value: Amount | None = None
+    carrying_amount: Amount | None = None
+    consideration: Amount | None = Field(None, description="common control: the consideration for the data resource")
+    settled_to: str | None = None
+    quantity: Quantity = Decimal("1")
+    valuation: ValuationReference | None = None
+
+    @model_validator(mode="after")
+    def _measure_given(self) -> BusinessCombination:
+        if not self.common_control and self.fair_value is None:
+            raise ValueError("not under common control: give the fair value at the acquisition date (CAS 20 art. 14)")
+        if self.common_control and (self.carrying_amount is None or self.consideration is None):
+            raise ValueError("under common control: give the carrying amount and the consideration (CAS 20 art. 6)")
+        return self
+
+
+class GovernmentGrant(_EventBase):
+    """A non-monetary government grant of data or of a data right, received free (CAS 16 art. 7-8): at fair
+    value, or a nominal CNY 1 when fair value cannot be measured reliably. Public data under authorized
+    operation with fees or obligations is no grant: book it as a purchase."""
+
+    kind: Literal[EventKind.GOVERNMENT_GRANT] = EventKind.GOVERNMENT_GRANT
+    grantor: str = Field(min_length=1)
+    free: bool = Field(description="received without fees or obligations in return")
+    fair_value: Amount | None = Field(None, description="None: fair value not reliable, nominal CNY 1")
+    basis: str = Field(min_length=1, description="evidence of the fair value, or why it cannot be measured")
+    daily_activities: bool = Field(True, description="tied to daily activities: 其他收益, else 营业外收入 (art. 11)")
+    valuation: ValuationReference | None = None
+
+
 Event = Annotated[
     Purchase | RDSpend | Processing | CriteriaMet | ReadyForUse | Amortization | ImpairmentTest
     | NRVTest | Sale | LicenceRevenue | Lapse | Disposal | Pledge | PledgeRelease | ChangeOfEstimate
-    | ClassifiedHeldForSale | OpeningBalance,
+    | ClassifiedHeldForSale | OpeningBalance | Contribution | BusinessCombination | GovernmentGrant,
     Field(discriminator="kind"),
 ]
 

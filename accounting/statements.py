@@ -221,6 +221,7 @@ _PNL: tuple[tuple[str, str, str], ...] = (
     ("contract_cost_amortization", "营业成本—合同履约成本摊销", "Cost of sales — contract fulfilment costs amortized"),
     ("impairment_contract_cost", "资产减值损失—合同履约成本（净额）", "Impairment — contract fulfilment costs (net of reversals)"),
     ("selling_expense", "销售费用", "Selling expenses"),
+    ("government_grants", "其他收益/营业外收入—政府补助（数据资源）", "Government grants (data resources)"),
     ("expensed_spending", "其他费用化支出", "Other spending expensed"),
     ("write_off", "营业外支出—失效终止确认", "Non-operating expense — lapse write-offs"),
     ("disposal", "资产处置收益", "Gain (loss) on disposal"),
@@ -270,6 +271,8 @@ def pnl_effects(books: PeriodBooks) -> PnLEffects:
                 key = "contract_cost_amortization"
             elif t in (EntryType.CONTRACT_COST_IMPAIRMENT, EntryType.CONTRACT_COST_REVERSAL):
                 key = "impairment_contract_cost"
+            elif t in (EntryType.GRANT_RELEASE, EntryType.GOVERNMENT_GRANT):
+                key = "government_grants"
             elif t == EntryType.LAPSE:
                 key = "write_off"
             elif t == EntryType.DISPOSAL:
@@ -281,7 +284,7 @@ def pnl_effects(books: PeriodBooks) -> PnLEffects:
     for key, zh, en in _PNL:
         pe = effect.get(key, ZERO)
         natural_credit = key in ("revenue", "disposal", "impairment_reversal_intangible",
-                                 "inventory_write_down_reversal")
+                                 "inventory_write_down_reversal", "government_grants")
         lines.append(PnLEffect(key=key, label_zh=zh, label_en=en, amount=pe if natural_credit else -pe,
                                profit_effect=pe))
     return PnLEffects(period_start=period_start, as_of=as_of, lines=tuple(lines),

@@ -57,8 +57,19 @@ def amortize_month(tx: Tx, s: AssetState, m: int) -> AssetState:
            f"month {s.months_booked + 1} of {s.life_months}: monthly amount {rate} "
            f"(remaining {remaining} / {left} months, half-up to the fen; last month takes the remainder) "
            "— CAS 6 art. 17; DOMAIN §2.2", period=f"{month_end(m):%Y-%m}")
+    grant_rate, released = s.grant_rate, ZERO
+    if s.grant_deferred > 0:  # gross method: 递延收益 released over the same months (CAS 16 art. 8)
+        grant_rate = grant_rate if grant_rate is not None else monthly_amount(s.grant_deferred, left)
+        released = month_charge(grant_rate, s.grant_deferred, left)
+        g = tx.draft()
+        g.dr(AccountRole.DEFERRED_INCOME, released)
+        g.cr(AccountRole.OTHER_INCOME, released)
+        tx.add(g, month_end(m), EntryType.GRANT_RELEASE,
+               f"递延收益按资产剩余使用寿命分期计入其他收益 — deferred grant income {s.grant_deferred} / {left} months "
+               f"(CAS 16 art. 8)", period=f"{month_end(m):%Y-%m}")
     return replace(s, months_booked=s.months_booked + 1, last_month=m, rate=rate,
-                   shadow_acc=s.shadow_acc + shadow_charge, shadow_rate=shadow_rate)
+                   shadow_acc=s.shadow_acc + shadow_charge, shadow_rate=shadow_rate,
+                   grant_deferred=s.grant_deferred - released, grant_rate=grant_rate)
 
 
 def amortization(tx: Tx, s: AssetState, ev: Amortization) -> Outcome:

@@ -76,6 +76,8 @@ class AssetState:
     units_used: Decimal = Decimal("0")
     qty: Decimal = Decimal("0")
     lots: tuple[Lot, ...] = ()
+    grant_deferred: Decimal = ZERO  # 递延收益 of an asset-related grant not yet released (CAS 16 art. 8)
+    grant_rate: Decimal | None = None
     derecognized: date | None = None
     held_for_sale: date | None = None  # classified as held for sale on (CAS 42): no longer amortized
     pledges: tuple[PledgeRecord, ...] = ()
@@ -125,6 +127,10 @@ _DESC: dict[EntryType, tuple[str, str]] = {
     EntryType.HELD_FOR_SALE_IMPAIRMENT: ("计提持有待售资产减值准备：{n}",
                                          "Held for sale: written down to fair value less costs to sell: {n}"),
     EntryType.OPENING_BALANCE: ("期初余额：{n}", "Opening balance: {n}"),
+    EntryType.CONTRIBUTION: ("接受投资者作价出资：{n}", "Contributed by an investor: {n}"),
+    EntryType.BUSINESS_COMBINATION: ("企业合并取得数据资源：{n}", "Acquired in a business combination: {n}"),
+    EntryType.GOVERNMENT_GRANT: ("取得政府补助（数据资源）：{n}", "Government grant of data: {n}"),
+    EntryType.GRANT_RELEASE: ("递延收益摊销计入其他收益{p}：{n}", "Deferred grant income released {p}: {n}"),
     EntryType.CONTRACT_COST_AMORTIZATION: ("合同履约成本摊销{p}：{n}", "Contract fulfilment cost amortized {p}: {n}"),
     EntryType.CONTRACT_COST_IMPAIRMENT: ("计提合同履约成本减值准备：{n}", "Impairment of contract fulfilment cost: {n}"),
     EntryType.CONTRACT_COST_REVERSAL: ("转回合同履约成本减值准备：{n}", "Contract fulfilment cost impairment reversed: {n}"),

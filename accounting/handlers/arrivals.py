@@ -1,0 +1,140 @@
+"""The other ways a data resource arrives (Tables A/B column 其他方式取得): contributed by an investor, acquired
+in a business combination, granted free by government.
+
+Each is measured by its own standard and lands in the 其他方式取得 column (the resource's formation is
+``other``); an intangible is available for use on arrival unless the case books a ready_for_use event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from accounting.enums import AccountRole, Classification, EntryType, GrantMethod, Movement
+from accounting.errors import InvalidEvent
+from accounting.events import BusinessCombination, Contribution, GovernmentGrant
+from accounting.handlers.development import make_ready
+from accounting.handlers.inventory_lots import with_cost
+from accounting.handlers.state import AssetState, Outcome, Tx, settle
+from accounting.money import ZERO, money
+
+NOMINAL = money("1.00")  # CAS 16 art. 8: a nominal CNY 1 when fair value cannot be measured reliably
+
+
+def _asset_role(s: AssetState, what: str) -> AccountRole:
+    if s.cls == Classification.INVENTORY:
+        return AccountRole.DATA_INVENTORY
+    if s.cls == Classification.INTANGIBLE_ASSET:
+        return AccountRole.DATA_INTANGIBLE
+    raise InvalidEvent(f"{what} brings an intangible asset or inventory; the resource is {s.cls.value}",
+                       field="kind")
+
+
+def _arrived(tx: Tx, s: AssetState, on: date, cost: Decimal, qty: Decimal) -> AssetState:
+    """The state once the resource is on the books: inventory lots, or an intangible available for use."""
+    if s.cls == Classification.INVENTORY:
+        return replace(s, qty=s.qty + qty, lots=with_cost(s.lots, tx.event_id, qty, cost))
+    if s.ready is None and s.resource.asset_id not in tx.context.planned_ready:
+        return make_ready(s, on)
+    return s
+
+
+def contribution(tx: Tx, s: AssetState, ev: Contribution) -> Outcome:
+    """作价出资: Dr the data resource at cost; Cr 实收资本 (share of registered capital), 资本公积—资本溢价 the rest."""
+    role = _asset_role(s, "a contribution")
+    standard = "CAS 1 art. 11" if role == AccountRole.DATA_INVENTORY else "CAS 6 art. 14"
+    if ev.agreed_value_fair:
+        cost = ev.agreed_value
+        why = [f"投资者 {ev.investor} 作价出资，按投资合同约定价值 {cost} 入账 — contributed by {ev.investor}: cost = "
+               f"the value agreed in the investment contract ({standard})."]
+    else:
+        assert ev.fair_value is not None
+        cost = ev.fair_value
+        why = [f"约定价值 {ev.agreed_value} 不公允，按公允价值 {cost} 入账 — the agreed value {ev.agreed_value} is not "
+               f"fair ({ev.unfair_reason}): cost = fair value {cost} ({standard})."]
+    premium = cost - ev.share_capital
+    if premium < 0:
+        raise InvalidEvent(f"the investor's share of registered capital {ev.share_capital} exceeds the value "
+                           f"contributed {cost}: the contribution falls short (出资不实)", field="share_capital")
+    d = tx.draft(field="share_capital")
+    d.dr(role, cost, Movement.INCREASE_OTHER)
+    d.cr(AccountRole.PAID_IN_CAPITAL, ev.share_capital)
+    d.cr(AccountRole.CAPITAL_RESERVE, premium)
+    why.append(f"实收资本 {ev.share_capital}，资本公积—资本溢价 {premium} — paid-in capital {ev.share_capital}, share "
+               f"premium {premium}.")
+    tx.add(d, ev.date, EntryType.CONTRIBUTION, " ".join(why))
+    return _arrived(tx, s, ev.date, cost, ev.quantity), f"contributed at {cost}", why, {
+        "cost": cost, "agreed_value": ev.agreed_value, "share_capital": ev.share_capital, "capital_reserve": premium}
+
+
+def business_combination(tx: Tx, s: AssetState, ev: BusinessCombination) -> Outcome:
+    """CAS 20: fair value (not under common control) or carrying amount (under common control)."""
+    role = _asset_role(s, "a business combination")
+    d = tx.draft(field="settled_to")
+    if not ev.common_control:
+        assert ev.fair_value is not None
+        cost = ev.fair_value
+        d.dr(role, cost, Movement.INCREASE_OTHER)
+        d.cr(settle(ev.settled_to), cost)
+        why = [f"非同一控制下企业合并取得（{ev.acquiree}），按购买日公允价值 {cost} 单独确认 — acquired with {ev.acquiree}, not "
+               f"under common control: recognized apart from goodwill at its fair value at the acquisition date "
+               f"(CAS 20 art. 14); the rest of the consideration goes with the other net assets and goodwill."]
+        figures = {"cost": cost}
+    else:
+        assert ev.carrying_amount is not None and ev.consideration is not None
+        cost = ev.carrying_amount
+        difference = cost - ev.consideration
+        d.dr(role, cost, Movement.INCREASE_OTHER)
+        if difference < 0:
+            d.dr(AccountRole.CAPITAL_RESERVE, -difference)
+        d.cr(settle(ev.settled_to), ev.consideration)
+        if difference > 0:
+            d.cr(AccountRole.CAPITAL_RESERVE, difference)
+        why = [f"同一控制下企业合并取得（{ev.acquiree}），按被合并方账面价值 {cost} 计量，与对价 {ev.consideration} 的差额 "
+               f"{difference} 调整资本公积 — under common control: at the carrying amount {cost}; the difference from the "
+               f"consideration {ev.consideration} goes to 资本公积 (CAS 20 art. 6)."]
+        figures = {"cost": cost, "consideration": ev.consideration, "capital_reserve": difference}
+    tx.add(d, ev.date, EntryType.BUSINESS_COMBINATION, " ".join(why))
+    return _arrived(tx, s, ev.date, cost, ev.quantity), f"acquired in a combination at {cost}", why, figures
+
+
+def government_grant(tx: Tx, s: AssetState, ev: GovernmentGrant) -> Outcome:
+    """CAS 16: non-monetary grant at fair value (gross: 递延收益 released over the life; net: deducted), or a
+    nominal CNY 1 straight to profit or loss when fair value cannot be measured reliably (art. 8, 11)."""
+    if not ev.free:
+        raise InvalidEvent("not a government grant: data or rights obtained with fees or obligations in return "
+                           "(e.g. authorized operation with fees) are bought — book a purchase (CAS 16 art. 2)",
+                           field="free")
+    if s.cls != Classification.INTANGIBLE_ASSET:
+        raise InvalidEvent("a grant of data or of a data right is recognized as an intangible asset used by the entity; "
+                           f"the resource is {s.cls.value}", field="kind")
+    role = AccountRole.DATA_INTANGIBLE
+    income = AccountRole.OTHER_INCOME if ev.daily_activities else AccountRole.NON_OPERATING_INCOME
+    d = tx.draft(field="fair_value")
+    state = s
+    if ev.fair_value is None:
+        cost = NOMINAL
+        d.dr(role, cost, Movement.INCREASE_OTHER)
+        d.cr(income, cost)
+        why = [f"公允价值不能可靠取得，按名义金额1元计量并直接计入当期损益 — fair value cannot be measured reliably "
+               f"({ev.basis}): nominal CNY 1, straight to profit or loss (CAS 16 art. 8, 11)."]
+        figures = {"cost": cost, "grant": cost, "deferred": ZERO}
+    elif tx.context.policy.grant_method == GrantMethod.GROSS:
+        cost = ev.fair_value
+        d.dr(role, cost, Movement.INCREASE_OTHER)
+        d.cr(AccountRole.DEFERRED_INCOME, cost)
+        why = [f"与资产相关的政府补助，总额法：按公允价值 {cost} 确认资产和递延收益，在资产使用寿命内分期计入其他收益 — "
+               f"asset-related grant at fair value {cost} ({ev.basis}); gross method: deferred income released to "
+               "其他收益 over the asset's useful life (CAS 16 art. 8; policy)."]
+        figures = {"cost": cost, "grant": cost, "deferred": cost}
+        state = replace(s, grant_deferred=s.grant_deferred + cost, grant_rate=None)
+    else:
+        cost = ev.fair_value
+        d.dr(role, cost, Movement.INCREASE_OTHER)
+        d.cr(role, cost, Movement.DECREASE_OTHER)
+        why = [f"与资产相关的政府补助，净额法：按公允价值 {cost} 确认后冲减资产账面价值 — asset-related grant at fair value "
+               f"{cost} ({ev.basis}); net method: deducted from the asset's carrying amount (CAS 16 art. 8; policy)."]
+        figures = {"cost": cost, "grant": cost, "deferred": ZERO}
+    tx.add(d, ev.date, EntryType.GOVERNMENT_GRANT, " ".join(why))
+    return _arrived(tx, state, ev.date, cost, Decimal("1")), f"granted by {ev.grantor}", why, figures
