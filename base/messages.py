@@ -31,7 +31,12 @@ def describe(err: dict[str, Any]) -> str:
         return "unknown field (not part of the case format; check the spelling against `dataval schema`)"
     if err.get("type") == "missing":
         return "required field is missing"
-    return f"{err.get('msg', 'invalid')}; got {shown}"
+    msg = str(err.get("msg", "invalid"))
+    if err.get("type") == "value_error":
+        msg = msg.removeprefix("Value error, ")
+        if ", got " in msg:  # the validator's own message already shows what came in
+            return msg
+    return f"{msg}; got {shown}"
 
 
 def asset_errors(exc: ValidationError, asset_id: str, *, prefix: Sequence[int | str] = ()) -> list[AssetError]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,11 @@ from cli.profiling import resolve_quality_reference
 from valuation.case import AssetCase, ValuationCase
 
 BATCH_SUFFIXES = {".csv", ".parquet", ".pq", ".xlsx"}
+
+BLANK_ONLY: dict[str, Any] = {"keep_default_na": False, "na_values": [""]}
+"""pandas reading options: only an empty cell is blank. pandas' default would read the text ``NaN``,
+``NA``, ``null``, ``N/A`` ... as blank too — a cell saying NaN is refused as not a number, never
+taken as blank (nor a name ``NA`` as missing)."""
 
 
 def case_from_dict(
@@ -55,13 +61,30 @@ def case_from_dict(
     return case, errors
 
 
+UNREADABLE_WORKBOOK = (zipfile.BadZipFile, KeyError, EOFError, OSError, ValueError, TypeError, IndexError)
+"""What openpyxl raises on an empty, truncated or foreign file named .xlsx."""
+
+
+def unreadable_workbook(path: Path, exc: BaseException) -> InvalidInput:
+    """The refusal of an .xlsx that is not a readable workbook (empty, truncated, not Excel)."""
+    what = "empty file" if path.exists() and path.stat().st_size == 0 else f"{type(exc).__name__}: {exc}"
+    return InvalidInput(f"无法读取工作簿 {path.name} is not a readable Excel workbook ({what}); "
+                        "save it again from Excel as .xlsx")
+
+
 def read_case(path: Path) -> tuple[ValuationCase, list[AssetError]]:
     """A case from JSON or from the Excel template."""
     check_size(path)
     if path.suffix.lower() == ".xlsx":
         from ledger_export.case_template import read_case_workbook
 
-        return case_from_dict(read_case_workbook(path), source=path.name)
+        try:
+            raw = read_case_workbook(path)
+        except DatavalError:
+            raise
+        except UNREADABLE_WORKBOOK as exc:
+            raise unreadable_workbook(path, exc) from None
+        return case_from_dict(raw, source=path.name)
     return case_from_dict(read_json(path), source=path.name, base_dir=path.parent)
 
 
@@ -72,7 +95,13 @@ def is_case_file(path: Path) -> bool:
     if path.suffix.lower() == ".xlsx":
         from ledger_export.case_template import is_case_workbook
 
-        return is_case_workbook(path)
+        check_size(path)
+        try:
+            return is_case_workbook(path)
+        except DatavalError:
+            raise
+        except UNREADABLE_WORKBOOK as exc:
+            raise unreadable_workbook(path, exc) from None
     return False
 
 
@@ -82,13 +111,13 @@ def read_batch(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            return pd.read_csv(path, dtype={"asset_id": str}, encoding="utf-8")
+            return pd.read_csv(path, dtype={"asset_id": str}, encoding="utf-8", **BLANK_ONLY)
         if suffix in (".parquet", ".pq"):
             return pd.read_parquet(path)
         if suffix == ".xlsx":
-            return pd.read_excel(path, sheet_name=0, dtype={"asset_id": str}, engine="openpyxl")
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{path.name}: cannot read the table ({type(exc).__name__}: {exc})") from None
+            return pd.read_excel(path, sheet_name=0, dtype={"asset_id": str}, engine="openpyxl", **BLANK_ONLY)
+    except (ValueError, OSError, UnicodeDecodeError, zipfile.BadZipFile, KeyError, EOFError) as exc:
+        raise InvalidInput(f"无法读取表格 {path.name}: cannot read the table ({type(exc).__name__}: {exc})") from None
     raise InvalidInput(f"{path.name}: batch tables are .csv, .parquet or .xlsx, got {suffix!r}")
 
 
@@ -124,11 +153,11 @@ def check_destination(path: Path) -> None:
     """
     folder = path.parent
     if path.is_dir():
-        raise InvalidInput(f"-o {path} is a folder: give a file name")
+        raise InvalidInput(f"输出路径是文件夹 -o {path} is a folder: give a file name")
     if not folder.is_dir():
-        raise InvalidInput(f"-o {path}: the folder {folder} does not exist")
+        raise InvalidInput(f"输出文件夹不存在 -o {path}: the folder {folder} does not exist")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise InvalidInput(f"-o {path}: the folder {folder} is not writable")
+        raise InvalidInput(f"输出文件夹不可写 -o {path}: the folder {folder} is not writable")
 
 
 def write_table(df: pd.DataFrame, path: Path) -> None:

@@ -3,7 +3,8 @@
 Each command lives in ``cli/commands/<name>.py`` with an ``add_parser(sub)`` function; this file
 only assembles them. Exit codes: 0 done; 2 the input was refused (nothing written); 3 done, but some
 assets or events failed (their errors are in the output); 1 the reader of standard output closed it
-(e.g. ``| head``).
+(e.g. ``| head``), or an unexpected error: one line on standard error, no traceback unless the
+environment sets ``DATAVAL_DEBUG=1``.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ import sys
 
 from base import __version__
 from base.errors import DatavalError
-from cli.commands.common import EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED
+from cli.commands.common import EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, EXIT_UNEXPECTED
 
-__all__ = ["COMMAND_MODULES", "EXIT_OK", "EXIT_PARTIAL", "EXIT_REFUSED", "build_parser", "main"]
+__all__ = ["COMMAND_MODULES", "EXIT_OK", "EXIT_PARTIAL", "EXIT_REFUSED", "EXIT_UNEXPECTED", "build_parser", "main"]
 
 # one module per command group, in the order shown by --help
 COMMAND_MODULES = ("value", "schema", "book", "pledge", "portfolio", "export", "db", "user", "profile")
@@ -42,6 +43,16 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (e.g. ``| head``): no traceback, no flush error at exit
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except RecursionError:
+        print("dataval: 输入嵌套过深 the input is nested too deeply to read", file=sys.stderr)
+        return EXIT_REFUSED
+    except Exception as exc:  # a bug, not an input: one line, the traceback only on request
+        if os.environ.get("DATAVAL_DEBUG") == "1":
+            raise
+        text = str(exc).splitlines()[0][:300] if str(exc) else ""
+        print(f"dataval: 内部错误 unexpected error ({type(exc).__name__}: {text}); "
+              "set DATAVAL_DEBUG=1 for the traceback", file=sys.stderr)
+        return EXIT_UNEXPECTED
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from base.errors import AssetError, InvalidInput
-from cli.io import check_table_output
+from cli.io import BLANK_ONLY, check_table_output
 from valuation.batch import BatchJob, BatchResult, output_columns
 from valuation.executors import Executor, plan_chunks
 
@@ -107,7 +107,8 @@ class BatchSource:
 
     def _csv(self) -> Iterator[pd.DataFrame]:
         try:
-            reader = pd.read_csv(self.path, dtype={"asset_id": str}, encoding="utf-8", chunksize=self.chunk_rows)
+            reader = pd.read_csv(self.path, dtype={"asset_id": str}, encoding="utf-8", chunksize=self.chunk_rows,
+                                 **BLANK_ONLY)
             with reader:
                 yield from reader
         except (ValueError, OSError, UnicodeDecodeError) as exc:

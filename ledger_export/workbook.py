@@ -16,12 +16,22 @@ Cells of a row are given as:
 
 Key inputs and results get workbook-level defined names (:meth:`Book.define`); the tie checks
 registered with :meth:`Book.check` become the 校验 Checks sheet (:mod:`ledger_export.checks`).
+
+Temporary files: openpyxl spools every sheet to a temporary file (``openpyxl.*`` in the system temp
+folder) and deletes them only after the save or at exit — a ``kill -9`` meanwhile would leave them in
+``/tmp``. Inside :func:`temp_files_in` they are made in the destination's folder instead (hidden
+``.openpyxl.*.tmp`` files, beside the ``<name>.tmp`` the workbook is written through and renamed
+from), so nothing is ever left in the system temp folder.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -35,23 +45,31 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ledger_export.cells import Plain, inert, set_text_or_value
 from ledger_export.style import (
+    BACK_LINK,
     BOLD,
     DATE,
     HEADER_ALIGN,
     HEADER_FILL,
     INPUT_FILL,
+    LINK_FONT,
     SECTION_FILL,
     TITLE_FONT,
     WRAP,
     finish_sheet,
+    print_header_footer,
+    sheet_index,
 )
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+    from ledger_export.style import HeaderFooterLayout, SheetLayout
 
 Kind = Literal["money", "ratio", "text", "count"]
 Expect: TypeAlias = Decimal | float | int | str | None
@@ -95,6 +113,7 @@ class Styled:
     fill: Fill | None = None
     wrap: bool = False
     title: bool = False
+    link: str | None = None  # a sheet of the workbook to link to (its A1), e.g. the cover's contents table
 
 
 # A cell of a row given to :meth:`Sheet.append`: a live formula, a styled value or a plain value.
@@ -141,6 +160,7 @@ class Book:
     sheets: list[Sheet] = field(default_factory=list)
     n_formulas: int = 0
     tee: Tee | None = None  # sees each row as plain values (the benchmark's baseline)
+    home: str | None = None  # the cover: every sheet made after it links back to it (beside its first row)
     _prefixes: dict[str, str] = field(default_factory=dict)
     _styles: dict[_StyleKey, StyleArray] = field(default_factory=dict)
 
@@ -151,8 +171,12 @@ class Book:
         if len(title) > 31:
             raise ValueError(f"sheet title {title!r} is longer than Excel's 31 characters")
         ws = self.wb.create_sheet(title)
+        n_cols = max((column_index_from_string(c) for c in widths), default=1)
+        if self.home is not None:  # the back link's column, right of the sheet's own (outside the print area)
+            widths = {**widths, col(n_cols + 1): 20}
         finish_sheet(ws, widths, freeze=freeze, landscape=landscape, title_rows=title_rows)
         s = Sheet(self, ws, title, formats or {})
+        s.max_col = n_cols
         self.sheets.append(s)
         return s
 
@@ -219,6 +243,19 @@ class Book:
             if e.sheet == sheet and e.cell == cell:
                 self.expectations[i] = Expectation(e.sheet, e.cell, e.formula, value, e.kind)
 
+    def print_ready(self, company: str) -> None:
+        """Make every sheet ready to print and file: the workpaper header (被审计单位, sheet name, 索引号
+        A-00, A-01, … in sheet order) and footer (编制人 / 复核人 with dates, 第 &P 页 共 &N 页), a print area
+        over the sheet's columns and rows (and chart) and repeated title rows (the first row where the
+        sheet set none). Call once, after the last row and before :meth:`save`."""
+        for k, sh in enumerate(self.sheets):
+            ws = sh.ws
+            print_header_footer(cast("HeaderFooterLayout", ws), company, sheet_index(k))
+            last = max(sh.max_col, _chart_last_column(ws))
+            ws.print_area = f"A1:{col(last)}{max(sh.row, 1)}"
+            if ws.print_title_rows is None and sh.row >= 1:
+                ws.print_title_rows = "1:1"
+
     def save(self, path: Path) -> None:
         """Write the workbook atomically (temporary file, then rename)."""
         tmp = path.with_name(path.name + ".tmp")
@@ -228,6 +265,42 @@ class Book:
         finally:
             if tmp.exists():
                 tmp.unlink()
+
+
+_SPOOL: ContextVar[Path | None] = ContextVar("dataval_openpyxl_spool", default=None)
+
+
+def _route_openpyxl_temp_files() -> None:
+    """Wrap openpyxl's ``create_temporary_file`` (looked up at each call by its sheet writer) so that
+    it creates the file in the folder of :func:`temp_files_in` when one is set; once per process."""
+    import openpyxl.worksheet._writer as writer
+
+    original = writer.create_temporary_file
+    if getattr(original, "dataval_routed", False):
+        return
+
+    def create_temporary_file(suffix: str = "") -> str:
+        folder = _SPOOL.get()
+        if folder is None:
+            return cast(str, original(suffix))
+        fd, name = tempfile.mkstemp(suffix=f"{suffix}.tmp", prefix=".openpyxl.", dir=folder)
+        os.close(fd)
+        writer.ALL_TEMP_FILES.append(name)  # removed after the save (or at exit), as openpyxl's own
+        return name
+
+    create_temporary_file.dataval_routed = True  # type: ignore[attr-defined]
+    writer.create_temporary_file = create_temporary_file
+
+
+@contextmanager
+def temp_files_in(folder: Path) -> Iterator[None]:
+    """openpyxl's temporary sheet files are made in ``folder`` (the destination's) while inside."""
+    _route_openpyxl_temp_files()
+    token = _SPOOL.set(Path(folder))
+    try:
+        yield
+    finally:
+        _SPOOL.reset(token)
 
 
 _FILLS: dict[Fill, PatternFill] = {"header": HEADER_FILL, "section": SECTION_FILL, "input": INPUT_FILL}
@@ -249,6 +322,7 @@ class Sheet:
         self.title = title
         self.row = 0
         self.formats = formats
+        self.max_col = 1  # the widest of the sheet's columns and rows (its print area)
 
     def ref(self, column: int, row: int, *, absolute: bool = True, external: bool = True) -> str:
         """A reference to a cell of this sheet, e.g. ``'凭证 Journal'!$L$5``."""
@@ -280,6 +354,9 @@ class Sheet:
             if isinstance(value.value, date) and not fmt:
                 fmt = DATE
             _restyle(styled, self.book._style(ws, fmt, value.bold or bold, value.fill, value.wrap, value.title))
+            if value.link is not None:
+                styled.hyperlink = Hyperlink(ref="", location=f"{quote(value.link)}!A1")
+                styled.font = LINK_FONT
             return styled
         if isinstance(value, str):
             if bold:
@@ -300,7 +377,13 @@ class Sheet:
     def append(self, values: Sequence[CellInput] = (), *, bold: bool = False) -> int:
         """Append one row; returns its number."""
         self.row += 1
-        self.ws.append([self._cell(v, j, bold) for j, v in enumerate(values, start=1)])
+        cells = [self._cell(v, j, bold) for j, v in enumerate(values, start=1)]
+        self.max_col = max(self.max_col, len(cells))
+        home = self.book.home
+        if self.row == 1 and home is not None and home != self.title:  # the link back to the cover
+            cells += [None] * (self.max_col - len(cells))
+            cells.append(self._cell(Styled(BACK_LINK, link=home), self.max_col + 1))
+        self.ws.append(cells)
         if self.book.tee is not None:
             self.book.tee(self.title, [plain_value(v) for v in values])
         return self.row
@@ -331,6 +414,23 @@ def plain_value(v: CellInput) -> Plain:
     if isinstance(v, Styled):
         return _plain(v.value)
     return v
+
+
+def _chart_last_column(ws: WriteOnlyWorksheet) -> int:
+    """The last column a chart of the sheet reaches (0 without one), from its anchor cell and width (cm)
+    over the sheet's column widths."""
+    last = 0
+    dims = cast("SheetLayout", ws).column_dimensions
+    for chart in getattr(ws, "_charts", []):
+        anchor = chart.anchor if isinstance(chart.anchor, str) else "A1"
+        j = column_index_from_string(re.sub(r"\d+", "", anchor))
+        left = chart.width  # cm still to cover, from the anchor column on
+        while left > 0:
+            width = dims[col(j)].width if col(j) in dims else None
+            left -= ((width or 8.43) * 7 + 5) / 96 * 2.54  # characters -> pixels -> cm
+            j += 1
+        last = max(last, j - 1)
+    return last
 
 
 class _HasStyleArray(Protocol):

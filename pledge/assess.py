@@ -10,11 +10,13 @@ from pledge.models import PledgeCase
 from pledge.monitoring import breaches, ltv_of, reverse_stress
 from pledge.register import check_pledgeable
 from pledge.results import (
+    ConstraintResult,
     LoanConstraint,
     MaxLoan,
     PathPoint,
     PledgeAssessment,
     PledgeRestriction,
+    RepaymentSchedule,
     ShortfallSimulation,
 )
 from pledge.schedule import add_months, build_schedule, unit_schedule
@@ -93,6 +95,7 @@ def assess(case: PledgeCase) -> PledgeAssessment:
         requested=ts.amount,
         within_limit=ts.amount <= binding.amount,
         headroom=binding.amount - ts.amount,
+        reason=_no_loan_reason(limits),
     )
 
     # Simulation figures for the requested loan.
@@ -151,12 +154,28 @@ def assess(case: PledgeCase) -> PledgeAssessment:
         loss=expected_loss(case.borrower.pd_annual, ts.amount, col.concluded_value, policy.basel),
         reverse_stress=reverse_stress(exposure, base_values, policy),
         restriction=restriction,
-        warnings=_warnings(case, max_loan),
+        warnings=_warnings(case, max_loan, schedule),
     )
 
 
-def _warnings(case: PledgeCase, max_loan: MaxLoan) -> tuple[str, ...]:
+def _no_loan_reason(limits: tuple[ConstraintResult, ...]) -> str:
+    """Why the maximum loan is 0 (Chinese first), naming every limit that is 0; "" when a loan is possible."""
+    zero = [c for c in limits if c.amount < 0.01]
+    if not zero:
+        return ""
+    named = "; ".join(f"{c.label_zh} {c.constraint.value} = 0 ({c.formula}: {c.detail})" for c in zero)
+    return f"押品不足以支持任何贷款 no loan is possible, maximum loan 0: {named}"
+
+
+def _warnings(case: PledgeCase, max_loan: MaxLoan, schedule: RepaymentSchedule | None = None) -> tuple[str, ...]:
     out = []
+    if max_loan.reason:
+        out.append(max_loan.reason)
+    if schedule is not None and schedule.all_in_annual_cost is None:
+        out.append(
+            f"综合融资成本无法计算 all-in cost not defined: fees at drawdown {schedule.upfront_fees:,.2f} CNY "
+            f"leave nothing of the loan {schedule.amount:,.2f} CNY (or the rate is beyond any bracket)"
+        )
     if not max_loan.within_limit:
         out.append(
             f"requested {max_loan.requested:,.2f} CNY exceeds the maximum loan {max_loan.amount:,.2f} CNY "

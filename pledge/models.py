@@ -20,6 +20,7 @@ from pydantic import Field, model_validator
 
 from base import DEFAULT_SEED
 from base.models import FrozenModel
+from base.ranges import InputDate, check_date, latest_term_end
 from pledge.errors import (
     CashFlowTooShort,
     InvalidCollateral,
@@ -33,7 +34,7 @@ from pledge.errors import (
     ScheduleMismatch,
     TermNotPositive,
 )
-from valuation.models import Method, Money
+from valuation.models import Method, Money, PositiveMoney, SignedMoney
 from valuation.uncertainty import Spread
 
 
@@ -80,6 +81,9 @@ class Registry(StrEnum):
     OTHER = "other"
 
 
+MAX_MONTHS = 1200
+"""Longest term, life or selling period in months (100 years)."""
+
 # ----------------------------------------------------------------------------------------- checks
 
 
@@ -112,16 +116,16 @@ class TermSheet(FrozenModel):
 
     loan_id: str = Field(min_length=1, max_length=64)
     lender: str = Field(min_length=1, title="贷款银行")
-    amount: float = Field(gt=0, allow_inf_nan=False, title="申请金额", description="CNY")
+    amount: PositiveMoney = Field(title="申请金额", description="CNY, > 0, ≤ 10**15")
     annual_rate: float = Field(allow_inf_nan=False, title="年利率", description="annual decimal")
-    term_months: int = Field(title="期限（月）", description="months")
+    term_months: int = Field(le=MAX_MONTHS, title="期限（月）", description="months, 1 … 1200")
     repayment: RepaymentType = Field(title="还款方式")
     frequency: PaymentFrequency = Field(PaymentFrequency.MONTHLY, title="还款频率")
-    grace_periods: int = Field(0, ge=0, title="宽限期（期）", description="interest-only periods")
+    grace_periods: int = Field(0, ge=0, le=MAX_MONTHS, title="宽限期（期）", description="interest-only periods")
     upfront_fee_rate: float = Field(0.0, allow_inf_nan=False, title="前端费率", description="of amount")
     fixed_fees: Money = Field(0.0, title="固定费用", description="CNY at drawdown (appraisal, registration)")
     periodic_fee_rate: float = Field(0.0, allow_inf_nan=False, title="年费率", description="annual")
-    drawdown_date: date | None = Field(None, title="放款日")
+    drawdown_date: InputDate | None = Field(None, title="放款日")
     beyond_life_reason: str | None = Field(None, description="why the loan may outlive the collateral")
 
     @model_validator(mode="after")
@@ -180,7 +184,7 @@ class Covenants(FrozenModel):
 
     ltv_warning: float = Field(allow_inf_nan=False, title="预警线 LTV")
     ltv_max: float = Field(allow_inf_nan=False, title="平仓线 LTV")
-    coverage_min: float = Field(ge=0, allow_inf_nan=False, title="最低覆盖率")
+    coverage_min: float = Field(ge=0, le=100, allow_inf_nan=False, title="最低覆盖率", description="multiple, 0 … 100")
 
 
 class BaselLgd(FrozenModel):
@@ -210,11 +214,11 @@ class BankPolicy(FrozenModel):
     liquidation_discount: float = Field(allow_inf_nan=False, title="变现折扣")
     disposal_cost_rate: float = Field(allow_inf_nan=False, title="处置费用率", description="of proceeds")
     disposal_cost_fixed: Money = Field(0.0, title="固定处置费用", description="CNY")
-    time_to_sell_months: int = Field(title="变现周期（月）")
+    time_to_sell_months: int = Field(le=MAX_MONTHS, title="变现周期（月）", description="months, 0 … 1200")
     sale_discount_rate: float = Field(allow_inf_nan=False, title="变现期折现率", description="annual")
     ltv_limit: float = Field(allow_inf_nan=False, title="抵质押率上限 LTV", description="on L")
     covenants: Covenants
-    dscr_floor: float = Field(gt=0, allow_inf_nan=False, title="最低偿债覆盖率 DSCR")
+    dscr_floor: float = Field(gt=0, le=100, allow_inf_nan=False, title="最低偿债覆盖率 DSCR", description="(0, 100]")
     shortfall_target: float = Field(allow_inf_nan=False, title="差额概率目标")
     basel: BaselLgd = BaselLgd()
     notes: tuple[str, ...] = ()
@@ -284,7 +288,8 @@ class Borrower(FrozenModel):
     """
 
     name: str = Field(min_length=1, title="借款人")
-    annual_cash_flow: tuple[float, ...] = Field(min_length=1, title="可偿债现金流", description="CNY/year")
+    annual_cash_flow: tuple[SignedMoney, ...] = Field(min_length=1, max_length=100, title="可偿债现金流",
+                                                      description="CNY/year, |CF| ≤ 10**15")
     pd_annual: float = Field(allow_inf_nan=False, title="违约概率 PD", description="one-year")
 
     @model_validator(mode="after")
@@ -306,10 +311,11 @@ class ValueDynamics(FrozenModel):
     """
 
     decay: DecayPattern = Field(DecayPattern.STRAIGHT_LINE, title="价值衰减方式")
-    decay_rate: float = Field(0.0, ge=0, allow_inf_nan=False, title="时效性衰减率", description="annual")
-    drift: float = Field(0.0, allow_inf_nan=False, title="漂移率", description="annual")
-    volatility: float = Field(0.0, ge=0, allow_inf_nan=False, title="波动率", description="annual")
-    jump_intensity: float = Field(0.0, ge=0, allow_inf_nan=False, title="跳跃强度", description="per year")
+    decay_rate: float = Field(0.0, ge=0, le=5, allow_inf_nan=False, title="时效性衰减率", description="annual, 0 … 5")
+    drift: float = Field(0.0, ge=-1, le=1, allow_inf_nan=False, title="漂移率", description="annual, −1 … 1")
+    volatility: float = Field(0.0, ge=0, le=5, allow_inf_nan=False, title="波动率", description="annual, 0 … 5")
+    jump_intensity: float = Field(0.0, ge=0, le=12, allow_inf_nan=False, title="跳跃强度",
+                                  description="per year, 0 … 12")
     jump_size: float = Field(0.0, allow_inf_nan=False, title="跳跃幅度", description="share of value lost")
 
     @model_validator(mode="after")
@@ -332,12 +338,12 @@ class Collateral(FrozenModel):
     name: str = Field(min_length=1, title="质押物名称")
     asset_class: str = Field(min_length=1, title="资产类别")
     values_by_method: dict[Method, Money] = Field(min_length=1, title="各方法评估值")
-    concluded_value: float = Field(gt=0, allow_inf_nan=False, title="评估结论", description="CNY")
+    concluded_value: PositiveMoney = Field(title="评估结论", description="CNY, > 0, ≤ 10**15")
     conclusion_weights: dict[Method, float] | None = Field(None, title="方法权重")
-    valuation_date: date | None = Field(None, title="评估基准日")
-    remaining_life_months: int = Field(title="剩余经济寿命（月）")
+    valuation_date: InputDate | None = Field(None, title="评估基准日")
+    remaining_life_months: int = Field(le=MAX_MONTHS, title="剩余经济寿命（月）", description="months, 1 … 1200")
     dynamics: ValueDynamics = ValueDynamics()
-    simulated_values: tuple[float, ...] | None = Field(None, description="appraisal MC draws, CNY")
+    simulated_values: tuple[Money, ...] | None = Field(None, description="appraisal MC draws, CNY, 0 … 10**15")
     value_spread: Spread | None = None
 
     @model_validator(mode="after")
@@ -458,6 +464,14 @@ class PledgeCase(FrozenModel):
         for m in col.weights:
             self.policy.pledge_rate(col.asset_class, m)
             self.policy.method_haircut(m)
+        if ts.drawdown_date is not None and col.valuation_date is not None:
+            years, month0 = divmod(ts.drawdown_date.month - 1 + ts.term_months, 12)
+            maturity = date(ts.drawdown_date.year + years, month0 + 1, 1)  # the maturity month (day 1)
+            try:
+                check_date(maturity, "term_sheet maturity 到期日 (drawdown_date + term_months)",
+                           latest=latest_term_end(col.valuation_date))
+            except ValueError as exc:
+                raise ScheduleMismatch(str(exc), field="term_sheet.term_months") from None
         return self
 
 

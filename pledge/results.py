@@ -104,7 +104,9 @@ class RepaymentSchedule(FrozenModel):
     upfront_fees: float = Field(title="前端费用", description="CNY at drawdown")
     total_interest: float = Field(title="利息合计")
     total_fees: float = Field(title="费用合计")
-    all_in_annual_cost: float = Field(title="综合融资成本", description="effective annual rate")
+    all_in_annual_cost: float | None = Field(
+        title="综合融资成本",
+        description="effective annual rate; None when not defined (the fees at drawdown take the whole loan)")
 
 
 # ----------------------------------------------------------------------------------------- collateral
@@ -160,6 +162,7 @@ class MaxLoan(FrozenModel):
     requested: float = Field(title="申请金额", description="CNY")
     within_limit: bool = Field(title="是否在额度内")
     headroom: float = Field(title="剩余额度", description="max loan − requested, CNY")
+    reason: str = Field("", title="原因", description="why no loan is possible, when the maximum is 0")
 
 
 # ----------------------------------------------------------------------------------------- paths

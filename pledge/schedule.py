@@ -130,16 +130,34 @@ def build_schedule(terms: TermSheet, amount: float | None = None) -> RepaymentSc
     )
 
 
-def _all_in_cost(amount: float, upfront: float, rows: list[ScheduleRow], terms: TermSheet) -> float:
+MAX_PERIOD_RATE = 1e6
+"""Highest period rate the all-in cost search brackets (the bracket doubles from 1 up to this)."""
+
+
+def _all_in_cost(amount: float, upfront: float, rows: list[ScheduleRow], terms: TermSheet) -> float | None:
     """综合融资成本: effective annual rate (1 + r)^(periods per year) − 1, r the period IRR of
-    +amount − upfront fees at drawdown and −(payment + fee) each period."""
+    +amount − upfront fees at drawdown and −(payment + fee) each period.
+
+    None when it is not defined: the fees at drawdown take the whole loan (nothing is received), or
+    the period rate lies beyond :data:`MAX_PERIOD_RATE`."""
     flows = np.array([amount - upfront] + [-r.total_outflow for r in rows])
     k = np.arange(len(flows))
+    if flows[0] <= 0:  # the borrower receives nothing: no rate equates the flows
+        return None
 
     def npv(r: float) -> float:
-        return float(np.sum(flows / (1.0 + r) ** k))
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            return float(np.sum(flows / (1.0 + r) ** k))
 
     if npv(0.0) >= 0:  # no cost at all (zero rate, no fees)
         return 0.0
-    r = brentq(npv, 0.0, 1.0, xtol=1e-14)
-    return float((1.0 + r) ** (12 / terms.frequency.months) - 1.0)
+    hi = 1.0
+    while npv(hi) < 0:  # npv rises to flows[0] > 0 as r grows: widen the bracket, bounded
+        hi *= 2.0
+        if hi > MAX_PERIOD_RATE:
+            return None
+    r = brentq(npv, 0.0, hi, xtol=1e-14, maxiter=200)
+    try:
+        return float((1.0 + r) ** (12 / terms.frequency.months) - 1.0)
+    except OverflowError:
+        return None

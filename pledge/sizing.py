@@ -7,7 +7,8 @@
                         year (a last partial year pro rata); A₃ = 0 if some CF_y ≤ 0
 4. shortfall target:    A₄ = the largest A with P(∃k: L_k < A·b_k) ≤ α, b_k the exposure per CNY lent
                         at monitoring date k, L_k simulated. P(·) is non-decreasing in A, so A₄ is found
-                        by bisection to the fen on the simulated paths (common random numbers).
+                        by bisection on the simulated paths (common random numbers), to
+                        max(0.005 CNY, 1e-9 × A) and at most 200 steps.
 """
 
 from __future__ import annotations
@@ -39,17 +40,37 @@ def dscr_limit(terms: TermSheet, borrower: Borrower, floor: float) -> tuple[floa
     return float(best), where
 
 
+MIN_TOL = 0.005
+"""Absolute floor of a search's tolerance, CNY (half a fen)."""
+REL_TOL = 1e-9
+"""Relative tolerance of a search that narrows an amount: a float resolves ~1e-16 of a value, so a
+search to the fen on 10**15 CNY would never end; it stops at max(0.005 CNY, 1e-9 × the bracket)."""
+MAX_ITER = 200
+"""Iteration bound of any bisection on an amount (2**-200 of the bracket is far below any tolerance)."""
+
+
+def search_tolerance(hi: float, tol: float = MIN_TOL) -> float:
+    """The tolerance of a search on [0, hi]: ``max(tol, REL_TOL × hi)``, never below 0.005 CNY."""
+    return max(tol, MIN_TOL, REL_TOL * abs(hi))
+
+
 def largest_amount_under(
-    prob: Callable[[float], float], target: float, hi: float, tol: float = 0.005
+    prob: Callable[[float], float], target: float, hi: float, tol: float = MIN_TOL
 ) -> float:
-    """Largest A in [0, hi] with prob(A) ≤ target, prob non-decreasing; bisection to ``tol`` CNY."""
+    """Largest A in [0, hi] with prob(A) ≤ target, prob non-decreasing; bisection to
+    :func:`search_tolerance` (``max(tol, 1e-9 × hi)``, ≥ 0.005 CNY), at most :data:`MAX_ITER` steps."""
     if prob(hi) <= target:
         return hi
     lo = 0.0
     if prob(lo) > target:
         return 0.0
-    while hi - lo > tol:
+    stop = search_tolerance(hi, tol)
+    for _ in range(MAX_ITER):
+        if hi - lo <= stop:
+            break
         mid = 0.5 * (lo + hi)
+        if mid <= lo or mid >= hi:  # no float between lo and hi
+            break
         if prob(mid) <= target:
             lo = mid
         else:

@@ -36,7 +36,8 @@ from sqlalchemy.orm import Session
 
 from base.errors import DatavalError
 from base.messages import describe
-from base.money import to_fen
+from base.money import MAX_AMOUNT_FLOAT, amount_range_message, to_fen
+from base.ranges import EARLIEST_DATE, LATEST_DATE, MAX_COUNT, date_range_message, text_problem
 from ledger_export.case_template import (
     ASSETS,
     ENGAGEMENT,
@@ -153,6 +154,32 @@ def _parse_cell(dtype: str, text: str) -> Any:
     return text
 
 
+def _cell_rule_problem(col: Any, value: Any, text_: str) -> str | None:
+    """What the batch column's stated range refuses in a parsed cell (the rules ``dataval value`` applies,
+    valuation/batch_reader.py): |amount| ≤ 10**15 CNY, counts 0 … 10**15, the field's bounds, dates in
+    1990-01-01 … 2100-12-31. None when the cell is within them."""
+    from valuation.batch_reader import column_rule, interval
+
+    if isinstance(value, date):
+        if not EARLIEST_DATE <= value <= LATEST_DATE:
+            return date_range_message(value, col.name, EARLIEST_DATE, LATEST_DATE)
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if col.unit == "CNY" and abs(value) > MAX_AMOUNT_FLOAT:
+        return amount_range_message(value, col.name)
+    if col.dtype == "int" and not 0 <= value <= MAX_COUNT:
+        return f"计数超出范围 {col.name} out of range: expected a whole number 0 … {MAX_COUNT:,}, got {text_}"
+    if col.unit in ("CNY", "weight", "score"):  # their own messages follow in parse_csv
+        return None
+    b = column_rule(col).bounds
+    below = value <= b.low if b.low_open else value < b.low
+    above = value >= b.high if b.high_open else value > b.high
+    if below or above:
+        return f"数值超出范围 {col.name} out of range: expected a number in {interval(b)}, got {text_}"
+    return None
+
+
 _EXPECTED = {"float": "a number", "int": "a whole number", "bool": "true or false", "date": "a date YYYY-MM-DD"}
 
 
@@ -222,12 +249,21 @@ def parse_csv(path: Path) -> tuple[Parsed, list[ImportIssue]]:
             if text_ == "":
                 continue
             col = cols[h]
+            problem = text_problem(text_)
+            if problem is not None:  # a NUL, a cached #VALUE! ...: refused, never stored
+                bad(h, problem)
+                continue
             try:
                 values[h] = _parse_cell(col.dtype, text_)
             except ValueError:
                 what = "amount (CNY)" if col.unit == "CNY" else col.dtype
                 bad(h, f"应为{'金额' if col.unit == 'CNY' else '数值'} expected {_EXPECTED.get(col.dtype, 'text')} for "
                        f"this {what}, got {text_!r}")
+                continue
+            rule_problem = _cell_rule_problem(col, values[h], text_)
+            if rule_problem is not None:
+                bad(h, rule_problem)
+                values.pop(h)
                 continue
             if col.unit == "CNY" and values[h] < 0:
                 bad(h, f"金额不能为负 an amount cannot be negative, got {text_}")
@@ -303,6 +339,11 @@ def _scan(wb: Any, sheets: list[str], issues: list[ImportIssue]) -> _Where:
             if row is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
                 continue
             vals = {k: v for k, v in zip(keys, row, strict=False) if k}
+            for k, v in vals.items():  # a cached #VALUE!, a NUL: refused where it stands, never imported
+                problem = text_problem(v) if isinstance(v, str) else None
+                if problem is not None:
+                    cell_id = str(vals.get("asset.asset_id") or vals.get("asset_id") or "").strip() or None
+                    issues.append(ImportIssue(title, r, w.col(title, k), problem, cell_id))
             if title == ENGAGEMENT:
                 if vals.get("path") is not None:
                     w.engagement_rows[str(vals["path"])] = r

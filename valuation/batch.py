@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from base.errors import AssetError, InvalidInput
+from base.ranges import latest_term_end
 from valuation import compiled, cost, income, market
 from valuation.batch_reader import RowReader, Wording
 from valuation.batch_types import SHARED_COLUMNS, BatchColumn, BatchMethodOutput
@@ -37,6 +38,15 @@ SHARED_WORDING = Wording(
     invalid=InvalidInput.rule,
     missing=InvalidInput.rule,
     not_number="{what} must be a number in [0, 1], got {raw!r}",
+    out_of_range="{what} must be a number {bounds}, got {raw!r}",
+    blank="{what} is blank",
+)
+
+
+DATE_WORDING = Wording(
+    invalid=InvalidInput.rule,
+    missing=InvalidInput.rule,
+    not_number="{what} must be a number, got {raw!r}",
     out_of_range="{what} must be a number {bounds}, got {raw!r}",
     blank="{what} is blank",
 )
@@ -156,6 +166,28 @@ def _validate_shared(
     return ids, ok
 
 
+def _dates_in_window(table: pd.DataFrame, ids: list[str], errors: list[tuple[int, AssetError]],
+                     vdate: Any, row_offset: int) -> np.ndarray:
+    """Rows whose shared dates are readable and in their window (base/ranges.py): ``valuation_date``
+    is the batch's date (a cell that is no date, e.g. ``2025-02-30`` or ``garbage``, is refused, not
+    read as the batch date); ``rights_term_end`` lies in 1990-01-01 … valuation date + 50 years.
+    Each refusal names the file row (header = row 1) and the column."""
+    reader = RowReader(table, SHARED_COLUMNS, DATE_WORDING, ids=np.asarray(ids, dtype=object))
+    day = np.datetime64(vdate, "D")
+    if "valuation_date" in table.columns:
+        values, blank = reader.dates("valuation_date", what="valuation_date", first_row=row_offset + 2)
+        other = ~blank & ~np.isnat(values) & (values != day)
+        reader.fail(other, InvalidInput.rule, "valuation_date",
+                    [f"row {row_offset + 2 + i}: a batch has one valuation date {vdate}, got {values[i]}"
+                     for i in np.flatnonzero(other)])
+    if "rights_term_end" in table.columns:
+        latest = latest_term_end(vdate)
+        values, blank = reader.dates("rights_term_end", what="rights_term_end", first_row=row_offset + 2,
+                                     latest=latest)
+    errors.extend(zip(reader.error_rows, reader.errors, strict=True))
+    return ~reader.bad
+
+
 # Intermediate columns each method adds to the tidy table, in output order. Declared here so that every
 # chunk of a streamed batch has the same columns (tests/valuation/test_executors.py checks them against
 # what the methods return). "str" columns hold text or None; the others are float64.
@@ -238,6 +270,7 @@ def value_chunk(
     ids, ok = _validate_shared(table, errors, row_offset=row_offset, repeated=repeated)
     weights, w_ok = _weights(table, ids, errors)
     ok &= w_ok
+    ok &= _dates_in_window(table, ids, errors, job.ctx.valuation_date, row_offset)
     table = table.assign(asset_id=ids)
     keys = asset_keys(ids)
     n = len(table)

@@ -26,6 +26,7 @@ import types
 import typing
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -33,6 +34,8 @@ import pandas as pd
 from pydantic_core import PydanticUndefined
 
 from base.errors import AssetError
+from base.money import MAX_AMOUNT_FLOAT, amount_range_message, check_amount
+from base.ranges import EARLIEST_DATE, LATEST_DATE, date_range_message
 from valuation.batch_types import BatchColumn, Bounds, ModelField, blank_cells
 
 _TRUE = frozenset({"true", "1", "1.0", "yes", "y", "t", "是"})
@@ -49,6 +52,7 @@ class FieldRule:
     choices: tuple[str, ...] = ()  # values of an enum field, in declaration order; () = any value
     required: bool = False  # no default: a case file must give it
     default: Any = None  # the value a blank cell stands for (None: no default)
+    money: bool = False  # an amount: |value| ≤ MAX_AMOUNT (base/money.py), refused with the floor's message
 
     def tightened(self, extra: Bounds | None) -> FieldRule:
         """The rule with ``extra`` bounds added (the tighter of each end)."""
@@ -64,7 +68,7 @@ class FieldRule:
         else:
             high, high_open = b.high, b.high_open
         return FieldRule(Bounds(low, high, low_open, high_open), self.finite, self.integer, self.choices,
-                         self.required, self.default)
+                         self.required, self.default, self.money)
 
 
 def _unwrap(annotation: Any) -> tuple[Any, list[Any]]:
@@ -91,8 +95,10 @@ def field_rule(ref: ModelField) -> FieldRule:
     """The rule of a model field, read off ``model_fields`` (pydantic's FieldInfo and its metadata)."""
     info = ref.model.model_fields[ref.name]
     kind, inner = _unwrap(info.annotation)
-    low, high, low_open, high_open, finite = -math.inf, math.inf, False, False, False
+    low, high, low_open, high_open, finite, is_money = -math.inf, math.inf, False, False, False, False
     for item in [*inner, *info.metadata]:
+        if getattr(item, "func", None) is check_amount:  # the floor's money range (AfterValidator)
+            is_money = True
         if getattr(item, "ge", None) is not None:
             low, low_open = float(item.ge), False
         if getattr(item, "gt", None) is not None:
@@ -111,13 +117,17 @@ def field_rule(ref: ModelField) -> FieldRule:
     if isinstance(default, enum.Enum):
         default = default.value
     return FieldRule(Bounds(low, high, low_open, high_open), finite or integer, integer, choices,
-                     info.is_required(), default)
+                     info.is_required(), default, is_money)
 
 
 def column_rule(column: BatchColumn) -> FieldRule:
-    """The rule of a batch column: its model field's, with the column's batch-only bounds added."""
+    """The rule of a batch column: its model field's, with the column's batch-only bounds added; a
+    column in CNY (or feeding a money field) holds amounts, |amount| ≤ MAX_AMOUNT (base/money.py)."""
     rule = field_rule(column.feeds) if column.feeds is not None else FieldRule()
-    return rule.tightened(column.batch_bounds)
+    rule = rule.tightened(column.batch_bounds)
+    if column.unit == "CNY" and not rule.money:
+        rule = FieldRule(rule.bounds, True, rule.integer, rule.choices, rule.required, rule.default, True)
+    return rule
 
 
 def interval(b: Bounds) -> str:
@@ -246,6 +256,11 @@ class RowReader:
         missing = read & blank & self._required(rule, required)
         self.fail(missing, w.missing, column, w.blank.format(what=what))
         b = rule.bounds
+        if rule.money:  # the floor's stated range of money, refused with its own message
+            with np.errstate(invalid="ignore"):
+                huge = read & ~blank & ~text & (np.abs(number) > MAX_AMOUNT_FLOAT)
+            self.fail(huge, w.invalid, column, [amount_range_message(v, column) for v in number[huge]])
+            text = text | huge  # not checked again below, not given
         with np.errstate(invalid="ignore"):
             below = number <= b.low if b.low_open else number < b.low
             above = number >= b.high if b.high_open else number > b.high
@@ -295,9 +310,13 @@ class RowReader:
             truthy |= blank_cells(raw)
         return truthy
 
-    def dates(self, column: str, *, what: str) -> tuple[np.ndarray, np.ndarray]:
-        """A date column ('YYYY-MM-DD' text or datetime64) as datetime64[D], NaT where blank or
-        unreadable (an unreadable cell is an error); and the blank mask."""
+    def dates(self, column: str, *, what: str, first_row: int | None = None,
+              earliest: date = EARLIEST_DATE, latest: date = LATEST_DATE) -> tuple[np.ndarray, np.ndarray]:
+        """A date column ('YYYY-MM-DD' text or datetime64) as datetime64[D], NaT where blank,
+        unreadable (``2025-02-30``, ``garbage``) or outside ``earliest`` … ``latest`` (default the
+        stated window 1990-01-01 … 2100-12-31, base/ranges.py) — each such cell is an error, never
+        read as another date; and the blank mask. ``first_row`` (the file row of the table's first
+        row) puts the row in the message."""
         raw = self.raw(column)
         blank = blank_cells(raw)
         if pd.api.types.is_datetime64_any_dtype(raw.dtype):
@@ -307,6 +326,16 @@ class RowReader:
             parsed = pd.to_datetime(text.where(~pd.Series(blank)), errors="coerce", format="ISO8601")
             values = parsed.to_numpy().astype("datetime64[D]")
         bad = ~blank & np.isnat(values)
+        where = [f"row {first_row + int(i)}: " if first_row is not None else "" for i in np.flatnonzero(bad)]
         self.fail(bad, self.wording.invalid, column,
-                  [self.wording.not_date.format(what=what, raw=v) for v in raw.to_numpy(dtype=object)[bad]])
+                  [w + self.wording.not_date.format(what=what, raw=v)
+                   for w, v in zip(where, raw.to_numpy(dtype=object)[bad], strict=True)])
+        low, high = np.datetime64(earliest, "D"), np.datetime64(latest, "D")
+        with np.errstate(invalid="ignore"):
+            out = ~blank & ~bad & ((values < low) | (values > high))
+        rows = np.flatnonzero(out)
+        self.fail(out, self.wording.invalid, column,
+                  [(f"row {first_row + int(i)}: " if first_row is not None else "")
+                   + date_range_message(values[i], what, earliest, latest) for i in rows])
+        values = np.where(out, np.datetime64("NaT"), values)
         return values, blank

@@ -12,6 +12,7 @@ from pydantic import Field, model_validator
 
 from base import DEFAULT_SEED
 from base.models import FrozenModel
+from base.ranges import EARLIEST_DATE, check_date, latest_term_end
 from valuation.conclusion import MethodWeight, check_weights
 from valuation.cost import CostInputs
 from valuation.income import IncomeInputs
@@ -74,4 +75,19 @@ class ValuationCase(FrozenModel):
             raise ValueError(f"asset_id must be unique in a case, repeated: {dupes}")
         if self.schema_version != CASE_SCHEMA_VERSION:
             raise ValueError(f"schema_version {self.schema_version!r} is not supported (expected '1')")
+        self._dates_in_window()
         return self
+
+    def _dates_in_window(self) -> None:
+        """Dates around the valuation date (base/ranges.py): a rights term ends no later than the
+        valuation date + 50 years; a cost is incurred from 1990-01-01 (after the valuation date is the
+        cost method's own refusal)."""
+        vdate = self.engagement.valuation_date
+        for i, a in enumerate(self.assets):
+            aid = a.asset.asset_id
+            if a.asset.rights_term_end is not None:
+                check_date(a.asset.rights_term_end, f"assets[{i}].asset.rights_term_end ({aid})",
+                           latest=latest_term_end(vdate))
+            for j, line in enumerate(a.cost.lines if a.cost is not None else ()):
+                check_date(line.incurred_on, f"assets[{i}].cost.lines[{j}].incurred_on ({aid})",
+                           earliest=EARLIEST_DATE, latest=max(vdate, line.incurred_on))

@@ -7,18 +7,29 @@ the boundary into accounting). Rates are annual decimals (0.08 = 8 %). Periods a
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from base.models import FrozenModel
+from base.money import MAX_AMOUNT_FLOAT, check_amount
+from base.ranges import Count, InputDate, check_text, refuse_bool
 
-Money = Annotated[float, Field(ge=0, allow_inf_nan=False, description="CNY, not negative")]
-Rate = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False, description="annual decimal rate")]
-Score = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False, description="score in [0, 1]")]
-Years = Annotated[float, Field(ge=0, allow_inf_nan=False, description="years")]
+_NUMBER = BeforeValidator(refuse_bool)
+
+Money = Annotated[float, _NUMBER, Field(ge=0, allow_inf_nan=False, description=f"CNY, 0 … {MAX_AMOUNT_FLOAT:,.0f}"),
+                  AfterValidator(check_amount)]
+SignedMoney = Annotated[float, _NUMBER, Field(allow_inf_nan=False, description=f"CNY, |amount| ≤ {MAX_AMOUNT_FLOAT:,.0f}"),
+                        AfterValidator(check_amount)]
+PositiveMoney = Annotated[float, _NUMBER, Field(gt=0, allow_inf_nan=False, description=f"CNY, > 0, ≤ {MAX_AMOUNT_FLOAT:,.0f}"),
+                          AfterValidator(check_amount)]
+Rate = Annotated[float, _NUMBER, Field(ge=0, le=1, allow_inf_nan=False, description="annual decimal rate")]
+Score = Annotated[float, _NUMBER, Field(ge=0, le=1, allow_inf_nan=False, description="score in [0, 1]")]
+Text = Annotated[str, AfterValidator(check_text)]
+"""An identifier or name: no Excel error value (``#VALUE!``) and no control character (NUL ...).
+Free text (descriptions, evidence) stays plain ``str``: kept as given, made inert on export."""
+Years = Annotated[float, _NUMBER, Field(ge=0, allow_inf_nan=False, description="years")]
 
 
 class Purpose(StrEnum):
@@ -130,18 +141,18 @@ class DataAsset(FrozenModel):
     life are capped by it (DOMAIN §3.2).
     """
 
-    asset_id: str = Field(min_length=1, max_length=64)
-    name: str = Field(min_length=1, max_length=200)
-    description: str = Field("", max_length=4000)
+    asset_id: Text = Field(min_length=1, max_length=64)
+    name: Text = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=4000)  # free text: kept as given, made inert on export
     field: str = Field("general", description="field of application, e.g. transport, logistics, finance")
     region: str = Field("national", description="region of the data / market, e.g. Zhejiang")
     rights: tuple[DataRight, ...] = Field(min_length=1)
     source: DataSource
-    rights_term_end: date | None = None
+    rights_term_end: InputDate | None = None
     term_basis: str = Field("", description="the agreement or law behind rights_term_end")
     registration_certificate: str | None = Field(None, description="数据产权/数据知识产权登记证书 number")
-    records: int | None = Field(None, ge=0, description="number of records")
-    fields_count: int | None = Field(None, ge=0, description="number of fields (columns)")
+    records: Count | None = Field(None, description="number of records")
+    fields_count: Count | None = Field(None, description="number of fields (columns)")
     update_frequency: str | None = Field(None, description="daily / weekly / monthly / real-time ...")
     exclusivity: bool = False
     delivery_form: str | None = Field(None, description="API / file / data-service / sandbox ...")
@@ -156,8 +167,8 @@ class Engagement(FrozenModel):
     appraiser: str = ""
     purpose: Purpose
     value_type: ValueType
-    valuation_date: date
-    report_date: date | None = None
+    valuation_date: InputDate
+    report_date: InputDate | None = None
     assumptions: tuple[str, ...] = ()
     limiting_conditions: tuple[str, ...] = ()
     information_sources: tuple[str, ...] = ()

@@ -5,9 +5,34 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_REFUSED, EXIT_PARTIAL = 0, 2, 3
+EXIT_OK, EXIT_REFUSED, EXIT_PARTIAL, EXIT_UNEXPECTED = 0, 2, 3, 1
+
+
+def check_output(output: str | None, suffixes: tuple[str, ...] = ()) -> Path | None:
+    """The ``-o`` path, refused before any work when it could not be written: a folder, a missing or
+    read-only folder, or (with ``suffixes``) a suffix the command does not write. None without -o."""
+    from base.errors import InvalidInput
+    from cli.io import check_destination
+
+    if not output:
+        return None
+    out = Path(output)
+    if suffixes and out.suffix.lower() not in suffixes:
+        raise InvalidInput(f"-o writes {' or '.join(suffixes)}, got {out.name}")
+    check_destination(out)
+    return out
+
+
+def check_period(period_start: date | None, as_of: date | None) -> None:
+    """Refuse a period that starts after its end (``--period-start`` after ``--as-of``)."""
+    from base.errors import InvalidInput
+
+    if period_start is not None and as_of is not None and period_start > as_of:
+        raise InvalidInput(f"期间起点晚于截止日 --period-start {period_start} is after --as-of {as_of}: "
+                           "the period must start on or before the balance-sheet date", field="--period-start")
 
 
 def dump(obj: Any) -> str:

@@ -73,6 +73,7 @@ def write_xlsx(out: Path, *, books: tuple[Path, Any, Any] | None = None, valuati
     """
     from ledger_export.cover import InputRef, fingerprint
     from ledger_export.export import export_workbook
+    from ledger_export.workbook import temp_files_in
 
     check_xlsx(out)
     inputs = []
@@ -82,9 +83,11 @@ def write_xlsx(out: Path, *, books: tuple[Path, Any, Any] | None = None, valuati
         inputs.append(InputRef("评估案例 valuation case", valuation[0].name, valuation[2].inputs_fingerprint))
     if pledge is not None:
         inputs.append(InputRef("质押案例 pledge case", pledge[0].name, fingerprint(pledge[1])))
-    return export_workbook(out, books=books[2] if books else None, valuation=valuation[2] if valuation else None,
-                           pledge=(pledge[1], pledge[2]) if pledge else None, preparer=preparer, inputs=inputs,
-                           price_index=valuation[3] if valuation else None, record=record)
+    with temp_files_in(out.parent):  # openpyxl's spool files beside the workbook, never in /tmp
+        return export_workbook(out, books=books[2] if books else None,
+                               valuation=valuation[2] if valuation else None,
+                               pledge=(pledge[1], pledge[2]) if pledge else None, preparer=preparer, inputs=inputs,
+                               price_index=valuation[3] if valuation else None, record=record)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

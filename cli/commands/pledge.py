@@ -48,8 +48,11 @@ def cmd_pledge(args: argparse.Namespace) -> int:
         out = Path(args.output)
         from ledger_export.cover import InputRef, fingerprint
         from ledger_export.credit_memo import write_credit_memo
+        from ledger_export.workbook import temp_files_in
 
-        write_credit_memo(case, result, out, inputs=[InputRef("质押案例 pledge case", path.name, fingerprint(case))])
+        with temp_files_in(out.parent):
+            write_credit_memo(case, result, out,
+                              inputs=[InputRef("质押案例 pledge case", path.name, fingerprint(case))])
     if args.json:
         print(dump({**result.model_dump(mode="json"), "restricted_items": restricted}))
     else:

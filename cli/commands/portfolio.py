@@ -52,6 +52,11 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
     from pledge import BankPolicy
     from pledge.portfolio import book_parts, check_book, combine_parts, simulate_loans
 
+    if args.output:
+        from cli.io import check_destination, check_table_output
+
+        check_table_output(Path(args.output))
+        check_destination(Path(args.output))
     policy = BankPolicy.model_validate_json((data_dir() / "bank_policy.json").read_text(encoding="utf-8"))
     cases = _cases(Path(args.path), policy)
     if args.paths is not None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from base.errors import InvalidInput
-from cli.commands.common import EXIT_OK, EXIT_PARTIAL, dump, iso_date
+from cli.commands.common import EXIT_OK, EXIT_PARTIAL, check_output, dump, iso_date
 from cli.progress import ProgressBar
 
 OUTPUT_SUFFIXES = (".xlsx", ".json")
@@ -70,6 +70,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
     for out in outputs:
         if out.suffix.lower() not in OUTPUT_SUFFIXES:
             raise InvalidInput(f"-o writes the report as .xlsx or .json, got {out.name}")
+        check_output(str(out))
     if args.chunk_rows < 1:
         raise InvalidInput(f"--chunk-rows must be ≥ 1, got {args.chunk_rows}")
     profile = profile_file(
@@ -85,8 +86,10 @@ def cmd_profile(args: argparse.Namespace) -> int:
             write_text(dump(profile.model_dump(mode="json")), out)
         else:
             from ledger_export.quality_report import write_quality_report
+            from ledger_export.workbook import temp_files_in
 
-            write_quality_report(profile, out)
+            with temp_files_in(out.parent):
+                write_quality_report(profile, out)
     if args.json:
         print(dump({"summary": _summary(profile), "profile": profile.model_dump(mode="json")}))
     else:
