@@ -5,13 +5,15 @@ file at ``$XDG_DATA_HOME/dataval/dataval.db`` (``~/.local/share/dataval/dataval.
 migrated on first use. A server: ``DATAVAL_DB_URL=postgresql+psycopg://user:pass@host:5432/dbname``.
 
 SQLite runs in WAL mode with foreign keys on and a 30 s busy timeout; every transaction starts with
-``BEGIN IMMEDIATE`` so that writers queue instead of failing half-way. PostgreSQL transactions are
+``BEGIN IMMEDIATE`` so that writers queue instead of failing half-way. The register holds password
+hashes: its file (and -wal / -shm) is made private (0600), and a folder it creates is 0700. PostgreSQL transactions are
 READ COMMITTED; posting locks the chain head row (``SELECT … FOR UPDATE``).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -63,12 +65,60 @@ def _sqlite_setup(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def private_dir(folder: Path) -> None:
+    """Create ``folder`` (and its parents) when missing; the folder created is 0700. An existing one is left."""
+    if folder.is_dir():
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    folder.chmod(0o700)  # mkdir's mode is masked by the umask
+
+
+def private_file(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 when missing; make an existing one (ours) 0600."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+    except PermissionError:
+        pass  # not ours: SQLite reports what it cannot open
+
+
+def _private_sqlite(path: Path) -> None:
+    private_dir(path.parent)
+    private_file(path)
+    for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if extra.exists():
+            private_file(extra)
+
+
+_NO_TABLE = re.compile(r"no such table: (\w+)|relation \"(\w+)\" does not exist")
+
+
+def describe_db_error(exc: BaseException) -> str:
+    """A short English reason for a database error, without the driver's raw text."""
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig)
+    m = _NO_TABLE.search(text)
+    if m:
+        return f"table {m.group(1) or m.group(2)} is missing"
+    if "file is not a database" in text:
+        return "the file is not a SQLite database"
+    if "unable to open database file" in text:
+        return "the database file cannot be opened"
+    if "already exists" in text:
+        return "its tables do not match its schema revision"
+    if "connection" in text.lower() and ("refused" in text or "failed" in text):
+        return "the database server cannot be reached"
+    return f"database error {type(orig).__name__}"
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; for a SQLite file the folder is created."""
+    """An engine for ``url``; for a SQLite file the folder (0700 when created) and the file (0600)."""
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
         if u.database and u.database != ":memory:":
-            Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _private_sqlite(Path(u.database).expanduser())
         engine = create_engine(u, connect_args={"timeout": 30})
         _sqlite_setup(engine)
         return engine
@@ -145,4 +195,5 @@ def open_register(url: str | None = None) -> Register:
     return Register(url)
 
 
-__all__ = ["ENV_URL", "Register", "RegisterError", "default_path", "make_engine", "open_register", "resolve_url"]
+__all__ = ["ENV_URL", "Register", "RegisterError", "default_path", "describe_db_error", "make_engine", "open_register",
+           "private_dir", "private_file", "resolve_url"]

@@ -12,6 +12,10 @@
 - Every posted entry carries ``prev_hash`` and ``hash = SHA-256(prev_hash ‖ canonical entry)``;
   :func:`verify` recomputes the chain and reports every entry whose content, order or link changed.
   ``verify`` also prints the head hash; kept elsewhere (an e-mail, the audit file), it anchors the chain.
+- :func:`verify` also checks the audit log's own hash chain, and every period and recorded event against
+  its ``row_hash`` and against the audit log's last record of it (``register.audit``): a period reopened
+  or an event rewritten with the database's protections dropped is reported with what differs. Posting
+  refuses to book from an event or a period that fails its row hash.
 """
 
 from __future__ import annotations
@@ -25,15 +29,17 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from accounting import BookCase, BookResult, ChartOfAccounts, DataResource, JournalEntry, book
 from accounting.case import Policy
 from base.money import from_fen, to_fen
 from register.assets import get_company
-from register.errors import LedgerConflict, NotFound, PeriodClosed
-from register.models import AccountingEvent, ChainHead, Company, DataAsset, Period, utcnow
+from register.audit import GENESIS as AUDIT_GENESIS
+from register.audit import SEALED, audit_hash, row_hash, sealed_values
+from register.errors import LedgerConflict, NotFound, PeriodClosed, RegisterError
+from register.models import AccountingEvent, AuditLog, Base, ChainHead, Company, DataAsset, Period, utcnow
 from register.models import JournalEntry as EntryRow
 from register.models import JournalLine as LineRow
 
@@ -151,6 +157,7 @@ def books_case(session: Session, company: str) -> tuple[BookCase, list[str]]:
     late: list[str] = []
     for e in session.scalars(select(AccountingEvent).where(AccountingEvent.company_id == comp.id)
                              .order_by(AccountingEvent.id)):
+        _check_sealed(e, f"recorded event {e.event_code!r}")
         p = _closed_on(closed, e.event_date)
         if p is not None and p.closed_at is not None and _aware(e.created_at) > _aware(p.closed_at):
             late.append(f"{e.event_code} ({e.asset_code}, {e.kind}): dated {e.event_date} in the period "
@@ -164,10 +171,26 @@ def books_case(session: Session, company: str) -> tuple[BookCase, list[str]]:
     return case, late
 
 
+def _check_sealed(row: Period | AccountingEvent, what: str) -> None:
+    """Refuse to book from a protected row changed outside the register (its row hash no longer matches)."""
+    table = row.__tablename__
+    ok = row.row_hash is not None and row.row_hash == row_hash(table, {k: getattr(row, k) for k in SEALED[table]})
+    if ok and isinstance(row, AccountingEvent):
+        ok = row.content_hash == _digest(row.payload)
+    if not ok:
+        raise LedgerConflict(f"账簿校验失败 verification failed: {what} ({table} row {row.id}) was changed outside "
+                             "the register (its row hash no longer matches); nothing was booked — run "
+                             "`dataval db verify`")
+
+
 # ---------------------------------------------------------------------------------------------- periods
 def closed_periods(session: Session, company_id: int) -> list[Period]:
-    return list(session.scalars(select(Period).where(Period.company_id == company_id, Period.status == "closed")
-                                .order_by(Period.start_date)))
+    """The company's closed periods; refused when any of its periods was changed outside the register."""
+    periods = list(session.scalars(select(Period).where(Period.company_id == company_id)
+                                   .order_by(Period.start_date)))
+    for p in periods:
+        _check_sealed(p, f"period {p.start_date}..{p.end_date}")
+    return [p for p in periods if p.status == "closed"]
 
 
 def _closed_on(periods: Iterable[Period], d: date) -> Period | None:
@@ -390,9 +413,19 @@ def balances(session: Session, company: str, *, through: date | None = None) -> 
 # ---------------------------------------------------------------------------------------------- verify
 @dataclass(frozen=True)
 class Problem:
+    """One finding of :func:`verify`: ``seq`` for a journal entry, else ``table`` and ``row`` (its id)."""
+
     seq: int | None
     kind: str
     message: str
+    table: str = "journal_entries"
+    row: str | None = None
+
+    @property
+    def where(self) -> str:
+        if self.table == "journal_entries":
+            return f"#{self.seq}" if self.seq else "-"
+        return f"{self.table} row {self.row}" if self.row else self.table
 
 
 @dataclass
@@ -400,20 +433,36 @@ class VerifyReport:
     entries: int = 0
     head_hash: str = GENESIS
     problems: list[Problem] = field(default_factory=list)
+    periods: int = 0
+    events: int = 0
+    audit_rows: int = 0
+    audit_head_hash: str = AUDIT_GENESIS
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def verify(session: Session, *, expect_head: str | None = None, batch: int = 2000) -> VerifyReport:
-    """Recompute the hash chain over every posted entry and report each break.
+def _check_tables(session: Session) -> None:
+    """Refuse to verify a register whose tables are missing (dropped): nothing could be trusted."""
+    present = set(inspect(session.connection()).get_table_names())
+    missing = sorted(set(Base.metadata.tables) - present)
+    if missing:
+        raise RegisterError(f"账簿校验失败 verification failed: the register is damaged — table(s) "
+                            f"{', '.join(missing)} missing; restore it from a backup (`dataval db restore`)")
+
+
+def verify(session: Session, *, expect_head: str | None = None, expect_audit_head: str | None = None,
+           batch: int = 2000) -> VerifyReport:
+    """Recompute the hash chain over every posted entry and report each break; then the audit log, periods
+    and recorded events (:func:`verify_history`).
 
     Found: an entry whose stored content no longer gives its hash (edited), an entry whose prev_hash
     is not the previous entry's hash (inserted, removed or re-ordered), a gap in ``seq`` (deleted),
     an entry that does not balance, a chain head that does not match the last entry (tail removed),
     and, with ``expect_head``, a chain rewritten from the start.
     """
+    _check_tables(session)
     rep = VerifyReport()
     prev = GENESIS
     expected_seq = 1
@@ -451,7 +500,7 @@ def verify(session: Session, *, expect_head: str | None = None, batch: int = 200
             expected_seq = r.seq + 1
         session.expunge_all()
     rep.head_hash = prev
-    head = session.get(ChainHead, 1)
+    head = session.scalar(select(ChainHead).where(ChainHead.id == 1).execution_options(populate_existing=True))
     if head is None:
         rep.problems.append(Problem(None, "no head", "the chain head row is missing"))
     elif (head.last_seq, head.last_hash) != (expected_seq - 1, prev):
@@ -460,7 +509,122 @@ def verify(session: Session, *, expect_head: str | None = None, batch: int = 200
     if expect_head is not None and expect_head != prev:
         rep.problems.append(Problem(None, "anchor mismatch", f"the chain ends in {prev[:16]}… but the anchored "
                                     f"head is {expect_head[:16]}…: the ledger was rewritten"))
+    verify_history(session, rep, head, expect_audit_head=expect_audit_head, batch=batch)
     return rep
+
+
+def _short(value: Any, width: int = 60) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _flat(value: Any, prefix: str) -> dict[str, Any]:
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            out.update(_flat(v, f"{prefix}.{k}"))
+        return out or {prefix: value}
+    if isinstance(value, list):
+        out = {}
+        for i, v in enumerate(value):
+            out.update(_flat(v, f"{prefix}[{i}]"))
+        return out or {prefix: value}
+    return {prefix: value}
+
+
+def _diff(table: str, was: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    """Field by field (into JSON payloads): ``field: audit value → stored value``."""
+    a: dict[str, Any] = {}
+    b: dict[str, Any] = {}
+    for k in SEALED[table]:
+        a.update(_flat(was.get(k), k))
+        b.update(_flat(now.get(k), k))
+    return [f"{k}: {_short(a.get(k))} → {_short(b.get(k))}" for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+
+
+def verify_history(session: Session, rep: VerifyReport, head: ChainHead | None, *,
+                   expect_audit_head: str | None = None, batch: int = 2000) -> None:
+    """The audit log's hash chain; every period and recorded event against its row hash and its audit trail.
+
+    A protected row is reported when its stored content no longer gives its ``row_hash`` (edited with the
+    triggers dropped), when it differs from the audit log's last record of it (edited and re-hashed),
+    when it has no audit record (written around the register), or when the audit log has it and the
+    table does not (deleted). An audit row is reported when its content no longer gives its hash, when
+    it does not follow the row before it, and when the log does not end at the chain head.
+    """
+    log = AuditLog.__table__
+    prev, last_id = AUDIT_GENESIS, 0
+    trail: dict[tuple[str, str], tuple[int, dict[str, Any] | None]] = {}
+    while True:
+        rows = session.execute(select(log).where(log.c.id > last_id).order_by(log.c.id).limit(batch)).mappings().all()
+        if not rows:
+            break
+        for r in rows:
+            rep.audit_rows += 1
+            rid = str(r["id"])
+            what = f"audit row {rid} ({r['action']} {r['table_name']} row {r['row_id']} by {r['actor']})"
+            if r["hash"] is None:
+                rep.problems.append(Problem(None, "unsealed", f"{what} has no hash: it was written around the "
+                                            "register", "audit_log", rid))
+            else:
+                if r["prev_hash"] != prev:
+                    rep.problems.append(Problem(None, "broken link", f"{what} does not follow the audit row before "
+                                                "it (prev_hash differs): audit rows were removed, inserted or "
+                                                "re-ordered", "audit_log", rid))
+                if audit_hash(r["prev_hash"] or "", r, as_read=True) != r["hash"]:
+                    rep.problems.append(Problem(None, "altered", f"{what} was changed after it was written: its "
+                                                "content no longer matches its hash", "audit_log", rid))
+                prev = r["hash"]
+            last_id = int(r["id"])
+            if r["table_name"] in SEALED:
+                trail[(r["table_name"], r["row_id"])] = (last_id, None if r["action"] == "delete" else r["after"])
+    rep.audit_head_hash = prev
+    if head is not None and (head.audit_last_id, head.audit_last_hash) != (last_id, prev):
+        rep.problems.append(Problem(None, "head mismatch", f"the audit chain head says row {head.audit_last_id} "
+                                    f"but the audit log ends at row {last_id}: audit rows were removed, added or "
+                                    "altered at the end", "audit_log", str(head.audit_last_id)))
+    if expect_audit_head is not None and expect_audit_head != prev:
+        rep.problems.append(Problem(None, "anchor mismatch", f"the audit log ends in {prev[:16]}… but the "
+                                    f"anchored head is {expect_audit_head[:16]}…: the audit log was rewritten",
+                                    "audit_log"))
+    for model in (Period, AccountingEvent):
+        table = model.__tablename__
+        seen: set[str] = set()
+        for row in session.execute(select(model.__table__).order_by(model.__table__.c.id)).mappings():
+            rid = str(row["id"])
+            seen.add(rid)
+            if model is Period:
+                rep.periods += 1
+                what = f"period {row['start_date']}..{row['end_date']} (company {row['company_id']})"
+            else:
+                rep.events += 1
+                what = f"event {row['event_code']} ({row['asset_code']}, {row['kind']})"
+            now = sealed_values(table, row)
+            computed = row_hash(table, row)
+            notes: list[str] = []
+            if row["row_hash"] is None:
+                notes.append("it carries no row hash")
+            elif row["row_hash"] != computed:
+                notes.append("its content no longer matches its row hash")
+            if model is AccountingEvent and row["content_hash"] != _digest(row["payload"]):
+                notes.append("its payload no longer matches its content hash")
+            audit = trail.get((table, rid))
+            if audit is None:
+                notes.append("the audit log has no record of it (written around the register)")
+            elif audit[1] is None:
+                notes.append(f"the audit log records it deleted (audit row {audit[0]})")
+            elif row_hash(table, audit[1]) != computed:
+                diff = _diff(table, sealed_values(table, audit[1]), now)
+                notes.append(f"it differs from the audit log's last record of it (audit row {audit[0]}): "
+                             + "; ".join(diff))
+            if notes:
+                rep.problems.append(Problem(None, "altered", f"{table} row {rid}, {what}, was changed outside the "
+                                            f"register: {'; '.join(notes)}", table, rid))
+        for (t, rid), (audit_id, after) in sorted(trail.items()):
+            if t == table and after is not None and rid not in seen:
+                rep.problems.append(Problem(None, "missing", f"{table} row {rid} was deleted: the audit log "
+                                            f"records it (audit row {audit_id}) but the table no longer has it",
+                                            table, rid))
 
 
 def companies(session: Session) -> list[Company]:

@@ -2,8 +2,9 @@
 
 Rows that people edit carry a ``version`` column used for optimistic locking (SQLAlchemy
 ``version_id_col``: every UPDATE says ``WHERE version = <the version read>``). Posted journal entries,
-their lines, accounting events and the audit log are append-only: database triggers refuse UPDATE and
-DELETE on them (see ``register/migrations/versions/0001_initial.py``).
+their lines, accounting events and the audit log are append-only: database triggers refuse UPDATE,
+DELETE and (SQLite) INSERT OR REPLACE on them; a closed period likewise (see
+``register/migrations/versions/0001_initial_schema.py`` and ``0002_seal_history.py``).
 """
 
 from __future__ import annotations
@@ -175,6 +176,8 @@ class AccountingEvent(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    row_hash: Mapped[str | None] = mapped_column(
+        String(64), doc="SHA-256 of the sealed fields (register.audit.row_hash), checked by verify")
 
 
 class Period(Base):
@@ -196,6 +199,8 @@ class Period(Base):
     closed_by: Mapped[str | None] = mapped_column(String(100))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  optimistic locking
+    row_hash: Mapped[str | None] = mapped_column(
+        String(64), doc="SHA-256 of the sealed fields (register.audit.row_hash), checked by verify")
 
 
 class JournalEntry(Base):
@@ -254,7 +259,10 @@ class JournalLine(Base):
 
 
 class ChainHead(Base):
-    """The last posted entry (one row): posting locks it, so entries chain in one line, never fork."""
+    """The heads of the two hash chains (one row): the last posted entry and the last audit-log row.
+
+    Posting and every audited write lock it, so entries and audit rows chain in one line, never fork.
+    """
 
     __tablename__ = "ledger_chain"
     __audited__ = False
@@ -262,6 +270,8 @@ class ChainHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     last_hash: Mapped[str] = mapped_column(String(64))
+    audit_last_id: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    audit_last_hash: Mapped[str] = mapped_column(String(64), default="0" * 64, server_default="0" * 64)
 
 
 class Pledge(Base):
@@ -338,3 +348,5 @@ class AuditLog(Base):
     row_id: Mapped[str] = mapped_column(String(60))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), doc="hash of the audit row before (hash chain)")
+    hash: Mapped[str | None] = mapped_column(String(64), doc="SHA-256(prev_hash ‖ canonical row)")

@@ -18,9 +18,18 @@ from cli.commands.common import EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, dump, iso_d
 
 
 def _open(args: argparse.Namespace) -> Any:
-    from register import open_register
+    from sqlalchemy.exc import SQLAlchemyError
 
-    return open_register(args.db)
+    from register import RegisterError, open_register
+    from register.db import describe_db_error, resolve_url
+
+    try:
+        return open_register(args.db)
+    except SQLAlchemyError as exc:
+        from sqlalchemy.engine import make_url
+
+        where = make_url(resolve_url(args.db)).render_as_string(hide_password=True)
+        raise RegisterError(f"登记簿无法打开 cannot open the register at {where}: {describe_db_error(exc)}") from None
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -144,22 +153,36 @@ def cmd_close(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from register import RegisterError
+    from register.db import describe_db_error
     from register.ledger import verify
 
     reg = _open(args)
     try:
         with reg.session(actor=args.actor) as s:
-            rep = verify(s, expect_head=args.expect_head)
+            rep = verify(s, expect_head=args.expect_head, expect_audit_head=args.expect_audit_head)
+    except SQLAlchemyError as exc:
+        raise RegisterError(f"账簿校验失败 verification failed: the register cannot be read "
+                            f"({describe_db_error(exc)}); restore it from a backup") from None
     finally:
         reg.dispose()
+    counts = (f"{rep.entries} posted entries, {rep.periods} periods, {rep.events} events, "
+              f"{rep.audit_rows} audit rows")
     if args.json:
-        print(dump({"ok": rep.ok, "entries": rep.entries, "head_hash": rep.head_hash,
-                    "problems": [{"seq": p.seq, "kind": p.kind, "message": p.message} for p in rep.problems]}))
+        print(dump({"ok": rep.ok, "entries": rep.entries, "head_hash": rep.head_hash, "periods": rep.periods,
+                    "events": rep.events, "audit_rows": rep.audit_rows, "audit_head_hash": rep.audit_head_hash,
+                    "problems": [{"seq": p.seq, "table": p.table, "row": p.row, "kind": p.kind,
+                                  "message": p.message} for p in rep.problems]}))
+    elif rep.ok:
+        print(f"账簿校验 ledger verify: {counts}, 完好 intact; head {rep.head_hash}; audit head {rep.audit_head_hash}")
     else:
         for p in rep.problems:
-            print(f"篡改 TAMPERED {'#' + str(p.seq) if p.seq else '-'} {p.kind}: {p.message}")
-        state = "完好 intact" if rep.ok else f"发现 {len(rep.problems)} 处问题 {len(rep.problems)} problem(s)"
-        print(f"账簿校验 ledger verify: {rep.entries} posted entries, {state}; head {rep.head_hash}")
+            print(f"篡改 TAMPERED {p.where} {p.kind}: {p.message}")
+        print(f"账簿校验失败 verification failed: 发现 {len(rep.problems)} 处问题 {len(rep.problems)} problem(s) "
+              f"({counts}); head {rep.head_hash}; audit head {rep.audit_head_hash}")
+        print(f"账簿校验失败 verification failed: {len(rep.problems)} problem(s), see above", file=sys.stderr)
     return EXIT_OK if rep.ok else EXIT_PARTIAL
 
 
@@ -179,8 +202,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if not args.yes:
         print("dataval: restore replaces the whole register; add --yes to confirm", file=sys.stderr)
         return EXIT_REFUSED
-    restore(Path(args.path), resolve_url(args.db))
-    print(f"已恢复 restored from {args.path}; run `dataval db verify` to check the ledger chain")
+    done = restore(Path(args.path), resolve_url(args.db))
+    print(f"已恢复 restored from {done.source} (schema revision {done.revision}, verified): {done.companies} "
+          f"companies, {done.entries} posted entries")
+    if done.kept is not None:
+        was = ("unknown counts" if done.replaced_companies is None
+               else f"{done.replaced_companies} companies, {done.replaced_entries} posted entries")
+        print(f"原登记簿已保留 the replaced register ({was}) is kept at {done.kept}")
     return EXIT_OK
 
 
@@ -218,8 +246,10 @@ def add_parser(sub: Any) -> None:
     cl.add_argument("--end", type=iso_date, required=True)
     cl.set_defaults(fn=cmd_close)
 
-    v = dsub.add_parser("verify", parents=[common], help="check the hash chain of the posted ledger")
+    v = dsub.add_parser("verify", parents=[common], help="check the ledger and audit hash chains, periods and events")
     v.add_argument("--expect-head", help="the head hash kept from an earlier verify (detects a rewritten chain)")
+    v.add_argument("--expect-audit-head", help="the audit head hash kept from an earlier verify (detects a "
+                   "rewritten audit log)")
     v.add_argument("--json", action="store_true")
     v.set_defaults(fn=cmd_verify)
 
@@ -227,7 +257,8 @@ def add_parser(sub: Any) -> None:
     b.add_argument("output", help="backup file to write")
     b.set_defaults(fn=cmd_backup)
 
-    r = dsub.add_parser("restore", parents=[common], help="replace the register with a backup")
+    r = dsub.add_parser("restore", parents=[common],
+                        help="replace the register with a verified backup (the replaced one is kept aside)")
     r.add_argument("path", help="backup file made by `dataval db backup`")
     r.add_argument("--yes", action="store_true", help="confirm: the current register is replaced")
     r.set_defaults(fn=cmd_restore)
