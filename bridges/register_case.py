@@ -17,7 +17,10 @@ from sqlalchemy.orm import Session
 
 from base import DEFAULT_SEED
 from register.assets import asset_detail
-from register.models import Company
+from register.models import Company, ValuationResult
+from register.valuations import engagement_case, stored_valuation
+from valuation.engine import AssetValuation
+from valuation.models import Engagement
 
 
 def cost_case_dict(session: Session, company: str, codes: Sequence[str], *, case_id: str, valuation_date: date,
@@ -58,3 +61,12 @@ def cost_case_dict(session: Session, company: str, codes: Sequence[str], *, case
     return {"engagement": {"case_id": case_id, "client": comp_name, "appraiser": appraiser,
                            "purpose": purpose, "value_type": value_type, "valuation_date": valuation_date.isoformat()},
             "assets": assets, "simulation": {"seed": seed, "n_draws": n_draws}}
+
+
+def valuation_from_register(session: Session, result_id: int) -> tuple[Engagement, list[AssetValuation]]:
+    """A valuation saved in the register (``ValuationResult`` id): its engagement and the asset valuation,
+    as stored — for an impairment or NRV test that names it (``from_valuation.register_valuation``)."""
+    valuation, _ = stored_valuation(session, result_id)
+    row = session.get(ValuationResult, result_id)
+    assert row is not None
+    return engagement_case(session, row.engagement_id).engagement, [valuation]

@@ -43,6 +43,20 @@ def result_file_loader(base_dir: Path) -> Any:
     return load
 
 
+def register_or_file_loader(session: Any, base_dir: Path) -> Any:
+    """A loader that reads saved valuations from the register and result files next to the books file."""
+    from bridges.register_case import valuation_from_register
+
+    files = result_file_loader(base_dir)
+
+    def load(link: ValuationLink) -> tuple[Engagement, Sequence[AssetValuation]]:
+        if link.register_valuation is not None:
+            return valuation_from_register(session, link.register_valuation)
+        return files(link)
+
+    return load
+
+
 def read_books(path: Path, load: Any = None) -> BookCase:
     """The accounting case in ``path`` with its valuation links resolved (``load``: default, result files
     next to the books file)."""

@@ -95,20 +95,10 @@ def _value_engagement(reg: Any, company: str, case_id: str, actor: str) -> list[
         return store_case_result(s, case, result, company=company)
 
 
-def _chart() -> Any:
-    from accounting import ChartOfAccounts
-    from bridges.data_files import data_dir
-
-    return ChartOfAccounts.model_validate_json((data_dir() / "chart_of_accounts.json").read_text(encoding="utf-8"))
-
-
 def cmd_post(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
-
-    from accounting import BookCase
     from base.errors import DatavalError
-    from base.messages import invalid
-    from cli.files import read_json
+    from bridges.data_files import load_chart_of_accounts
+    from cli.books import read_books, register_or_file_loader
     from register.ledger import post, record_books
 
     reg = _open(args)
@@ -117,14 +107,11 @@ def cmd_post(args: argparse.Namespace) -> int:
             company = args.company
             if args.path:
                 path = Path(args.path)
-                try:
-                    case = BookCase.model_validate(read_json(path))
-                except ValidationError as exc:
-                    raise invalid(exc, f"{path.name}: the accounting case") from None
+                case = read_books(path, register_or_file_loader(s, path.parent))
                 company = record_books(s, case, company=company).company
             if not company:
                 raise DatavalError("give the accounting case file or --company CODE")
-            summary = post(s, company, args.as_of, chart=_chart(), actor=args.actor)
+            summary = post(s, company, args.as_of, chart=load_chart_of_accounts(), actor=args.actor)
     finally:
         reg.dispose()
     payload = {"company": summary.company, "as_of": summary.as_of, "posted": summary.posted,

@@ -144,3 +144,53 @@ def test_dataval_book_reads_the_recoverable_amount_from_a_result_file(tmp_path: 
     assert D(loss["recoverable_amount"]) == D("90000.00") and D(loss["loss"]) == D("30000.00")
     appraisal = out["disclosures"]["appraisal"][0]
     assert appraisal["asset_id"] == "DS-1" and "VIU-1" in appraisal["text_zh"]
+
+
+def test_dataval_db_post_reads_the_recoverable_amount_from_a_saved_valuation(tmp_path: Any, capsys: Any) -> None:
+    """The register path: a valuation saved in the register, named by id in the books file's impairment test."""
+    import json
+
+    from cli.main import main
+    from register import Register
+    from register.valuations import store_case_result
+
+    url = f"sqlite:///{tmp_path / 'register.db'}"
+    raw = {
+        "engagement": {"case_id": "VIU-REG", "client": "示例公司", "purpose": "financial_reporting",
+                       "value_type": "market_value", "valuation_date": "2025-12-31"},
+        "assets": [{
+            "asset": {"asset_id": "DS-1", "name": "客户数据集", "rights": ["holding"], "source": "purchase"},
+            "methods": [{"method": "income", "weight": 1.0, "reason": "cash flows are forecast"}],
+            "income": {"form": "direct", "margin": 1.0, "economic_life": 2, "cash_flow_basis": "after_tax",
+                       "forecast": [{"period": 1, "revenue": F}, {"period": 2, "revenue": F}],
+                       "discount_rate": {"wacc": I_AFTER, "asset_premium": 0.0}},
+        }],
+        "simulation": {"seed": 1, "n_draws": 0},
+    }
+    case = ValuationCase.model_validate(raw)
+    result = value_case(case, default_price_index=load_price_index(), market_data=load_market_data())
+    reg = Register(url)
+    try:
+        with reg.session(actor="test") as s:
+            (result_id,) = store_case_result(s, case, result, company="B")
+    finally:
+        reg.dispose()
+    books = _books({"register_valuation": result_id, "basis": "fair_value_less_costs_of_disposal",
+                    "costs_of_disposal": "83553.72"})
+    (tmp_path / "books.json").write_text(json.dumps(books, ensure_ascii=False), encoding="utf-8")
+    assert main(["db", "post", str(tmp_path / "books.json"), "--as-of", "2025-12-31", "--db", url, "--json"]) == 0
+    capsys.readouterr()
+    from register.ledger import books_case
+
+    reg = Register(url)
+    try:
+        with reg.session(actor="test") as s:
+            stored, _ = books_case(s, "B")
+    finally:
+        reg.dispose()
+    test = next(e for e in stored.events if e.kind.value == "impairment_test")
+    # 173,553.72 (the saved valuation's concluded value) − 83,553.72 costs of disposal = 90,000.00
+    assert test.recoverable_amount == D("90000.00")  # type: ignore[union-attr]
+    assert test.valuation is not None and test.valuation.report_id == "VIU-REG"  # type: ignore[union-attr]
+    assert main(["book", str(tmp_path / "books.json"), "--as-of", "2025-12-31"]) == 2  # a file cannot read the register
+    assert "dataval db post" in capsys.readouterr().err
