@@ -191,6 +191,7 @@ def value_case(
         price_index=price_index,
         seed=case.simulation.seed,
         n_draws=case.simulation.n_draws,
+        value_type=case.engagement.value_type,
     )
     valuations = []
     errors = [ErrorRecord.of(e) for e in prior_errors]

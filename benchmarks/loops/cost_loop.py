@@ -62,7 +62,7 @@ def _years(start: date, end: date) -> float:
 def _value(d: dict[str, float]) -> float:
     capital = d["planning"] + d["direct_construction"] + d["direct_operation"] + d["indirect"]
     opportunity = d["opportunity"] + d["opportunity_rate"] * capital * d["holding_years"]
-    taxes = d["taxes"] + d["tax_rate"] * (capital + opportunity)
+    taxes = d["taxes"] + d["tax_rate"] * capital  # default base: no tax on 机会成本 (imputed return)
     return (capital + opportunity + taxes) * d["delta"]
 
 

@@ -107,7 +107,7 @@ def test_discount_rate_not_above_growth() -> None:
 def test_missing_comparables() -> None:
     def two(a: dict[str, Any]) -> None:
         comps = [c.model_dump(mode="json") for c in load_comparables()[:2]]
-        a["market"] = {"comparables": comps}
+        a["market"] = {"comparables": comps, "rights_valued": ["holding"]}
 
     e = only_error(value(with_second_asset(two)))
     assert e.rule == "too_few_comparables"
@@ -134,3 +134,27 @@ def test_a_case_whose_every_asset_is_bad_is_refused() -> None:
     raw["assets"][0]["cost"]["lines"][0]["amount"] = -1
     with pytest.raises(InvalidInput, match="no asset could be read"):
         case_from_dict(raw)
+
+
+TAB = {"period_years": 10, "tax_rate": 0.25, "basis_text": "企业所得税法实施条例第六十七条: 不低于10年"}
+
+
+def test_a_tax_amortization_benefit_is_refused_for_a_value_in_use() -> None:
+    """The value type lives on the engagement: the engine passes it to the methods, which refuse a TAB."""
+
+    def tab(a: dict[str, Any]) -> None:
+        a["income"]["tax_amortization_benefit"] = TAB
+
+    raw = with_second_asset(tab)
+    raw["engagement"]["value_type"] = "value_in_use"
+    e = only_error(value(raw))
+    assert e.field == "income.tax_amortization_benefit" and e.message.startswith("在用价值")
+
+
+def test_a_tax_amortization_benefit_adds_to_a_market_value() -> None:
+    raw = parking()
+    raw["assets"][0]["income"]["tax_amortization_benefit"] = TAB
+    with_tab = value(raw).valuations[0].income
+    without = value(parking()).valuations[0].income
+    assert with_tab.detail.tab is not None
+    assert with_tab.value == pytest.approx(without.value * with_tab.detail.tab.uplift, rel=1e-12)

@@ -1,13 +1,13 @@
 """The cost method's batch Monte Carlo as one compiled loop (DOMAIN §3.1), equal to the bit to
 valuation.cost.draws.draw_drivers + valuation.cost.kernel.cost_build_up for the batch's case:
-机会成本 and 相关税费 by rate (no amounts), the default tax base (every category), triangular or
+机会成本 and 相关税费 by rate (no amounts), the default tax base (前期 + 直接 + 间接, not 机会成本), triangular or
 uniform spreads.
 
 Per asset and draw: each driver in use with a spread is ``clip(b × m, bounds)`` or ``clip(b + s,
 bounds)`` with m, s from its stream's uniform; then
 
     capital = 前期 + 直接—建设 + 直接—运维 + 间接
-    机会成本 = r × capital × holding years;  相关税费 = τ × (capital + 机会成本)
+    机会成本 = r × capital × holding years;  相关税费 = τ × capital (no tax on an imputed return)
     P = (capital + 机会成本 + 相关税费) × δ
 """
 
@@ -69,6 +69,6 @@ def _cost_loop(base, moving, starts, kind, multiply, low, high, centre, mode, bo
         for j in range(n_draws):
             capital = x[PLANNING, j] + x[CONSTRUCTION, j] + x[OPERATION, j] + x[INDIRECT, j]
             opportunity = x[RATE, j] * capital * x[YEARS, j]
-            taxes = x[TAX_RATE, j] * (capital + opportunity)
+            taxes = x[TAX_RATE, j] * capital
             out[i, j] = (capital + opportunity + taxes) * x[DELTA, j]
     return out

@@ -33,6 +33,7 @@ from .ahp import ahp_weights
 from .draws import STREAM_BASE, draw_drivers
 from .errors import ConflictingInputs, DateAfterValuationDate, InvalidCostInput
 from .inputs import (
+    DEFAULT_TAX_BASE,
     TAX_BASE_CATEGORIES,
     CostLine,
     CostUncertainty,
@@ -99,7 +100,7 @@ COST_BATCH_COLUMNS: tuple[BatchColumn, ...] = (
         "float",
         False,
         "rate",
-        "相关税费率 on 前期 + 直接 + 间接 + 机会成本; blank = no related taxes",
+        "相关税费率 (non-recoverable) on 前期 + 直接 + 间接, not on 机会成本; blank = no related taxes",
         ModelField(TaxRate, "rate"),
     ),
     BatchColumn(
@@ -201,7 +202,7 @@ def _draws(
             return cost_draws(drivers, moving, encoded, bounds=bounds, seed=seed, keys=keys,
                               stream_base=STREAM_BASE, n_draws=n_draws)
     draws = np.empty((n, n_draws))
-    tax_base = np.ones(len(TAX_BASE_CATEGORIES))
+    tax_base = np.array([1.0 if c in DEFAULT_TAX_BASE else 0.0 for c in TAX_BASE_CATEGORIES])
     step = max(1, DRAW_CELLS_PER_CHUNK // n_draws)
     for start in range(0, n, step):
         part = slice(start, min(n, start + step))
@@ -386,7 +387,7 @@ def value_cost_batch(
         tax_rate=np.where(ok, tax_rate, 0.0),
         delta=delta,
     )
-    tax_base = np.ones(len(TAX_BASE_CATEGORIES))
+    tax_base = np.array([1.0 if c in DEFAULT_TAX_BASE else 0.0 for c in TAX_BASE_CATEGORIES])
     build = kernel.cost_build_up(drivers, tax_base)
 
     draws = None

@@ -194,8 +194,11 @@ def _assumptions(d: CostDetail, ctx: ValuationContext) -> tuple[str, ...]:
     if d.tax_rate is not None:
         r = d.tax_rate
         out.append(
-            f"相关税费 = {r.rate:.4%} × ({' + '.join(c.value for c in r.base_categories)}), restated amounts."
+            f"相关税费 = {r.rate:.4%} × ({' + '.join(c.value for c in r.base_categories)}), restated amounts: "
+            "taxes and fees borne and not recoverable (deductible input VAT is not a cost)."
         )
+        if CostCategory.OPPORTUNITY not in r.base_categories:
+            out.append("机会成本 is an imputed return, not a payment: it is not in the 相关税费 base.")
     q, life = d.delta.quality, d.delta.life
     if q is not None:
         if q.weights_source == "equal_default":
@@ -216,6 +219,11 @@ def _notes(d: CostDetail, asset: DataAsset) -> tuple[str, ...]:
     if no_evidence:
         out.append(
             f"Cost lines {no_evidence} have no evidence recorded (invoice, timesheet, allocation key)."
+        )
+    if d.tax_rate is not None and CostCategory.OPPORTUNITY in d.tax_rate.base_categories:
+        out.append(
+            "The case levies 相关税费 on 机会成本, an imputed return that no tax is levied on; the default "
+            "base leaves it out — check the case's reason."
         )
     life = d.delta.life
     if life is not None and life.capped_by_term and life.term_years_left is not None:

@@ -47,7 +47,10 @@ CATEGORY_LABELS_ZH: dict[CostCategory, str] = {
 
 # Categories a rate-based 相关税费 may be levied on, in the order of the kernel's tax_base axis.
 TAX_BASE_CATEGORIES: tuple[CostCategory, ...] = COST_CATEGORIES[:5]
-DEFAULT_TAX_BASE: tuple[CostCategory, ...] = TAX_BASE_CATEGORIES
+# Default base of a rate-based 相关税费: the costs actually paid (前期, 直接—建设, 直接—运维, 间接). 机会成本
+# is an imputed return on the capital tied up, not a payment: no tax is levied on it, so it is left out
+# unless a case names it (and says why).
+DEFAULT_TAX_BASE: tuple[CostCategory, ...] = TAX_BASE_CATEGORIES[:4]
 
 
 class CostLine(FrozenModel):
@@ -75,8 +78,13 @@ class OpportunityRate(FrozenModel):
 class TaxRate(FrozenModel):
     """相关税费 by rate: rate × Σ restated totals of the ``base`` categories.
 
-    Default base: 前期费用 + 直接成本 (建设, 运维) + 间接成本 + 机会成本 — every category but taxes,
-    the same base the batch columns use.
+    相关税费 are the taxes and fees actually borne in forming the asset and not recoverable: the
+    non-deductible part of input VAT, stamp duty and the like. Deductible input VAT of a general taxpayer
+    is not a cost, so ``rate`` is the non-recoverable rate (e.g. 6 % × the non-deductible share), stated
+    with its evidence.
+
+    Default base: 前期费用 + 直接成本 (建设, 运维) + 间接成本 — the payments; 机会成本 is an imputed return,
+    not a payment, and bears no tax (:data:`DEFAULT_TAX_BASE`). The batch columns use the same base.
     """
 
     rate: Rate

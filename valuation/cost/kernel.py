@@ -7,7 +7,7 @@ path, the Monte Carlo, the tornado and the batch all call these functions.
 
     restated   = amount × I(valuation month) / I(incurred month)
     机会成本    = opportunity amount + r × (前期 + 直接 + 间接) × holding years
-    相关税费    = taxes amount + tax rate × Σ base categories
+    相关税费    = taxes amount + tax rate × Σ base categories (default: 前期 + 直接 + 间接, not 机会成本)
     C          = 前期 + 直接—建设 + 直接—运维 + 间接 + 机会成本 + 相关税费
     δ_q        = Σ_j w_j s_j                     (six GB/T 36344 dimensions)
     δ_life     = remaining / (elapsed + remaining), remaining capped at the years left on the rights term
@@ -27,6 +27,9 @@ from valuation import dates
 Array = npt.NDArray[np.float64]
 ArrayLike = npt.ArrayLike
 
+# Weights of the default tax base on (前期, 直接—建设, 直接—运维, 间接, 机会成本): the payments, not 机会成本
+# (valuation/cost/inputs.py DEFAULT_TAX_BASE; a test holds the two equal).
+DEFAULT_TAX_BASE_WEIGHTS = np.array([1.0, 1.0, 1.0, 1.0, 0.0])
 
 
 class CostDrivers(NamedTuple):
@@ -114,6 +117,9 @@ def cost_build_up(drivers: CostDrivers, tax_base: ArrayLike) -> CostBuildUp:
         # every category in the base: 1·前期 + 1·直接—建设 + 1·直接—运维 + 1·间接 + 1·机会成本, added in
         # the same order, is capital + 机会成本 (the same floating-point sums)
         tax_base_amount = capital + opportunity
+    elif base_weights.shape == (5,) and bool(np.all(base_weights == DEFAULT_TAX_BASE_WEIGHTS)):
+        # the default base, the payments without 机会成本 (an imputed return bears no tax): capital
+        tax_base_amount = capital
     else:
         tax_base_amount = (
             base_weights[..., 0] * d.planning

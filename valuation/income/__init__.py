@@ -30,6 +30,8 @@ from .inputs import (
     RevenueHistory,
     RiskPremium,
     RiskPremiumName,
+    SplitBase,
+    TaxAmortizationBenefit,
     TaxBasis,
     TermCap,
     TerminalValue,
@@ -49,6 +51,7 @@ from .result import (
     RateBuildUp,
     RateComponent,
     ScheduleRow,
+    TabDetail,
     TerminalDetail,
 )
 from .synthetic import synthetic_income_columns
@@ -82,6 +85,9 @@ __all__ = [
     "RiskPremium",
     "RiskPremiumName",
     "ScheduleRow",
+    "SplitBase",
+    "TabDetail",
+    "TaxAmortizationBenefit",
     "TaxBasis",
     "TermCap",
     "TerminalDetail",

@@ -168,3 +168,19 @@ def income_value(
         return value
     tv = terminal_value(last_annual, rate, terminal_growth)
     return value + tv * factors[..., -1]
+
+
+def annuity_factor(rate: ArrayLike, periods: int) -> Array:
+    """AF = Σ_{t=1..n} (1 + i)^(−t) = (1 − (1 + i)^(−n)) / i (end of year; n for i = 0) (ratio)."""
+    i = np.asarray(rate, dtype=np.float64)
+    safe = np.where(i == 0, 1.0, i)
+    return np.where(i == 0, float(periods), (1.0 - (1.0 + i) ** (-periods)) / safe)
+
+
+def tab_uplift(rate: ArrayLike, tax_rate: float, periods: int) -> Array:
+    """Value with the tax amortization benefit over the value without: 1 / (1 − T × AF / n) (ratio).
+
+    TAB = PV × (1 / (1 − T × AF / n) − 1): the buyer's tax saving T × (PV + TAB) / n a year over n years,
+    discounted at i, solved for TAB (the saving is on the amortized price, value included).
+    """
+    return 1.0 / (1.0 - tax_rate * annuity_factor(rate, periods) / periods)

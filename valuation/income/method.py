@@ -25,13 +25,14 @@ from .draws import (
     value_drawn,
 )
 from .explain import explain_income
-from .inputs import IncomeForm, IncomeInputs
+from .inputs import IncomeForm, IncomeInputs, SplitBase
 from .prepare import PreparedIncome, prepare_income
 from .result import (
     HorizonDetail,
     IncomeDetail,
     IncomeResult,
     ScheduleRow,
+    TabDetail,
     TerminalDetail,
 )
 
@@ -57,6 +58,22 @@ def value(p: PreparedIncome) -> IncomeResult:
     )
     decay_factors = kernel.decay_factors(p.decay, p.n_periods)
     pv_explicit = float(kernel.sum_periods(present))
+    value_before_tab = value
+    tab = None
+    if p.tab_period is not None and p.tab_tax_rate is not None:
+        assert inputs.tax_amortization_benefit is not None
+        af = float(kernel.annuity_factor(p.rate, p.tab_period))
+        uplift = float(p.tab_uplift(p.rate))
+        value = value_before_tab * uplift
+        tab = TabDetail(
+            period_years=p.tab_period,
+            tax_rate=p.tab_tax_rate,
+            annuity_factor=af,
+            uplift=uplift,
+            value_before=value_before_tab,
+            amount=value - value_before_tab,
+            basis_text=inputs.tax_amortization_benefit.basis_text,
+        )
 
     terminal = None
     if p.terminal_growth is not None:
@@ -128,6 +145,7 @@ def value(p: PreparedIncome) -> IncomeResult:
         ets=p.ets,
         pv_explicit=pv_explicit,
         pv_terminal=pv_terminal,
+        tab=tab,
         total=value,
     )
     return explain_income(p, detail)
@@ -141,7 +159,8 @@ def simulate(p: PreparedIncome) -> np.ndarray:
     keys = asset_keys([p.asset.asset_id])
     u = {name: v[0] for name, v in stream_uniforms(ctx.seed, keys, ctx.n_draws).items()}
     ki = p.kernel_inputs()
-    return value_drawn(ki, draw_inputs(ki, p.inputs.uncertainty, u))
+    drawn = draw_inputs(ki, p.inputs.uncertainty, u)
+    return value_drawn(ki, drawn) * p.tab_uplift(drawn.rate)
 
 
 def tornado(p: PreparedIncome) -> list[TornadoBar]:
@@ -150,7 +169,10 @@ def tornado(p: PreparedIncome) -> list[TornadoBar]:
     spreads = p.inputs.uncertainty
     at = np.array(TORNADO_PERCENTILES)
     form = p.form
-    base_label = BASE_LABELS_ZH[form] + ("(ETS预测区间)" if p.base_sd is not None else "")
+    on_profit = form is IncomeForm.SPLIT and p.inputs.split_base is SplitBase.PROFIT
+    base_label = ("利润(分成基数)" if on_profit else BASE_LABELS_ZH[form]) + (
+        "(ETS预测区间)" if p.base_sd is not None else ""
+    )
     candidates = [
         ("base", base_label, spreads.base),
         ("share", SHARE_LABELS_ZH[form], spreads.share if p.share_uncertain else None),
@@ -162,7 +184,7 @@ def tornado(p: PreparedIncome) -> list[TornadoBar]:
         if spread is None:
             continue
         drawn = draw_inputs(ki, spreads, {name: at})
-        values = value_drawn(ki, drawn)
+        values = value_drawn(ki, drawn) * p.tab_uplift(drawn.rate)
         base_input, low_input, high_input = _shown_input(name, ki, drawn)
         bars.append(
             TornadoBar(

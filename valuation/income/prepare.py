@@ -26,7 +26,14 @@ from .draws import (
 from .errors import ForecastTooShort, InvalidIncomeInput
 from .forecast import fit_ets
 from .horizon import Horizon, decide_horizon
-from .inputs import LABELS_ZH, IncomeForm, IncomeInputs, tax_factor
+from .inputs import (
+    LABELS_ZH,
+    IncomeForm,
+    IncomeInputs,
+    SplitBase,
+    revenue_base,
+    tax_factor,
+)
 from .result import (
     BaseSource,
     ChargeLine,
@@ -72,6 +79,15 @@ class PreparedIncome:
     terminal_growth: float | None
     rate_floor: float
     ets: EtsForecast | None
+    margin: float | None = None
+    tab_period: int | None = None
+    tab_tax_rate: float | None = None
+
+    def tab_uplift(self, rate: np.ndarray | float) -> np.ndarray:
+        """1 / (1 − T × AF / n) at the discount rate(s) ``rate``; 1 without a TAB (ratio)."""
+        if self.tab_period is None or self.tab_tax_rate is None:
+            return np.ones_like(np.asarray(rate, dtype=np.float64))
+        return kernel.tab_uplift(rate, self.tab_tax_rate, self.tab_period)
 
     @property
     def n_periods(self) -> int:
@@ -110,6 +126,16 @@ def rate_build_up(inputs: IncomeInputs) -> RateBuildUp:
         ]
         formula = "i = rf + " + " + ".join(c.label_zh for c in components[1:]) if spec.premiums else "i = rf"
         approach = "build_up"
+    elif spec.capm is not None:
+        c = spec.capm
+        components = [
+            RateComponent(name="wacc", label_zh="加权平均资本成本", rate=c.wacc(), evidence=c.evidence),
+            RateComponent(
+                name="asset_premium", label_zh="数据资产特有风险溢价", rate=float(spec.asset_premium or 0.0)
+            ),
+        ]
+        formula = "i = WACC + 数据资产特有风险溢价; WACC = E/V·Ke + D/V·Kd·(1 − T), Ke = rf + β_L·ERP + 规模溢价 + 特定风险溢价"
+        approach = "wacc"
     else:
         components = [
             RateComponent(name="wacc", label_zh="加权平均资本成本", rate=float(spec.wacc or 0.0)),
@@ -180,6 +206,9 @@ def _prepare(asset: DataAsset, inputs: IncomeInputs, ctx: ValuationContext) -> P
         base, base_sd, base_lower, base_upper, ets = _history_base(inputs, n_periods, grid.length)
 
     share, costs, charges, charge_lines = _share(inputs, base, n_periods)
+    tab = inputs.tax_amortization_benefit
+    if tab is not None:
+        _check_tab(asset, inputs, ctx)
     rate_detail = rate_build_up(inputs)
     rate = rate_detail.rate
     terminal_growth = None
@@ -210,7 +239,7 @@ def _prepare(asset: DataAsset, inputs: IncomeInputs, ctx: ValuationContext) -> P
         base_sd=base_sd,
         base_lower=base_lower,
         base_upper=base_upper,
-        floor_base_at_zero=inputs.form in (IncomeForm.DIRECT, IncomeForm.SPLIT),
+        floor_base_at_zero=revenue_base(inputs),
         share=share,
         share_uncertain=inputs.form is not IncomeForm.INCREMENTAL,
         costs=costs,
@@ -223,6 +252,9 @@ def _prepare(asset: DataAsset, inputs: IncomeInputs, ctx: ValuationContext) -> P
         terminal_growth=terminal_growth,
         rate_floor=rate_floor,
         ets=ets,
+        margin=_split_margin(inputs, n_periods),
+        tab_period=tab.period_years if tab is not None else None,
+        tab_tax_rate=tab.tax_rate if tab is not None else None,
     )
 
 
@@ -237,9 +269,35 @@ def _row_base(inputs: IncomeInputs, n_periods: int) -> Array:
             else float(r.with_data or 0.0) - float(r.without_data or 0.0)
             for r in rows
         ]
+    elif inputs.form is IncomeForm.SPLIT and inputs.split_base is SplitBase.PROFIT:
+        values = [r.profit for r in rows]
     else:
         values = [r.revenue for r in rows]
     return np.array(values, dtype=np.float64)
+
+
+def _split_margin(inputs: IncomeInputs, n_periods: int) -> float | None:
+    """销售利润率 of period 1 for the split form, when known: profit_1 / revenue_1 from the rows, or the
+    stated ``profit_margin``; None otherwise (ratio)."""
+    if inputs.form is not IncomeForm.SPLIT:
+        return None
+    if inputs.forecast and n_periods > 0:
+        row = inputs.forecast[0]
+        if row.revenue and row.profit is not None:
+            return float(row.profit) / float(row.revenue)
+    return inputs.profit_margin
+
+
+def _check_tab(asset: DataAsset, inputs: IncomeInputs, ctx: ValuationContext) -> None:
+    """A TAB belongs to a fair value (a buyer amortizes the price for tax), never to a value in use."""
+    if ctx.value_type is not None and ctx.value_type.value == "value_in_use":
+        raise InvalidIncomeInput(
+            "在用价值不考虑税收摊销收益：价值类型为 value_in_use 时不得给出 tax_amortization_benefit; a tax "
+            "amortization benefit belongs to a fair value (a buyer amortizes the price for tax), not to a "
+            "value in use; remove income.tax_amortization_benefit or state another value type",
+            asset_id=asset.asset_id,
+            field="income.tax_amortization_benefit",
+        )
 
 
 def _history_base(
@@ -251,7 +309,7 @@ def _history_base(
     fit = fit_ets(amounts, n_periods)
     mean, lower, upper, sd = (np.array(v, dtype=np.float64) for v in (fit.mean, fit.lower, fit.upper, fit.sd))
     floored = False
-    if inputs.form in (IncomeForm.DIRECT, IncomeForm.SPLIT):
+    if revenue_base(inputs):
         floored = bool((mean < 0).any() or (lower < 0).any())
         mean, lower, upper = np.maximum(mean, 0.0), np.maximum(lower, 0.0), np.maximum(upper, 0.0)
     ets = EtsForecast(

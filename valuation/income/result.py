@@ -106,6 +106,18 @@ class TerminalDetail(FrozenModel):
     evidence: str = ""
 
 
+class TabDetail(FrozenModel):
+    """Tax amortization benefit: TAB = PV × (1 / (1 − T × AF / n) − 1), AF at the discount rate (CNY)."""
+
+    period_years: int = Field(description="n, tax amortization period, years")
+    tax_rate: float = Field(description="T")
+    annuity_factor: float = Field(description="AF = Σ_{t=1..n} (1 + i)^(−t)")
+    uplift: float = Field(description="1 / (1 − T × AF / n)")
+    value_before: float = Field(description="PV before the TAB (CNY)")
+    amount: float = Field(description="TAB (CNY)")
+    basis_text: str
+
+
 class EtsStep(FrozenModel):
     """One forecast step of the ETS model: point forecast and 90 % prediction interval (CNY a year)."""
 
@@ -150,7 +162,8 @@ class IncomeDetail(FrozenModel):
     ets: EtsForecast | None = None
     pv_explicit: float = Field(description="Σ F_k × DF_k (CNY)")
     pv_terminal: float = Field(description="TV_n × DF_n (CNY), 0 without a terminal value")
-    total: float = Field(description="pv_explicit + pv_terminal (CNY)")
+    tab: TabDetail | None = Field(None, description="tax amortization benefit, when the case asks for one")
+    total: float = Field(description="pv_explicit + pv_terminal (+ TAB) (CNY)")
 
 
 class IncomeResult(MethodResult):

@@ -22,6 +22,7 @@ from valuation.market.errors import (
 )
 from valuation.market.grid import STREAM_BASE
 from valuation.market.inputs import (
+    Aggregation,
     MarketInputs,
     MarketUncertainty,
     OutlierRule,
@@ -52,6 +53,7 @@ __all__ = [
     "MARKET_BATCH_COLUMNS",
     "STREAM_BASE",
     "AdjustmentTable",
+    "Aggregation",
     "CoefficientRow",
     "Comparable",
     "ComparableNotUsable",

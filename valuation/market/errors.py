@@ -33,6 +33,12 @@ class RightsTermEnded(ValuationError):
     rule = "rights_term_ended"
 
 
+class RightsNotHeld(ValuationError):
+    """``rights_valued`` names a right the asset does not hold."""
+
+    rule = "rights_not_held"
+
+
 class UnknownDeliveryForm(ValuationError):
     """The target's delivery form is not one of api / file / data_service / sandbox."""
 

@@ -20,7 +20,7 @@ from valuation.market.adjustments import (
 )
 from valuation.market.comparables import DELIVERY_ORDER, RIGHTS_ORDER, ids_text
 from valuation.market.hedonic import hedonic_cross_check
-from valuation.market.inputs import OutlierRule, Weighting
+from valuation.market.inputs import AGGREGATION_LABELS, Aggregation, OutlierRule
 from valuation.market.prepare import PreparedMarket
 from valuation.market.result import (
     Factor,
@@ -36,6 +36,11 @@ from valuation.market.result import (
 from valuation.price_index import month_label, month_number
 
 FORMULA = "P = Σ w_k·Q_k·X1_k·X2_k·X3_k·X4_k·X5_k / Σ w_k  (等权时 P = (1/m)·Σ Q_k·X1_k·X2_k·X3_k·X4_k·X5_k)"
+MEDIAN_FORMULA = "P = median_k(Q_k·X1_k·X2_k·X3_k·X4_k·X5_k)"
+
+
+def formula_of(aggregation: Aggregation) -> str:
+    return MEDIAN_FORMULA if aggregation is Aggregation.MEDIAN else FORMULA
 
 
 class Explained(NamedTuple):
@@ -121,7 +126,7 @@ FIGURES: FigureTable[Explained] = (
         label_en="market-method value P",
         unit="CNY",
         value=lambda x: x.value,
-        formula=FORMULA,
+        formula=lambda x: formula_of(x.p.inputs.aggregation),
         evidence=lambda x: x.weighting,
     ),
     FigureRow(
@@ -339,7 +344,7 @@ def explain_market(p: PreparedMarket, value: float) -> MarketResult:
         quality=q_t,
         quality_basis=p.quality_basis,
         records=int(asset.records or 0),
-        rights_type=asset.rights[0],
+        rights_type=p.rights_valued,
         field=asset.field,
         region=asset.region,
         region_tier=adj.region_tiers[int(adj.tier_codes(p.targets.region_key)[0])].tier,
@@ -349,11 +354,7 @@ def explain_market(p: PreparedMarket, value: float) -> MarketResult:
     )
     m = int(kept.sum())
     adjusted_kept = grid.adjusted[0, : len(chosen)][kept]
-    weighting_text = (
-        "equal weights w_k = 1/m"
-        if inputs.weighting is Weighting.EQUAL
-        else "weights proportional to the similarity score"
-    )
+    weighting_text = f"aggregation {inputs.aggregation.value}: {AGGREGATION_LABELS[inputs.aggregation]}"
     figures = render_figures(
         FIGURES,
         Explained(
@@ -369,7 +370,12 @@ def explain_market(p: PreparedMarket, value: float) -> MarketResult:
         f"X4 规模调整: β = {inputs.beta:g} — {inputs.beta_evidence}",
         f"X5 其他因素: {adj.name} {adj.version} — {adj.source}",
         f"异常值筛选 outlier screen: {screening.description}",
-        f"加权 weighting: {weighting_text}",
+        f"汇总方式 aggregation: {weighting_text}",
+        f"评估的权利 rights valued: {', '.join(r.value for r in (inputs.rights_valued or (p.rights_valued,)))}; "
+        f"X5 权利类型 and similarity use {p.rights_valued.value}"
+        + (" (the strongest right named: a bundle is priced at its strongest right)"
+           if len(inputs.rights_valued) > 1 else "")
+        + (f" — {inputs.rights_valued_evidence}" if inputs.rights_valued_evidence else ""),
         "模拟与敏感性: selection and screening held at base; Monte Carlo resamples the kept comparables and "
         "draws β and X2 from their stated spreads",
     ]
@@ -392,7 +398,7 @@ def explain_market(p: PreparedMarket, value: float) -> MarketResult:
     return MarketResult(
         asset_id=asset.asset_id,
         value=value,
-        formula=FORMULA,
+        formula=formula_of(inputs.aggregation),
         figures=figures,
         assumptions=tuple(assumptions),
         notes=tuple(notes),
@@ -403,6 +409,7 @@ def explain_market(p: PreparedMarket, value: float) -> MarketResult:
             candidates=candidates,
             grid=tuple(rows),
             weighting=inputs.weighting,
+            aggregation=inputs.aggregation,
             screening=screening,
             hedonic=hedonic,
             hedonic_note=hedonic_note,

@@ -217,8 +217,9 @@ def revalue(
     x1: np.ndarray | None = None,
     x2: np.ndarray | None = None,
     x4: np.ndarray | None = None,
+    median: bool = False,
 ) -> np.ndarray:
-    """The weighted mean of P' with some inputs replaced (tornado), kept set and weights held."""
+    """P (weighted mean, or median) of P' with some inputs replaced (tornado), kept set and weights held."""
     adjusted = kernel.adjusted_price(
         grid.price if price is None else price,
         grid.x1 if x1 is None else x1,
@@ -227,7 +228,7 @@ def revalue(
         grid.x4 if x4 is None else x4,
         grid.x5,
     )
-    return kernel.weighted_mean(adjusted, weights, kept)
+    return kernel.aggregate(adjusted, weights, kept, median)
 
 
 def simulate(
@@ -240,6 +241,7 @@ def simulate(
     keys: np.ndarray,
     n_draws: int,
     progress: Callable[[int], None] | None = None,
+    median: bool = False,
 ) -> np.ndarray:
     """Monte Carlo draws (n, n_draws) of the market value (convention: inputs.MarketUncertainty).
 
@@ -254,7 +256,7 @@ def simulate(
     m_all = kept.sum(axis=1)
     order_all = np.argsort(~kept, axis=1, kind="stable")  # kept comparables first, in grid order
     step = max(1, SIM_CELLS // (k * n_draws))
-    fast = compiled.use(n * n_draws)  # one choice for the call: the figures are the same either way
+    fast = compiled.use(n * n_draws) and not median  # one choice for the call: the same figures either way
     x2_compiled = compiled.encode([uncertainty.x2]) if fast else None
     for start in range(0, n, step):
         r = slice(start, min(n, start + step))
@@ -286,7 +288,10 @@ def simulate(
         def slot_uniforms(rows: np.ndarray, j: int, key: np.ndarray = key) -> np.ndarray:
             return uniforms(seed, key[rows], STREAM_BOOTSTRAP + j, n_draws)  # slot j: stream 302 + j
 
-        out[r] = kernel.bootstrap_mean_streams(adjusted, weights[r], m_all[r], order_all[r], slot_uniforms)
+        if median:
+            out[r] = kernel.bootstrap_median(adjusted, kept[r], slot_uniforms)
+        else:
+            out[r] = kernel.bootstrap_mean_streams(adjusted, weights[r], m_all[r], order_all[r], slot_uniforms)
         if progress is not None:
             progress(r.stop)
     return out

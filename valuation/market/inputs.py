@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from base.models import FrozenModel
 from valuation.market.adjustments import X5Item
@@ -25,6 +26,25 @@ class Weighting(StrEnum):
 
     EQUAL = "equal"  # w_k = 1: the (1/m)·Σ of DOMAIN §3.3
     SIMILARITY = "similarity"  # w_k = similarity score of comparable k
+
+
+class Aggregation(StrEnum):
+    """How the kept comparables' adjusted prices P'_k become the value P (stated in the case).
+
+    mean: P = (1/m)·Σ P'_k, the guidance's formula (default); similarity_weighted: P = Σ S_k·P'_k / Σ S_k
+    with S_k the similarity score; median: the median of the P'_k (robust to one odd comparable).
+    """
+
+    MEAN = "mean"
+    SIMILARITY_WEIGHTED = "similarity_weighted"
+    MEDIAN = "median"
+
+
+AGGREGATION_LABELS: dict[Aggregation, str] = {
+    Aggregation.MEAN: "算术平均 P = (1/m)·Σ P'_k (指导意见公式)",
+    Aggregation.SIMILARITY_WEIGHTED: "相似度加权平均 P = Σ S_k·P'_k / Σ S_k",
+    Aggregation.MEDIAN: "中位数 P = median(P'_k)",
+}
 
 
 class OutlierRule(StrEnum):
@@ -147,6 +167,12 @@ class MarketInputs(FrozenModel):
     volume, a common scale-discount convention; state the evidence in ``beta_evidence``). ``x2`` is
     the supply-and-demand factor applied to every comparable (default 1.0: market in balance), with
     per-comparable overrides.
+
+    ``aggregation`` (default mean, the guidance's (1/m)·Σ) states how the adjusted prices are combined:
+    mean, similarity_weighted or median; it is used by the value, the tornado and the simulation.
+    ``rights_valued`` names the rights being appraised; required when the asset holds several rights,
+    it sets the target's rights type for X5 and the similarity (several: the one with the highest
+    coefficient of the adjustment table — a bundle is priced at its strongest right).
     """
 
     comparables: tuple[Comparable, ...] = ()
@@ -165,6 +191,31 @@ class MarketInputs(FrozenModel):
     x2_overrides: tuple[X2Override, ...] = ()
     x5_overrides: tuple[X5Override, ...] = ()
     weighting: Weighting = Weighting.EQUAL
+    aggregation: Aggregation = Aggregation.MEAN
+    rights_valued: tuple[DataRight, ...] = ()
+    rights_valued_evidence: str = ""
     outlier_rule: OutlierRule = OutlierRule.MAD
     outlier_k: float | None = Field(None, gt=0, allow_inf_nan=False, description="None: rule's default")
     uncertainty: MarketUncertainty = MarketUncertainty()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _aggregation_and_weighting(cls, data: Any) -> Any:
+        """``aggregation`` is the case's statement; the older ``weighting`` (equal / similarity) is read as
+        mean / similarity_weighted. Given both, they must agree; the one not given follows the other."""
+        if not isinstance(data, dict):
+            return data
+        agg, weighting = data.get("aggregation"), data.get("weighting")
+        agg = agg.value if isinstance(agg, Aggregation) else agg
+        weighting = weighting.value if isinstance(weighting, Weighting) else weighting
+        implied = {"mean": "equal", "median": "equal", "similarity_weighted": "similarity"}
+        if agg is None and weighting is not None:
+            return {**data, "aggregation": "similarity_weighted" if weighting == "similarity" else "mean"}
+        if agg is not None and weighting is None and agg in implied:
+            return {**data, "weighting": implied[agg]}
+        if agg in implied and weighting is not None and implied[agg] != weighting:
+            raise ValueError(
+                f"aggregation {agg!r} and weighting {weighting!r} disagree; give aggregation only "
+                "(mean, similarity_weighted or median)"
+            )
+        return data

@@ -209,6 +209,43 @@ def weighted_mean(values: np.ndarray, weights: np.ndarray, mask: np.ndarray) -> 
         return num / den
 
 
+def masked_median(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Median over the slot axis 1 of the unmasked values (values may carry draws last); NaN if none."""
+    m = mask.reshape(mask.shape + (1,) * (values.ndim - 2))
+    x = np.where(m, values, np.nan)
+    out = np.full(x.shape[:1] + x.shape[2:], np.nan)
+    some = mask.any(axis=1)
+    if some.any():
+        out[some] = np.nanmedian(x[some], axis=1)
+    return out
+
+
+def aggregate(values: np.ndarray, weights: np.ndarray, mask: np.ndarray, median: bool) -> np.ndarray:
+    """P from the adjusted prices: the median, or Σ w_k·P'_k / Σ w_k (w = 1: the mean)."""
+    return masked_median(values, mask) if median else weighted_mean(values, weights, mask)
+
+
+def bootstrap_median(
+    values: np.ndarray, kept: np.ndarray, uniforms_of: Callable[[np.ndarray, int], np.ndarray]
+) -> np.ndarray:
+    """Bootstrap of the kept comparables' median: per draw, m indices floor(u·m) (slot j's uniforms from
+    ``uniforms_of(rows, j)``, as :func:`bootstrap_mean_streams`), the median of those. values (n, k, D)."""
+    n, _, n_draws = values.shape
+    out = np.full((n, n_draws), np.nan)
+    order = np.argsort(~kept, axis=1, kind="stable")
+    draw = np.arange(n_draws)
+    for i in range(n):
+        m = int(kept[i].sum())
+        if m == 0:
+            continue
+        picks = np.empty((m, n_draws))
+        for j in range(m):
+            idx = np.minimum(np.floor(uniforms_of(np.array([i]), j)[0] * m).astype(np.int64), m - 1)
+            picks[j] = values[i, order[i, idx], draw]
+        out[i] = np.median(picks, axis=0)
+    return out
+
+
 def bootstrap_mean(values: np.ndarray, weights: np.ndarray, kept: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Bootstrap of the kept comparables: per draw, m indices floor(u·m), weighted mean of those.
 

@@ -33,7 +33,7 @@ from valuation.uncertainty import TORNADO_PERCENTILES
 
 def value(p: PreparedMarket) -> MarketResult:
     """Market-method value of the asset in CNY, with the full adjustment grid (DOMAIN §3.3)."""
-    value = float(kernel.weighted_mean(p.grid.adjusted, p.weights, p.kept)[0])
+    value = float(kernel.aggregate(p.grid.adjusted, p.weights, p.kept, p.median)[0])
     return explain_market(p, value)
 
 
@@ -52,6 +52,7 @@ def simulate(p: PreparedMarket) -> np.ndarray:
         p.ctx.seed,
         asset_keys([p.asset.asset_id]),
         p.ctx.n_draws,
+        median=p.median,
     )
     return draws[0]
 
@@ -93,8 +94,8 @@ def tornado(p: PreparedMarket) -> list[TornadoBar]:
             beta,
             b_lo,
             b_hi,
-            g.revalue(grid, kept, w, x4=kernel.volume_factor(grid.records_ratio, b_lo)),
-            g.revalue(grid, kept, w, x4=kernel.volume_factor(grid.records_ratio, b_hi)),
+            g.revalue(grid, kept, w, median=p.median, x4=kernel.volume_factor(grid.records_ratio, b_lo)),
+            g.revalue(grid, kept, w, median=p.median, x4=kernel.volume_factor(grid.records_ratio, b_hi)),
         ),
         bar(
             "target_quality",
@@ -102,8 +103,8 @@ def tornado(p: PreparedMarket) -> list[TornadoBar]:
             q,
             q_lo,
             q_hi,
-            g.revalue(grid, kept, w, x1=kernel.quality_factor(q_lo, grid.comp_quality)),
-            g.revalue(grid, kept, w, x1=kernel.quality_factor(q_hi, grid.comp_quality)),
+            g.revalue(grid, kept, w, median=p.median, x1=kernel.quality_factor(q_lo, grid.comp_quality)),
+            g.revalue(grid, kept, w, median=p.median, x1=kernel.quality_factor(q_hi, grid.comp_quality)),
         ),
         bar(
             "x2",
@@ -111,8 +112,8 @@ def tornado(p: PreparedMarket) -> list[TornadoBar]:
             inputs.x2,
             x_lo,
             x_hi,
-            g.revalue(grid, kept, w, x2=unc.x2.apply(grid.x2, lo_p)),
-            g.revalue(grid, kept, w, x2=unc.x2.apply(grid.x2, hi_p)),
+            g.revalue(grid, kept, w, median=p.median, x2=unc.x2.apply(grid.x2, lo_p)),
+            g.revalue(grid, kept, w, median=p.median, x2=unc.x2.apply(grid.x2, hi_p)),
         ),
         bar(
             "price_level",
@@ -120,8 +121,8 @@ def tornado(p: PreparedMarket) -> list[TornadoBar]:
             1.0,
             l_lo,
             l_hi,
-            g.revalue(grid, kept, w, price=grid.price * l_lo),
-            g.revalue(grid, kept, w, price=grid.price * l_hi),
+            g.revalue(grid, kept, w, median=p.median, price=grid.price * l_lo),
+            g.revalue(grid, kept, w, median=p.median, price=grid.price * l_hi),
         ),
     ]
     return sorted(bars, key=lambda b: b.swing, reverse=True)

@@ -42,12 +42,13 @@ from valuation.market.comparables import (
 from valuation.market.errors import (
     ComparableNotUsable,
     DatesOutOfOrder,
+    RightsNotHeld,
     RightsTermEnded,
     UnknownComparable,
     UnknownDeliveryForm,
 )
-from valuation.market.inputs import DEFAULT_OUTLIER_K, MarketInputs
-from valuation.models import DataAsset
+from valuation.market.inputs import DEFAULT_OUTLIER_K, Aggregation, MarketInputs
+from valuation.models import DataAsset, DataRight
 from valuation.price_index import month_label, month_number
 
 MIN_COMPARABLES = 3
@@ -91,6 +92,11 @@ class PreparedMarket:
     x2_evidence: tuple[str, ...]
     x5_evidence: dict[tuple[int, X5Item], str]
     adjustments: AdjustmentTable
+    rights_valued: DataRight
+
+    @property
+    def median(self) -> bool:
+        return self.inputs.aggregation is Aggregation.MEDIAN
 
     @property
     def chosen(self) -> np.ndarray:
@@ -107,8 +113,38 @@ def _check_weights(values: Sequence[float], asset_id: str, field: str, what: str
         )
 
 
+def rights_valued(asset: DataAsset, inputs: MarketInputs, adjustments: AdjustmentTable) -> DataRight:
+    """The rights type the X5 item and the similarity use: the right valued, named in the case.
+
+    One right held and none named: that right. Several held: ``rights_valued`` is required (never the
+    first listed silently); several named: the one with the highest coefficient of the adjustment table
+    (a bundle is priced at its strongest right). Each named right must be one the asset holds.
+    """
+    aid = asset.asset_id
+    named = inputs.rights_valued
+    if not named:
+        if len(asset.rights) > 1:
+            raise MissingInput(
+                "资产持有多项权利，须在 market.rights_valued 中列明本次评估的权利: the asset holds "
+                f"{[r.value for r in asset.rights]}; name the rights being appraised in market.rights_valued "
+                "(the rights-type adjustment X5 uses them, not the first listed)",
+                asset_id=aid,
+                field="market.rights_valued",
+            )
+        return asset.rights[0]
+    for i, r in enumerate(named):
+        if r not in asset.rights:
+            raise RightsNotHeld(
+                f"评估的权利 {r.value} 不在资产持有的权利之中: rights_valued names {r.value}, but the asset holds "
+                f"{[x.value for x in asset.rights]}",
+                asset_id=aid,
+                field=f"market.rights_valued[{i}]",
+            )
+    return max(named, key=lambda r: (adjustments.rights_type[r].coefficient, -named.index(r)))
+
+
 def _target(
-    asset: DataAsset, inputs: MarketInputs, ctx: ValuationContext
+    asset: DataAsset, inputs: MarketInputs, ctx: ValuationContext, rights: DataRight
 ) -> tuple[g.Targets, str, float | None]:
     """The target's attributes as n = 1 columns, the basis of its quality, its remaining term."""
     aid = asset.asset_id
@@ -162,7 +198,7 @@ def _target(
     targets = g.Targets(
         field_key=np.array([asset.field.strip().lower()], dtype=object),
         region_key=np.array([asset.region.strip().lower()], dtype=object),
-        rights=np.array([RIGHTS_ORDER.index(asset.rights[0])]),
+        rights=np.array([RIGHTS_ORDER.index(rights)]),
         delivery=np.array([DELIVERY_ORDER.index(delivery)]),
         exclusivity=np.array([asset.exclusivity]),
         records=np.array([float(asset.records)]),
@@ -292,7 +328,8 @@ def prepare_market(
             field="adjustments",
         )
     _check_inputs(asset, inputs, ctx)
-    targets, quality_basis, term = _target(asset, inputs, ctx)
+    rights = rights_valued(asset, inputs, adjustments)
+    targets, quality_basis, term = _target(asset, inputs, ctx, rights)
     inline = bool(inputs.comparables)
     universe = tuple(inputs.comparables) if inline else tuple(database)
     comps = ComparableColumns.of(universe)
@@ -381,6 +418,7 @@ def prepare_market(
         x2_evidence=x2_evidence,
         x5_evidence=x5_evidence,
         adjustments=adjustments,
+        rights_valued=rights,
     )
 
 

@@ -10,7 +10,7 @@ from pydantic import Field
 from base.models import FrozenModel
 from valuation.market.adjustments import X5Item
 from valuation.market.comparables import DeliveryForm
-from valuation.market.inputs import OutlierRule, Weighting
+from valuation.market.inputs import Aggregation, OutlierRule, Weighting
 from valuation.models import DataRight, Method, MethodResult
 
 
@@ -128,6 +128,7 @@ class MarketDetail(FrozenModel):
     candidates: tuple[SelectionScore, ...]
     grid: tuple[GridRow, ...]
     weighting: Weighting
+    aggregation: Aggregation = Aggregation.MEAN
     screening: Screening
     hedonic: HedonicSummary | None = None
     hedonic_note: str = ""

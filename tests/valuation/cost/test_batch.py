@@ -71,7 +71,7 @@ def test_good_rows_by_hand():
     b = 800_000 * 1.25 * (2.5 / (2 + 2.5))  # remaining 6 capped at 2.5 years left on the term
     capital = (100_000 + 400_000 + 160_000 + 40_000) * 1.2  # 840,000
     opportunity = 0.05 * capital * 2  # 84,000
-    taxes = 0.06 * (capital + opportunity)  # 55,440
+    taxes = 0.06 * capital  # 50,400: the default base leaves out 机会成本 (an imputed return bears no tax)
     c = (capital + opportunity + taxes) * (0.78 * 3 / (1 + 3))  # δ_q × δ_life
     assert out.values == pytest.approx([a, b, c], abs=MONEY)
     assert out.extra["cost_C"][2] == pytest.approx(capital + opportunity + taxes, abs=MONEY)

@@ -118,11 +118,11 @@ def test_opportunity_and_taxes_by_rate(asset, ctx):
     result = value_cost(asset, inputs, ctx)
     capital = 125_000 + 740_000 + 180_000 + 50_000  # 前期 + 直接 + 间接, restated
     opportunity = 0.05 * capital * 1.5  # r × capital × years = 82,125
-    taxes = 0.06 * (capital + opportunity)  # default base: every category but taxes = 70,627.5
-    c = capital + opportunity + taxes
+    taxes = 0.06 * capital  # default base: the payments, not 机会成本 (no tax on an imputed return) = 65,700
+    c = capital + opportunity + taxes  # 1,095,000 + 82,125 + 65,700 = 1,242,825
     assert result.detail.opportunity_rate is not None and result.detail.tax_rate is not None
     assert result.detail.opportunity_rate.amount == pytest.approx(opportunity, abs=MONEY)
-    assert result.detail.tax_rate.base == pytest.approx(capital + opportunity, abs=MONEY)
+    assert result.detail.tax_rate.base == pytest.approx(capital, abs=MONEY)
     assert result.detail.tax_rate.amount == pytest.approx(taxes, abs=MONEY)
     assert result.detail.total_cost == pytest.approx(c, abs=MONEY)
     assert result.value == pytest.approx(c * REFERENCE_DELTA_Q, abs=MONEY)

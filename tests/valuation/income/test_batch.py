@@ -189,6 +189,10 @@ def _single(row: pd.Series) -> tuple[Any, IncomeInputs]:
     ):
         if given(col):
             fields[key] = row[col]
+    if fields["form"] == "split":
+        # the batch reads B_1 of a split row as revenue and takes K as given (no reason column)
+        fields["split_base"] = "revenue"
+        fields["split_rate_reason"] = "batch row: K as the row gives it"
     return asset, IncomeInputs.model_validate(fields)
 
 

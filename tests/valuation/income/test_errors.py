@@ -17,12 +17,15 @@ ASSET = "BAD-7"
 def _raw(**overrides: Any) -> dict[str, Any]:
     raw: dict[str, Any] = {
         "form": "split",
+        "split_base": "revenue",
         "forecast": [{"period": 1, "revenue": 1_000_000}, {"period": 2, "revenue": 1_100_000}],
-        "split_rate": 0.25,
+        "split_rate": 0.05,  # a royalty-type rate on revenue (销售收入分成)
         "economic_life": 2,
         "discount_rate": BUILD_UP_8,
     }
     raw.update(overrides)
+    if raw["form"] != "split" and "split_base" not in overrides:
+        del raw["split_base"]  # split_base belongs to the split form only
     return {k: v for k, v in raw.items() if v is not None or k == "economic_life"}
 
 
@@ -37,7 +40,7 @@ def _refused(raw: dict[str, Any], field: str, error: type[ValuationError] = Inva
 
 
 def test_good_inputs_parse():
-    assert parse_income_inputs(_raw(), asset_id=ASSET).split_rate == 0.25
+    assert parse_income_inputs(_raw(), asset_id=ASSET).split_rate == 0.05
 
 
 def test_negative_amount():

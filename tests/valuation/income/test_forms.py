@@ -72,7 +72,8 @@ def test_split_with_k1_decaying(asset, ctx):
     revenue = [10_000_000, 10_500_000, 11_000_000, 11_500_000, 12_000_000]
     inputs = make_inputs(
         form="split",
-        forecast=[{"period": k + 1, "revenue": r} for k, r in enumerate(revenue)],
+        split_base="profit",  # K = 25 % belongs on profit (利润分成), here EBIT rows
+        forecast=[{"period": k + 1, "profit": r} for k, r in enumerate(revenue)],
         split_rate=0.25,
         decay=0.1,
         economic_life=5,
@@ -95,10 +96,11 @@ def test_split_with_k1_decaying(asset, ctx):
 def test_split_with_explicit_k_per_period(asset, ctx):
     inputs = make_inputs(
         form="split",
+        split_base="profit",
         forecast=[
-            {"period": 1, "revenue": 8_000_000, "split_rate": 0.30},
-            {"period": 2, "revenue": 9_000_000, "split_rate": 0.27},
-            {"period": 3, "revenue": 9_500_000, "split_rate": 0.24},
+            {"period": 1, "profit": 8_000_000, "split_rate": 0.30},
+            {"period": 2, "profit": 9_000_000, "split_rate": 0.27},
+            {"period": 3, "profit": 9_500_000, "split_rate": 0.24},
         ],
         economic_life=3,
         discount_rate=rate(0.11),
@@ -190,6 +192,7 @@ def test_pre_tax_flows_at_a_pre_tax_rate_are_not_converted(asset, ctx):
 def test_result_explains_itself(asset, ctx):
     inputs = make_inputs(
         form="split",
+        split_base="profit",
         projection={"base_y1": 10_000_000, "growth": 0.05, "evidence": "business plan 2026-2030"},
         split_rate=0.25,
         decay=0.1,

@@ -146,6 +146,7 @@ def test_fewer_than_five_points_is_refused():
 
     raw = {
         "form": "split",
+        "split_base": "profit",
         "history": _history(GROWING[:4], 2022),
         "split_rate": 0.3,
         "economic_life": 3,

@@ -208,6 +208,7 @@ def test_partial_first_period_of_a_projection_is_a_fraction_of_the_annual_base(a
     # f = 0.5, life 2: periods [0, .5], [.5, 1.5], [1.5, 2.5] cut at 2 (half covered), B_1 = 1m a year.
     inputs = make_inputs(
         form="split",
+        split_base="profit",
         projection={"base_y1": 1_000_000, "growth": 0.1},
         split_rate=0.2,
         economic_life=2,

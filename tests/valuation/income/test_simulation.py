@@ -29,7 +29,8 @@ def _spreads(**moving: Spread) -> IncomeUncertainty:
 
 def test_draws_are_reproducible_and_depend_on_seed_and_asset(asset):
     inputs = make_inputs(
-        form="split", projection={"base_y1": 1e7}, split_rate=0.25, economic_life=3, discount_rate=rate(0.1)
+        form="split", split_base="profit", projection={"base_y1": 1e7}, split_rate=0.25, economic_life=3,
+        discount_rate=rate(0.1),
     )
     ctx = make_ctx(n_draws=N, seed=SEED)
     a = simulate_income(asset, inputs, ctx)
@@ -72,7 +73,8 @@ def test_share_draws_are_triangular_08_1_12_on_the_split_rate(asset):
     spread = Spread(dist="triangular", shift="multiply", low=0.8, high=1.2)
     inputs = make_inputs(
         form="split",
-        forecast=[{"period": 1, "revenue": 4_000_000}],
+        split_base="profit",
+        forecast=[{"period": 1, "profit": 4_000_000}],
         split_rate=0.25,
         economic_life=1,
         discount_rate=rate(0.10),
@@ -135,9 +137,9 @@ def test_terminal_value_draws_keep_the_rate_above_growth_plus_margin(asset):
 
 
 def test_tornado_moves_each_input_to_its_5th_and_95th_percentile(asset):
-    rows = [{"period": 1, "revenue": 4_000_000}, {"period": 2, "revenue": 4_000_000}]
+    rows = [{"period": 1, "profit": 4_000_000}, {"period": 2, "profit": 4_000_000}]
     inputs = make_inputs(
-        form="split", forecast=rows, split_rate=0.25, decay=0.1, economic_life=2, discount_rate=rate(0.10)
+        form="split", split_base="profit", forecast=rows, split_rate=0.25, decay=0.1, economic_life=2, discount_rate=rate(0.10)
     )
     bars = tornado_income(asset, inputs, make_ctx())
     assert [b.swing for b in bars] == sorted((b.swing for b in bars), reverse=True)
@@ -170,6 +172,7 @@ def test_tornado_moves_each_input_to_its_5th_and_95th_percentile(asset):
 def test_a_spread_set_to_none_holds_the_input(asset):
     inputs = make_inputs(
         form="split",
+        split_base="profit",
         projection={"base_y1": 1e7},
         split_rate=0.25,
         economic_life=3,

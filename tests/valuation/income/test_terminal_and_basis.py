@@ -105,6 +105,7 @@ def test_terminal_value_refused_when_a_term_cap_makes_the_life_finite(ctx):
 def test_indefinite_projection_needs_explicit_periods(asset, ctx):
     common = {
         "form": "split",
+        "split_base": "profit",
         "projection": {"base_y1": 1e7},
         "split_rate": 0.25,
         "economic_life": None,

@@ -113,6 +113,8 @@ def single(r: dict[str, Any]) -> tuple[DataAsset, MarketInputs]:
         beta=0.5 if np.isnan(r["market_beta"]) else r["market_beta"],
         x2=1.0 if np.isnan(r["market_x2"]) else r["market_x2"],
         selection=Selection(top_k=top_k, field_only=str(r["market_field_only"]).lower() == "true"),
+        # the batch matches the first right listed; a single asset names the right valued
+        rights_valued=(r["rights"].split(";")[0],),
     )
     return asset, inputs
 
