@@ -1,5 +1,6 @@
 """The 封面 Cover sheet: what the workbook is, for which case and period, who prepared it, on which
-engine version and inputs (SHA-256 fingerprints), the overall check result and the list of sheets."""
+engine version and inputs (SHA-256 fingerprints), the overall check result and the list of sheets, each
+linked to its sheet and with its workpaper index (索引号)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from ledger_export.style import sheet_index
 from ledger_export.workbook import Book, Formula, Sheet, Styled
 
 if TYPE_CHECKING:
@@ -51,7 +53,8 @@ def fingerprint(model: BaseModel) -> str:
 
 def write_cover(book: Book, info: CoverInfo, contents: list[tuple[str, str]]) -> tuple[Sheet, str]:
     """Write the cover; returns the sheet and the cell of the check summary (its figure is set later)."""
-    sh = book.sheet(TITLE, {"A": 30, "B": 70, "C": 40}, freeze=None, title_rows=None)
+    sh = book.sheet(TITLE, {"A": 30, "B": 70, "C": 68}, freeze=None, title_rows=None)
+    book.home = TITLE  # every later sheet links back here
     sh.title_row(f"{info.title_zh} {info.title_en}")
     sh.blank()
     if info.company:
@@ -78,10 +81,11 @@ def write_cover(book: Book, info: CoverInfo, contents: list[tuple[str, str]]) ->
         sh.append([ref.role, ref.source, ref.sha256])
     sh.blank()
     sh.append([Styled("工作表 sheets", bold=True)])
-    sh.header(["工作表 sheet", "内容 contents"])
-    for title, text in contents:
-        sh.append([title, text])
+    sh.header(["工作表 sheet", "内容 contents", "索引号 index"])
+    for k, (title, text) in enumerate(contents, start=1):  # the sheets follow the cover in this order
+        sh.append([Styled(title, link=title), text, sheet_index(k)])
     sh.blank()
-    sh.append(["格式 conventions", "金额单位：人民币元 CNY；黄色单元格为关键输入（已定义名称）；公式单元格均为实时公式。"
-               "Amounts in CNY; yellow cells are key inputs (defined names); computed cells are live formulas."])
+    sh.append(["格式 conventions", Styled("金额单位：人民币元 CNY；黄色单元格为关键输入（已定义名称）；公式单元格均为实时公式。"
+               "Amounts in CNY; yellow cells are key inputs (defined names); computed cells are live formulas.",
+               wrap=True)])
     return sh, f"B{summary_row}"

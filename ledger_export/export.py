@@ -115,6 +115,9 @@ def export_workbook(path: Path, *, books: BookResult | None = None, valuation: C
     write_checks(book)
     expected = overall_expected(book)
     book.set_expect(COVER, summary_cell, expected)
+    if [s.title for s in book.sheets[1:]] != [title for title, _ in contents]:
+        raise AssertionError("the cover's contents table does not list the sheets in order")
+    book.print_ready(company)
     book.save(path)
     return ExportReport(path=path, sheets=tuple(s.title for s in book.sheets), n_formulas=book.n_formulas,
                         n_checks=len(book.checks), expectations=tuple(book.expectations), checks_expected=expected)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Protocol
 
 from openpyxl import Workbook
@@ -11,6 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder
+    from openpyxl.worksheet.header_footer import HeaderFooterItem
     from openpyxl.worksheet.page import PrintOptions, PrintPageSetup
     from openpyxl.worksheet.properties import WorksheetProperties
 
@@ -29,6 +31,15 @@ TITLE_FONT = Font(bold=True, size=14)
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
+LINK_FONT = Font(color="0563C1", underline="single")
+BACK_LINK = "← 返回封面 Cover"
+# Printed on every page (Excel header/footer codes: &P page, &N pages, &A the sheet's name, && a literal &).
+HEADER_COMPANY = "被审计单位 Entity："
+HEADER_INDEX = "索引号 Index："
+FOOTER_PREPARED = "编制人 Prepared by：__________  日期 Date：__________"
+FOOTER_PAGES = "第 &P 页 共 &N 页"
+FOOTER_REVIEWED = "复核人 Reviewed by：__________  日期 Date：__________"
+_HF_COMPANY_MAX = 80  # Excel allows 255 characters for a whole header
 
 
 class SheetLayout(Protocol):
@@ -51,6 +62,16 @@ class SheetLayout(Protocol):
     def print_title_rows(self) -> str | None: ...
     @print_title_rows.setter
     def print_title_rows(self, rows: str | None) -> None: ...
+
+
+class HeaderFooterLayout(Protocol):
+    """The page header and footer of a sheet (random-access or write-only: the openpyxl stubs declare
+    them on ``Worksheet`` only)."""
+
+    @property
+    def oddHeader(self) -> HeaderFooterItem: ...
+    @property
+    def oddFooter(self) -> HeaderFooterItem: ...
 
 
 def header_row(ws: Worksheet, row: int, labels: list[str]) -> None:
@@ -80,6 +101,33 @@ def finish_sheet(ws: SheetLayout, widths: dict[str, float], *, freeze: str | Non
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.gridLines = False
+
+
+def sheet_index(position: int) -> str:
+    """The workpaper index (索引号) of the sheet at ``position`` in the workbook: the cover is A-00, the
+    sheets of its contents table A-01, A-02, … in order."""
+    return f"A-{position:02d}"
+
+
+def header_text(text: str) -> str:
+    """User text made safe for a header or footer section: no control characters, ``&`` doubled (a single
+    ``&`` starts a header code), at most 80 characters."""
+    text = re.sub(r"[\x00-\x1f\x7f]+", " ", text).strip()
+    if len(text) > _HF_COMPANY_MAX:
+        text = text[: _HF_COMPANY_MAX - 1] + "…"
+    return text.replace("&", "&&")
+
+
+def print_header_footer(ws: HeaderFooterLayout, company: str, index: str) -> None:
+    """The workpaper header (被审计单位 / sheet name / 索引号) and footer (编制人 and 复核人 with dates to fill
+    in by hand, 第 &P 页 共 &N 页) printed on every page; written when the workbook is saved, so a
+    write-only sheet may get it at any time before."""
+    ws.oddHeader.left.text = HEADER_COMPANY + header_text(company)
+    ws.oddHeader.center.text = "&A"
+    ws.oddHeader.right.text = HEADER_INDEX + header_text(index)
+    ws.oddFooter.left.text = FOOTER_PREPARED
+    ws.oddFooter.center.text = FOOTER_PAGES
+    ws.oddFooter.right.text = FOOTER_REVIEWED
 
 
 def first_sheet(wb: Workbook, title: str) -> Worksheet:
