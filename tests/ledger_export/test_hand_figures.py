@@ -111,8 +111,9 @@ def test_valuation_arithmetic_by_hand(recalculated: dict[str, Exported]) -> None
     rows = list(ws.iter_rows(values_only=True))
     first = [r[0] for r in rows].index("期 k") + 1
     y1, y2 = rows[first], rows[first + 1]
-    f1 = 9_800_000 * 0.25 * 1.0 * (1 - 0.25)  # R × K × decay⁰ × (1 − T)
-    f2 = 10_600_000 * 0.25 * 0.9 * (1 - 0.25)  # decay 10 % a year
+    # a profit split (利润分成): EBIT × K × decay^(k−1) × (1 − T), EBIT of the business plan
+    f1 = 2_450_000 * 0.25 * 1.0 * (1 - 0.25)  # 459,375.00
+    f2 = 2_756_000 * 0.25 * 0.9 * (1 - 0.25)  # decay 10 % a year: 465,075.00
     assert y1[11] == pytest.approx(f1, abs=0.005) and y2[11] == pytest.approx(f2, abs=0.005)
     assert y1[13] == pytest.approx((1 + i) ** -0.5, abs=1e-12)  # mid-year timing
     assert y2[13] == pytest.approx((1 + i) ** -1.5, abs=1e-12)

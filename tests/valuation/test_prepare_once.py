@@ -137,33 +137,3 @@ def test_kept_draws_are_not_serialized() -> None:
     assert AssetValuation.model_validate(v.model_dump()).model_dump() == v.model_dump()
     assert v == v.model_copy()
     assert v != v.model_copy(update={"draws": v.draws * 2})
-
-
-def test_histogram_draws_are_read_not_simulated(monkeypatch: pytest.MonkeyPatch) -> None:
-    from app import services
-    from register import Role, User
-
-    case = example("parking_city_investment")
-    result = services.value_engagement(User(id=0, username="appraiser", role=Role.APPRAISER), case)
-    v = result.valuations[0]
-
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("the histogram must not simulate")
-
-    for target, name in (
-        (cost, "simulate_cost"),
-        (income, "simulate_income"),
-        (market, "simulate_market"),
-        (cost.method, "simulate"),
-        (income.method, "simulate"),
-        (market.method, "simulate"),
-        (grid, "simulate"),
-    ):
-        monkeypatch.setattr(target, name, refuse)
-    draws = services.simulated_values(
-        User(id=0, username="appraiser", role=Role.APPRAISER), result, "PARK-001"
-    )
-    assert draws is v.draws
-    r = v.conclusion.value_range
-    assert r is not None
-    assert tuple(np.percentile(draws, [5, 50, 95])) == pytest.approx((r.p5, r.p50, r.p95), rel=1e-12)
