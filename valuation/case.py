@@ -51,7 +51,7 @@ class AssetCase(FrozenModel):
         return self
 
     def method_inputs(self, method: Method) -> CostInputs | IncomeInputs | MarketInputs:
-        inputs = getattr(self, method.value)
+        inputs: CostInputs | IncomeInputs | MarketInputs | None = getattr(self, method.value)
         assert inputs is not None  # guaranteed by the validator
         return inputs
 

@@ -39,7 +39,8 @@ def years_between(start: ArrayLike | date, end: ArrayLike | date) -> Array:
         target = lo_month + months
         first = target.astype("datetime64[D]")
         month_days = ((target + 1).astype("datetime64[D]") - first).astype(np.int64)
-        return first + np.minimum(lo_day, month_days - 1)
+        added: npt.NDArray[np.datetime64] = first + np.minimum(lo_day, month_days - 1)
+        return added
 
     months = (hi.astype("datetime64[M]") - lo_month).astype(np.int64)
     months = np.where(add_months(months) > hi, months - 1, months)

@@ -66,7 +66,8 @@ class PriceIndex(FrozenModel):
                 f"date {m // 12}-{m % 12 + 1:02d} is outside the {self.name} series ({first} to {last})",
                 field=field,
             )
-        return levels[pos]
+        found: np.ndarray = levels[pos]
+        return found
 
     def factor(self, from_date: date, to_date: date, *, field: str | None = None) -> float:
         """Restatement factor I(to) / I(from)."""

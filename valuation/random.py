@@ -36,7 +36,8 @@ def asset_keys(asset_ids: Iterable[str]) -> np.ndarray:
 def _mix(z: np.ndarray) -> np.ndarray:
     z = (z ^ (z >> np.uint64(30))) * _M1
     z = (z ^ (z >> np.uint64(27))) * _M2
-    return z ^ (z >> np.uint64(31))
+    mixed: np.ndarray = z ^ (z >> np.uint64(31))
+    return mixed
 
 
 def _mix_inplace(z: np.ndarray, tmp: np.ndarray) -> None:

@@ -108,9 +108,11 @@ class Spread(FrozenModel):
             return lo + u * (hi - lo)
         z = special.ndtri(u)
         if self.dist == "normal":
-            return centre + float(self.sd) * z  # type: ignore[arg-type]
+            normal: np.ndarray = centre + float(self.sd) * z  # type: ignore[arg-type]
+            return normal
         if not (isinstance(z, np.ndarray) and z.ndim):
-            return np.exp(float(self.sd) * z)  # type: ignore[arg-type]
+            lognormal: np.ndarray = np.exp(float(self.sd) * z)  # type: ignore[arg-type]
+            return lognormal
         z *= float(self.sd)  # type: ignore[arg-type]
         return np.exp(z, out=z)
 
@@ -123,8 +125,10 @@ class Spread(FrozenModel):
         ``f`` array of the result's shape is overwritten with the result."""
         b = np.asarray(base)
         if f.ndim and np.broadcast_shapes(b.shape, f.shape) == f.shape and f.dtype == np.float64:
-            return np.multiply(b, f, out=f) if self.shift == "multiply" else np.add(b, f, out=f)
-        return b * f if self.shift == "multiply" else b + f
+            in_place: np.ndarray = np.multiply(b, f, out=f) if self.shift == "multiply" else np.add(b, f, out=f)
+            return in_place
+        result: np.ndarray = b * f if self.shift == "multiply" else b + f
+        return result
 
     def tornado_range(self, base: float) -> tuple[float, float]:
         """Input at the tornado's low and high percentiles."""
@@ -134,4 +138,5 @@ class Spread(FrozenModel):
 
 def percentiles(draws: np.ndarray, axis: int = -1) -> np.ndarray:
     """P5, P50, P95 of draws along ``axis`` (last axis by default)."""
-    return np.percentile(draws, REPORT_PERCENTILES, axis=axis)
+    p: np.ndarray = np.percentile(draws, REPORT_PERCENTILES, axis=axis)
+    return p

@@ -63,7 +63,8 @@ def factors(spread: Spread, seed: int, keys: np.ndarray, stream: int, n_draws: i
         if spread.dist == "normal":  # centre + sd·z, as Spread.factor
             return normal_rows(starts, n_draws, 1.0 if spread.shift == "multiply" else 0.0, sd)
         z = normal_rows(starts, n_draws, 0.0, sd)  # 0 + sd·z = sd·z exactly; numpy's exp, as Spread.factor
-        return np.exp(z, out=z)
+        lognormal: np.ndarray = np.exp(z, out=z)  # in place: z itself
+        return lognormal
     from valuation.compiled.spreads import factor_rows
 
     return factor_rows(encode([spread]), starts, n_draws)  # type: ignore[arg-type]

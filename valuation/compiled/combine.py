@@ -15,7 +15,7 @@ def add_weighted(total: np.ndarray, rows: np.ndarray, weight: np.ndarray, draws:
 
 
 @numba.njit(nogil=True, cache=True)
-def _add(total, rows, weight, draws):
+def _add(total: np.ndarray, rows: np.ndarray, weight: np.ndarray, draws: np.ndarray) -> None:
     largest = np.finfo(np.float64).max
     for r in range(rows.shape[0]):
         w, t = weight[r], rows[r]

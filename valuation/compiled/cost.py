@@ -55,7 +55,9 @@ def cost_draws(
 
 
 @numba.njit(nogil=True, cache=True)
-def _cost_loop(base, moving, starts, kind, multiply, low, high, centre, mode, bound_lo, bound_hi, out):
+def _cost_loop(base: np.ndarray, moving: np.ndarray, starts: np.ndarray, kind: np.ndarray, multiply: np.ndarray,
+               low: np.ndarray, high: np.ndarray, centre: np.ndarray, mode: np.ndarray, bound_lo: np.ndarray,
+               bound_hi: np.ndarray, out: np.ndarray) -> np.ndarray:
     n, n_draws = out.shape
     k = base.shape[1]
     x = np.empty((k, n_draws))  # one asset's drivers, draw by draw (a driver not drawn stays at base)

@@ -47,8 +47,9 @@ def income_draws(
 
 
 @numba.njit(nogil=True, cache=True)
-def _loop(base, share, fb, draw_base, base_multiply, floor_base, fs, draw_share, share_multiply, tax_coverage,
-          decayed, discount, out):
+def _loop(base: np.ndarray, share: np.ndarray, fb: np.ndarray, draw_base: bool, base_multiply: bool,
+          floor_base: np.ndarray, fs: np.ndarray, draw_share: bool, share_multiply: bool,
+          tax_coverage: np.ndarray, decayed: np.ndarray, discount: np.ndarray, out: np.ndarray) -> np.ndarray:
     n, n_draws, periods = discount.shape
     for i in range(n):
         for j in range(n_draws):

@@ -51,8 +51,10 @@ def bootstrap_draws(
 
 
 @numba.njit(nogil=True, cache=True, error_model="numpy")
-def _loop(x4, price_x1, x2, x3, x5, weights, order, m, kind, multiply, lo, hi, centre, mode, x2_starts,
-          slot_starts, out):
+def _loop(x4: np.ndarray, price_x1: np.ndarray, x2: np.ndarray, x3: np.ndarray, x5: np.ndarray,
+          weights: np.ndarray, order: np.ndarray, m: np.ndarray, kind: int, multiply: bool, lo: float, hi: float,
+          centre: float, mode: float, x2_starts: np.ndarray, slot_starts: np.ndarray,
+          out: np.ndarray) -> np.ndarray:
     n, k, n_draws = x4.shape
     adjusted = np.empty((n_draws, k))  # draw-major: a draw's picks fall in one short row (cache)
     kept_weight = np.empty(k)

@@ -29,7 +29,7 @@ def normal_rows(starts: np.ndarray, n_draws: int, centre: float, sd: float) -> n
 
 
 @numba.njit(nogil=True)
-def _rows(starts, centre, sd, out):
+def _rows(starts: np.ndarray, centre: float, sd: float, out: np.ndarray) -> np.ndarray:
     n, n_draws = out.shape
     for i in range(n):
         for j in range(n_draws):

@@ -28,7 +28,8 @@ def percentile_rows(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, gamma: np.nda
 
 
 @numba.njit(nogil=True, cache=True, error_model="numpy")
-def _loop(x, kth, lo, hi, gamma, out):
+def _loop(x: np.ndarray, kth: np.ndarray, lo: np.ndarray, hi: np.ndarray, gamma: np.ndarray,
+          out: np.ndarray) -> np.ndarray:
     n, d = x.shape
     nk = kth.shape[0]
     counts = np.zeros(BUCKETS, dtype=np.int64)

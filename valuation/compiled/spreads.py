@@ -34,7 +34,8 @@ def clip(v: float, lo: float, hi: float) -> float:
 
 
 @numba.njit(inline="always", cache=True)
-def draw_row(out, start, base, kind, multiply, lo, hi, centre, mode, bound_lo, bound_hi):
+def draw_row(out: np.ndarray, start: np.uint64, base: float, kind: int, multiply: bool, lo: float, hi: float,
+             centre: float, mode: float, bound_lo: float, bound_hi: float) -> None:
     """One input's draws for one asset: ``out[j] = clip(base × m_j or base + s_j, bounds)``, m_j or s_j
     the spread's factor at uniform j of the stream starting at ``start`` (Spread.apply, then np.clip)."""
     for j in range(out.shape[0]):
@@ -53,7 +54,8 @@ def factor_rows(encoded: Encoded, starts: np.ndarray, n_draws: int) -> np.ndarra
 
 
 @numba.njit(nogil=True, cache=True)
-def _factor_rows(kind, lo, hi, centre, mode, starts, out):
+def _factor_rows(kind: int, lo: float, hi: float, centre: float, mode: float, starts: np.ndarray,
+                 out: np.ndarray) -> np.ndarray:
     n, n_draws = out.shape
     for i in range(n):
         for j in range(n_draws):

@@ -93,7 +93,8 @@ def restate(amount: ArrayLike, factor: ArrayLike) -> Array:
 
 def opportunity_cost(rate: ArrayLike, holding_years: ArrayLike, capital: ArrayLike) -> Array:
     """机会成本 = r × (前期费用 + 直接成本 + 间接成本) × holding years (DOMAIN §3.1 convention), CNY."""
-    return np.asarray(rate) * np.asarray(capital) * np.asarray(holding_years)
+    cost: Array = np.asarray(rate) * np.asarray(capital) * np.asarray(holding_years)
+    return cost
 
 
 def related_taxes(rate: ArrayLike, base: ArrayLike) -> Array:
@@ -137,7 +138,8 @@ def cost_build_up(drivers: CostDrivers, tax_base: ArrayLike) -> CostBuildUp:
 
 def quality_delta(weights: ArrayLike, scores: ArrayLike) -> Array:
     """δ_q = Σ_j w_j s_j over the trailing axis of six GB/T 36344 dimensions (ratio)."""
-    return np.sum(np.asarray(weights, dtype=np.float64) * np.asarray(scores, dtype=np.float64), axis=-1)
+    delta: Array = np.sum(np.asarray(weights, dtype=np.float64) * np.asarray(scores, dtype=np.float64), axis=-1)
+    return delta
 
 
 def capped_remaining_life(remaining_years: ArrayLike, term_years_left: ArrayLike) -> Array:

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import Field, ValidationError, model_validator
 
@@ -35,6 +35,7 @@ from base.errors import DatavalError
 from base.messages import describe, dotted
 from base.models import FrozenModel
 from valuation.errors import BasisMismatch
+from valuation.models import Money, SignedMoney
 from valuation.uncertainty import Spread
 
 from .errors import HistoryTooShort, InvalidIncomeInput, TerminalValueNotAllowed
@@ -43,8 +44,8 @@ MIN_HISTORY_POINTS = 5
 MAX_PERIODS = 100
 DEFAULT_TV_MARGIN = 0.02
 
-Amount = Annotated[float, Field(allow_inf_nan=False, description="CNY, may be negative (a loss)")]
-NonNegativeAmount = Annotated[float, Field(ge=0, allow_inf_nan=False, description="CNY, not negative")]
+Amount = SignedMoney  # CNY, may be negative (a loss), |amount| ≤ the floor's money range
+NonNegativeAmount = Money  # CNY, not negative, within the floor's money range
 
 
 class IncomeForm(StrEnum):

@@ -160,7 +160,8 @@ def simulate(p: PreparedIncome) -> np.ndarray:
     u = {name: v[0] for name, v in stream_uniforms(ctx.seed, keys, ctx.n_draws).items()}
     ki = p.kernel_inputs()
     drawn = draw_inputs(ki, p.inputs.uncertainty, u)
-    return value_drawn(ki, drawn) * p.tab_uplift(drawn.rate)
+    values: np.ndarray = value_drawn(ki, drawn) * p.tab_uplift(drawn.rate)
+    return values
 
 
 def tornado(p: PreparedIncome) -> list[TornadoBar]:

@@ -130,7 +130,8 @@ def _delivery(check: RowReader) -> np.ndarray:
         "delivery_form",
         [f"delivery form must be one of {[f.value for f in DeliveryForm]}, got {v!r}" for v in text[bad]],
     )
-    return np.maximum(out, 0)
+    forms: np.ndarray = np.maximum(out, 0)
+    return forms
 
 
 def _rights(check: RowReader) -> np.ndarray:
@@ -155,7 +156,8 @@ def _rights(check: RowReader) -> np.ndarray:
         "rights",
         [f"first right must be one of {[r.value for r in DataRight]}, got {v!r}" for v in first[bad]],
     )
-    return np.maximum(out, 0)
+    rights: np.ndarray = np.maximum(out, 0)
+    return rights
 
 
 def _term_years(ctx: ValuationContext, check: RowReader) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from base.models import FrozenModel
-from valuation.models import DataRight
+from valuation.models import DataRight, PositiveMoney
 from valuation.price_index import month_number
 
 
@@ -86,7 +86,7 @@ class Comparable(FrozenModel):
     term_years: float | None = Field(
         None, gt=0, allow_inf_nan=False, description="years; blank = not limited"
     )
-    price: float = Field(gt=0, allow_inf_nan=False, description="transaction price Q, CNY")
+    price: PositiveMoney = Field(description="transaction price Q, CNY")
     note: str = ""
 
     @field_validator("delivery_form", mode="before")

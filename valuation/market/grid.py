@@ -100,7 +100,8 @@ def eligible(
 ) -> np.ndarray:
     """(n, M): dated on or before the valuation date, and of the target's field where field_only."""
     not_after = (comps.ordinal <= valuation_ordinal)[None, :]
-    return not_after & (~targets.field_only[:, None] | scores.same_field)
+    ok: np.ndarray = not_after & (~targets.field_only[:, None] | scores.same_field)
+    return ok
 
 
 def comparable_levels(price_index: PriceIndex, months: np.ndarray) -> np.ndarray:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from valuation.market.inputs import OutlierRule
+from valuation.market.inputs import OutlierRule as OutlierRule  # re-exported (benchmarks/bare_kernel.py)
 
 SIMILARITY_COMPONENTS: tuple[str, ...] = (
     "field",
@@ -118,12 +118,14 @@ def select_top_k(score: np.ndarray, eligible: np.ndarray, top_k: np.ndarray) -> 
 
 def quality_factor(quality_target: np.ndarray | float, quality_comp: np.ndarray) -> np.ndarray:
     """X1 = target quality / comparable quality."""
-    return np.asarray(quality_target) / np.asarray(quality_comp)
+    x1: np.ndarray = np.asarray(quality_target) / np.asarray(quality_comp)
+    return x1
 
 
 def date_factor(level_valuation: np.ndarray | float, level_comp: np.ndarray) -> np.ndarray:
     """X3 = I(valuation month) / I(comparable's month)."""
-    return np.asarray(level_valuation) / np.asarray(level_comp)
+    x3: np.ndarray = np.asarray(level_valuation) / np.asarray(level_comp)
+    return x3
 
 
 def volume_factor(records_ratio: np.ndarray, beta: np.ndarray | float) -> np.ndarray:
@@ -134,7 +136,8 @@ def volume_factor(records_ratio: np.ndarray, beta: np.ndarray | float) -> np.nda
     differ in the last bit; one layout keeps single, tornado and batch figures bit-identical.
     """
     r, b = np.broadcast_arrays(np.asarray(records_ratio, np.float64), np.asarray(beta, np.float64))
-    return np.power(np.ascontiguousarray(r), np.ascontiguousarray(b))
+    x4: np.ndarray = np.power(np.ascontiguousarray(r), np.ascontiguousarray(b))
+    return x4
 
 
 def other_factor(items: Sequence[np.ndarray]) -> np.ndarray:
@@ -149,7 +152,8 @@ def adjusted_price(
     price: np.ndarray, x1: np.ndarray, x2: np.ndarray, x3: np.ndarray, x4: np.ndarray, x5: np.ndarray
 ) -> np.ndarray:
     """P'_k = Q_k × X1 × X2 × X3 × X4 × X5 (CNY)."""
-    return price * x1 * x2 * x3 * x4 * x5
+    adjusted: np.ndarray = price * x1 * x2 * x3 * x4 * x5
+    return adjusted
 
 
 def _quantile_of_sorted(sorted_rows: np.ndarray, count: np.ndarray, p: float) -> np.ndarray:

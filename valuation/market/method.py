@@ -54,7 +54,8 @@ def simulate(p: PreparedMarket) -> np.ndarray:
         p.ctx.n_draws,
         median=p.median,
     )
-    return draws[0]
+    row: np.ndarray = draws[0]
+    return row
 
 
 def tornado(p: PreparedMarket) -> list[TornadoBar]:

@@ -100,7 +100,8 @@ class PreparedMarket:
 
     @property
     def chosen(self) -> np.ndarray:
-        return self.grid.index[0][self.grid.valid[0]]
+        chosen: np.ndarray = self.grid.index[0][self.grid.valid[0]]
+        return chosen
 
 
 def _check_weights(values: Sequence[float], asset_id: str, field: str, what: str) -> None:

@@ -102,7 +102,8 @@ class ChunkView:
         if kind in DATE_TYPES:
             days = self._days(s.where(present), spec)
             self._values[col] = days
-            return present & np.isfinite(days)
+            valid: np.ndarray = present & np.isfinite(days)
+            return valid
         if kind == ColumnType.BOOLEAN:
             return present & self.stripped(col).str.lower().isin(BOOLEAN_TEXTS).to_numpy(dtype=bool)
         return present

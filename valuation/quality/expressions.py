@@ -126,7 +126,8 @@ def _eval_bool(node: ast.expr, values: Mapping[str, np.ndarray], tol: float) -> 
             joined = combine(joined, p)
         return joined
     if isinstance(node, ast.UnaryOp):
-        return np.logical_not(_eval_bool(node.operand, values, tol))
+        negated: np.ndarray = np.logical_not(_eval_bool(node.operand, values, tol))
+        return negated
     assert isinstance(node, ast.Compare)
     left = _eval_value(node.left, values)
     out: np.ndarray | None = None
@@ -164,7 +165,8 @@ def _eval_value(node: ast.expr, values: Mapping[str, np.ndarray]) -> np.ndarray:
     assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
     arg = node.args[0]
     if node.func.id == "abs":
-        return np.abs(_eval_value(arg, values))
+        absolute: np.ndarray = np.abs(_eval_value(arg, values))
+        return absolute
     assert isinstance(arg, ast.Constant) and isinstance(arg.value, str)  # checked at parse time
     if node.func.id == "col":
         return values[arg.value]
