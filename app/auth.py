@@ -14,7 +14,8 @@ from __future__ import annotations
 from register.errors import PermissionDenied
 from register.users import PERMISSIONS, Role, User, can, require
 
-__all__ = ["PAGES", "PAGE_TASK", "PermissionDenied", "Role", "User", "authorize", "may", "may_open", "pages_for"]
+__all__ = ["PAGES", "PAGE_TASK", "PermissionDenied", "Role", "User", "authorize", "current", "may", "may_open",
+           "pages_for"]
 
 # page key -> the register task a role needs to use the page (navigation order)
 PAGE_TASK: dict[str, str] = {
@@ -36,9 +37,38 @@ def may(user: User | None, task: str) -> bool:
     return can(user, task)
 
 
+def current(user: User | None) -> User | None:
+    """The user as the register holds them now (role, active), read again; None when not in the register.
+
+    A session keeps the :class:`User` it signed in with; an administrator may since have disabled the
+    account or changed its role. Every action re-reads it, so the session's copy is never trusted.
+    """
+    if user is None:
+        return None
+    from sqlalchemy import select
+
+    from app.db import transaction  # the register of the server process (app.db opens it once)
+    from register.models import User as UserRow
+
+    with transaction(f"auth:{user.username}") as s:
+        row = s.scalar(select(UserRow).where(UserRow.username == user.username))
+        if row is None:
+            return None
+        return User(id=row.id, username=row.username, role=Role(row.role), display_name=row.display_name,
+                    active=row.active)
+
+
 def authorize(user: User | None, task: str) -> User:
-    """The user, when allowed to do ``task``; else ``PermissionDenied`` (``register.users.require``)."""
-    return require(user, task)
+    """The user as the register holds them now, when allowed to do ``task``; else ``PermissionDenied``.
+
+    The session's user is re-read from the register first (:func:`current`): a disabled account, a
+    removed one or a changed role is refused at its next action, not at its next sign-in.
+    """
+    fresh = current(user)
+    if user is not None and (fresh is None or not fresh.active):
+        raise PermissionDenied(f"无权限 not allowed: 账户 {user.username} 已停用或不存在，请重新登录 — the account "
+                               f"is disabled or no longer exists; sign in again ({task!r})")
+    return require(fresh, task)
 
 
 def may_open(user: User | None, page: str) -> bool:

@@ -32,8 +32,8 @@ def _clean(column: str, v: Any) -> Any:
         return int(v)
     if column in ("rights_term_end", "incurred_on"):
         return _as_date(v)
-    if column == "amount":
-        return float(v)
+    if column == "amount":  # typed as text in the grid: kept as typed, checked by register.costs.parse_amount
+        return (v.strip() or None) if isinstance(v, str) else float(v)
     if column == "restate":
         return bool(v)
     return str(v)

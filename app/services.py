@@ -174,7 +174,12 @@ def batch_table_bytes(user: User, table: pd.DataFrame, suffix: str) -> bytes:
     authorize(user, "valuation.run")
     from cli.io import write_table
 
+    if suffix.lower() == ".csv":  # text a spreadsheet would run as a formula stays text, as in the workbooks
+        from app.safe import csv_safe
+
+        table = csv_safe(table)
     return _workbook_bytes(lambda p: write_table(table, p), f"results{suffix}")
+
 
 
 def case_workbook_bytes(user: User, case: ValuationCase) -> bytes:

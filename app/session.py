@@ -11,13 +11,22 @@
 
 from __future__ import annotations
 
+import logging
+import re
+import uuid
+from typing import Any
+
 import streamlit as st
 
 from app import store
-from app.auth import User, may_open
+from app.auth import User, current, may_open
 from app.db import transaction
-from app.i18n import t
+from app.i18n import bi, t
+from app.safe import md
+from base.errors import DatavalError
 from register.users import check_login, list_users
+
+log = logging.getLogger("dataval.app")
 
 USER_KEY = "user"
 LANG_KEY = "lang"
@@ -67,10 +76,20 @@ def _oidc_user() -> User | None:
 
 
 def login_form() -> User | None:
-    """The sign-in form; returns the user once signed in (kept in the session)."""
+    """The sign-in form; returns the user once signed in (kept in the session).
+
+    A signed-in session's user is read again from the register on every run (:func:`app.auth.current`):
+    a role changed since takes effect at once, and a disabled or removed account is signed out here.
+    """
     user = current_user()
     if user is not None:
-        return user
+        fresh = current(user)
+        if fresh is not None and fresh.active:
+            st.session_state[USER_KEY] = fresh
+            return fresh
+        st.session_state.pop(USER_KEY, None)
+        st.error(bi("账户已停用或不存在，已退出登录；请联系管理员", "the account is disabled or no longer exists; "
+                    "you have been signed out — ask an administrator"))
     if _oidc_configured():
         sso = _oidc_user()
         if sso is not None:
@@ -112,7 +131,7 @@ def logout() -> None:
 
 
 def sidebar_user(user: User) -> None:
-    st.sidebar.caption(f"{t('signed_in_as')}: **{user.display_name or user.username}** · "
+    st.sidebar.caption(f"{t('signed_in_as')}: **{md(user.display_name or user.username)}** · "
                        f"{t('role')}: {t('role_' + user.role.value)}")
     if st.sidebar.button(t("logout"), key="logout"):
         logout()
@@ -141,9 +160,58 @@ def ready_marker(page: str) -> None:
         st.caption(" ")
 
 
+# The engine's own refusals carry a snake_case rule ("invalid_input", "rate_above_growth" ...); a library
+# exception caught per asset carries its class name ("ValueError", "LinAlgError") and its raw text.
+_ENGINE_RULE = re.compile(r"^[a-z][a-z0-9_]*$")
+GENERIC_ERROR = ("操作未完成：计算或读取时发生内部错误，详情已记入服务器日志（编号 {ref}）。请检查输入（数值范围、日期、"
+                 "必填项）后重试；如仍失败，请联系管理员并提供此编号",
+                 "the action did not complete: an internal error occurred and was logged (reference {ref}). Check "
+                 "the inputs (ranges, dates, required fields) and try again; if it fails again, give the reference "
+                 "to an administrator")
+
+
+def generic_error(ref: str) -> str:
+    """The message shown for an error that is not a refusal of the register or the engine (Chinese first)."""
+    zh, en = GENERIC_ERROR
+    return f"{zh.format(ref=ref)} — {en.format(ref=ref)}"
+
+
+def is_engine_rule(rule: str | None) -> bool:
+    """True when a per-asset error was raised by the engine on purpose (its message is for the user)."""
+    return bool(_ENGINE_RULE.match(rule or ""))
+
+
+def error_text(exc: BaseException) -> str:
+    """What the user is told about ``exc``: the refusal of the register or the engine (which names what to
+    change), an input's validation problems one by one — and for anything else (a library's exception,
+    a bug) a generic message with a reference; the exception itself goes to the server log, not the screen."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, DatavalError):
+        return str(exc)
+    if isinstance(exc, ValidationError):
+        from base.messages import describe
+
+        return "; ".join(f"{'.'.join(map(str, e['loc'])) or '—'}: {describe(dict(e))}" for e in exc.errors())
+    ref = uuid.uuid4().hex[:8]
+    log.error("dashboard action failed (reference %s)", ref, exc_info=exc)
+    return generic_error(ref)
+
+
+def asset_error_text(err: Any) -> str:
+    """One asset's failure of a valuation (``ErrorRecord``/``AssetError``): its message when the engine
+    refused the input, else the generic message (the library's text is logged)."""
+    if is_engine_rule(getattr(err, "rule", None)):
+        return str(err.message)
+    ref = uuid.uuid4().hex[:8]
+    log.error("valuation of %s failed (reference %s): %s: %s", getattr(err, "asset_id", "?"), ref,
+              getattr(err, "rule", "?"), getattr(err, "message", ""))
+    return generic_error(ref)
+
+
 def show_error(exc: BaseException) -> None:
-    """An engine or register refusal, as a message (never a traceback)."""
-    st.error(f"{t('error')}: {exc}")
+    """An engine or register refusal, as a message (never a traceback, never a library's raw text)."""
+    st.error(f"{t('error')}: {md(error_text(exc))}")
 
 
 def company_picker(user: User) -> str | None:

@@ -212,8 +212,19 @@ def asset_case_dict(user: User, company: str, codes: Sequence[str], *, case_id: 
             n_draws=n_draws)
 
 
+def free_case_id(user: User, company: str | None, base: str) -> str:
+    """A default engagement id that replaces none: ``base``, or ``base-2``, ``base-3`` … when taken
+    (``register.valuations.free_case_id``)."""
+    authorize(user, "valuation.run")
+    if company is None:
+        return base
+    with transaction(user.username) as s:
+        return register.valuations.free_case_id(s, company, base)
+
+
 def save_valuation(user: User, company: str, case: ValuationCase, result: CaseResult) -> list[int]:
-    """Store the run: engagement, per-asset conclusion and full result (``register.valuations.store_case_result``)."""
+    """Store the run: engagement, per-asset conclusion and full result (``register.valuations.store_case_result``;
+    an engagement id already used by other inputs is refused, never replaced)."""
     authorize(user, "valuation.run")
     with transaction(user.username) as s:
         return register.valuations.store_case_result(s, case, result, company=company)

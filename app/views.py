@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from app.i18n import bi, cny, pct, t
+from app.safe import defang, md, md_frame
 
 
 def fmt_figure(value: float, unit: str) -> str:
@@ -46,7 +47,7 @@ def table(df: pd.DataFrame, *, key: str | None = None, height: int | None = None
     (its own height unless ``height`` px is given).
     """
     if full or (height is None and len(df) <= SMALL_TABLE_ROWS):
-        st.table(df, hide_index=True)
+        st.table(md_frame(df), hide_index=True)  # st.table renders Markdown in its cells: text stays text
     else:
         st.dataframe(df, hide_index=True, width="stretch", key=key, height="auto" if height is None else height)
 
@@ -175,7 +176,9 @@ NOTE_FIELDS: dict[str, tuple[str, str]] = {
     "old_useful_life_months": ("原寿命（月）", "old life"), "new_useful_life_months": ("新寿命（月）", "new life"),
     "old_residual_value": ("原残值", "old residual"), "new_residual_value": ("新残值", "new residual"),
     "old_monthly_amount": ("原月摊销额", "old monthly"), "new_monthly_amount": ("新月摊销额", "new monthly"),
-    "effect_on_period_amortization": ("对本期摊销的影响", "effect on the period"), "content": ("内容", "content"),
+    "effect_on_period_amortization": ("对本期摊销的影响", "effect on the period"),
+    "effect_on_next_twelve_months": ("对未来12个月的影响", "effect on the next 12 months"),
+    "effect_on_future_periods": ("对以后期间的影响", "effect on future periods"), "content": ("内容", "content"),
     "line": ("报表项目", "line"), "remaining_amortization_months": ("剩余摊销期（月）", "months left"),
     "net_realizable_value": ("可变现净值", "NRV"), "pledgee": ("质权人", "pledgee"), "pledged_on": ("质押日", "pledged on"),
     "released_on": ("解除日", "released on"), "pledged_at_period_end": ("期末仍质押", "pledged at period end"),
@@ -251,8 +254,8 @@ def other_disclosures(notes: Any) -> None:
     if inv.items:
         table(models_df(inv.items))
     for a in notes.appraisal:
-        with st.expander(f"{bi('评估信息披露', 'appraisal disclosure')} {a.asset_id} ({a.used_in})"):
-            st.markdown(bi(a.text_zh, a.text_en))
+        with st.expander(f"{bi('评估信息披露', 'appraisal disclosure')} {md(a.asset_id)} ({md(a.used_in)})"):
+            st.markdown(defang(bi(a.text_zh, a.text_en)))
 
 
 def ties_caption(ties: Sequence[Any]) -> None:
@@ -260,6 +263,6 @@ def ties_caption(ties: Sequence[Any]) -> None:
     failed = [x for x in ties if not x.ok]
     if failed:
         for x in failed:
-            st.error(f"✗ {x.name}: {bi('应为', 'expected')} {cny(x.expected)}, {bi('实为', 'actual')} {cny(x.actual)}")
+            st.error(f"✗ {md(x.name)}: {bi('应为', 'expected')} {cny(x.expected)}, {bi('实为', 'actual')} {cny(x.actual)}")
     else:
         st.caption(f"✓ {bi('勾稽关系全部成立', 'all ties hold')} ({len(ties)})")

@@ -3,7 +3,9 @@
 :func:`store_case_result` keeps the engagement (the validated case as canonical JSON and its
 SHA-256 fingerprint) and, per asset, the concluded value and its P5/P95 in fen, the value of each
 method, the engine version, seed and number of draws, and the full result with every explanation.
-Storing the same run twice adds nothing. Read back: the engagements of a company, the validated case of
+Storing the same run twice adds nothing; an engagement id is never taken over by other inputs (the
+save is refused, naming a free id: :func:`free_case_id`), so a stored — perhaps pledged — valuation
+never disappears behind a later one. Read back: the engagements of a company, the validated case of
 an engagement, the latest results, one stored valuation, and a stored run as a ``CaseResult`` — as
 stored, never recomputed. (A new engagement from register assets is written by
 ``bridges.register_case.cost_case_dict``.)
@@ -21,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from base.money import from_fen, to_fen
 from register.assets import get_asset, get_company
-from register.errors import LedgerConflict, NotFound
-from register.models import DataAsset, Engagement, Pledge, ValuationResult
+from register.errors import LedgerConflict, NotFound, RegisterError
+from register.models import Company, DataAsset, Engagement, Pledge, ValuationResult
 
 if TYPE_CHECKING:
     from valuation.case import ValuationCase
@@ -53,8 +55,27 @@ def _fen(x: float | None) -> int | None:
     return None if x is None else to_fen(Decimal(repr(float(x))))
 
 
+def free_case_id(session: Session, company: str, base: str) -> str:
+    """``base`` when the company has no engagement of that id, else the first free ``base-2``, ``base-3`` …"""
+    comp = session.scalar(select(Company).where(Company.code == company))
+    if comp is None:
+        return base
+    taken = set(session.scalars(select(Engagement.case_id).where(Engagement.company_id == comp.id,
+                                                                 Engagement.case_id.startswith(base, autoescape=True))))
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
 def store_case_result(session: Session, case: Any, result: Any, *, company: str) -> list[int]:
-    """Store a :class:`valuation.engine.CaseResult` of ``case``; returns the ids of new result rows."""
+    """Store a :class:`valuation.engine.CaseResult` of ``case``; returns the ids of new result rows.
+
+    An engagement of the same id with other inputs (another fingerprint) is never replaced: the save is
+    refused (:class:`RegisterError` naming a free id), so its stored results stay what they were.
+    """
     comp = get_company(session, company, name=case.engagement.client, create=True)
     eng_row = session.scalar(select(Engagement).where(Engagement.company_id == comp.id,
                                                       Engagement.case_id == case.engagement.case_id))
@@ -67,8 +88,11 @@ def store_case_result(session: Session, case: Any, result: Any, *, company: str)
         session.add(eng_row)
         session.flush()
     elif eng_row.inputs_fingerprint != result.inputs_fingerprint:
-        eng_row.inputs, eng_row.inputs_fingerprint = inputs, result.inputs_fingerprint
-        session.flush()
+        free = free_case_id(session, company, e_id := case.engagement.case_id)
+        raise RegisterError(f"委托编号 {e_id} 已被另一组输入使用，未保存（已保存的结论不会被替换）；请改用新的委托编号"
+                            f"（如 {free}）重新估值后保存 — engagement id {e_id} is already used by other inputs; "
+                            f"nothing was saved (its stored conclusions are kept). Choose a new id (e.g. {free}), "
+                            "run the valuation again and save", field="case_id")
     new: list[int] = []
     for av in result.valuations:
         aid = av.asset.asset_id

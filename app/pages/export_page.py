@@ -10,6 +10,7 @@ import streamlit as st
 from app import services, session, store
 from app.auth import may
 from app.i18n import bi, t
+from app.safe import md
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -27,7 +28,7 @@ company: str = str(picked_company)
 def _offer(label: str, key: str, make: object, file_name: str) -> None:
     """A "prepare" button that builds the workbook, then its download button (kept for the session)."""
     c1, c2 = st.columns([1, 3])
-    if c1.button(f"{t('prepare')}: {label}", key=f"prep_{key}"):
+    if c1.button(f"{t('prepare')}: {md(label)}", key=f"prep_{key}"):
         try:
             st.session_state[f"wb_{key}"] = (make(), file_name)  # type: ignore[operator]
         except Exception as exc:
@@ -35,7 +36,7 @@ def _offer(label: str, key: str, make: object, file_name: str) -> None:
     got = st.session_state.get(f"wb_{key}")
     if got is not None:
         data, name = got
-        c2.download_button(f"{t('download')} {name}", data, file_name=name, mime=XLSX, key=f"dl_{key}")
+        c2.download_button(f"{t('download')} {md(name)}", data, file_name=name, mime=XLSX, key=f"dl_{key}")
 
 
 # ----------------------------------------------------------------------------------- books

@@ -11,6 +11,7 @@ import streamlit as st
 from app import services, session, store, views
 from app.auth import may
 from app.i18n import bi, cny, t
+from app.safe import md
 from register.errors import NotFound
 
 user = session.guard_page("ledger")
@@ -33,7 +34,7 @@ with c3:
     status = next((p for p in known if p.start == start and p.end == end), None)
     closed_any = [p for p in known if p.status == "closed"]
     st.markdown(f"**{t('period_status')}**: "
-                + (f"{t('closed')} ({status.closed_by})" if status and status.status == "closed"
+                + (f"{t('closed')} ({md(status.closed_by)})" if status and status.status == "closed"
                    else t("period_open"))
                 + (f" · {bi('已结账期间', 'closed periods')}: " + ", ".join(f"{p.start}…{p.end}" for p in closed_any)
                    if closed_any else ""))
@@ -42,7 +43,7 @@ result: Any = None
 try:
     case, late = store.books_case(user, company)
     for line in late:
-        st.warning(f"{bi('迟到事项（已结账期间，未入账）', 'late event (closed period, not booked)')}: {line}")
+        st.warning(f"{bi('迟到事项（已结账期间，未入账）', 'late event (closed period, not booked)')}: {md(line)}")
     result = services.book_period(user, case, end, period_start=start)
 except NotFound:  # the company keeps no books here (e.g. a valuation portfolio)
     st.info(t("no_books"))
@@ -57,7 +58,7 @@ if result is not None:
     k3.metric(t("checks"), t("all_checks_pass") if result.all_checks_pass else "✗")
     k4.metric(t("rejected_events"), f"{len(result.rejected):,}")
     for r in result.rejected:
-        st.warning(f"{r.event_id} ({r.asset_id}, {r.kind.value}, {r.date}): {r.message}")
+        st.warning(f"{md(r.event_id)} ({md(r.asset_id)}, {r.kind.value}, {r.date}): {md(r.message)}")
 
     is_closed = bool(status and status.status == "closed")
     can_post = may(user, "ledger.post") and not is_closed
@@ -83,10 +84,10 @@ if result is not None:
                    f"{bi('冲销', 'reversed')} {len(posted_summary.reversed)} · "
                    f"{bi('未变', 'unchanged')} {posted_summary.unchanged}")
         for line in posted_summary.rejected:
-            st.warning(line)
+            st.warning(md(line))
     closed: Any = st.session_state.get("ledger_closed")
     if closed is not None:
-        st.success(f"{t('closed')}: {closed.start} … {closed.end} ({closed.closed_by})")
+        st.success(f"{t('closed')}: {closed.start} … {closed.end} ({md(closed.closed_by)})")
 
     tabs = st.tabs([t("journal", both=True), t("trial_balance", both=True), t("balance_sheet", both=True),
                     t("table_a", both=True), t("table_b", both=True), t("other_disclosures", both=True),

@@ -13,6 +13,7 @@ import streamlit as st
 
 from app import charts, services, session, store, views
 from app.i18n import bi, cny, pct, t
+from app.safe import md
 from pledge import PaymentFrequency, RepaymentType
 
 user = session.guard_page("pledge")
@@ -42,7 +43,7 @@ except Exception as exc:
 ts0, col0, bor0 = base["term_sheet"], base["collateral"], base["borrower"]
 kk = "".join(ch if ch.isalnum() else "_" for ch in f"{key}_{extra.get('asset_class', '')}_{extra.get('remaining_life_months', '')}")
 
-st.markdown(f"**{t('collateral')}**: {col0['name']} ({col0['asset_id']}) · {t('concluded_value')} "
+st.markdown(f"**{t('collateral')}**: {md(col0['name'])} ({md(col0['asset_id'])}) · {t('concluded_value')} "
             f"{cny(col0['concluded_value'])} · {bi('剩余寿命', 'remaining life')} {col0['remaining_life_months']} "
             f"{bi('个月', 'months')}")
 
@@ -135,7 +136,7 @@ if result is not None and case is not None:
         else:
             st.caption(t("none"))
         for w in result.warnings:
-            st.warning(w)
+            st.warning(md(w))
     with tabs[1]:
         views.table(pd.DataFrame([{t("period_col"): r.period, bi("还款日", "due"): str(r.due_date or ""),
                                    bi("期初本金", "opening"): cny(r.opening_balance), bi("利息", "interest"): cny(r.interest),
@@ -156,8 +157,8 @@ if result is not None and case is not None:
                           disabled=not ml.within_limit)):
         try:
             pid = store.record_pledge(user, company, case, result)
-            st.success(f"{bi('质押已登记', 'pledge recorded')} #{pid}: {case.collateral.asset_id} → "
-                       f"{case.term_sheet.lender} ({cny(case.term_sheet.amount)})")
+            st.success(f"{bi('质押已登记', 'pledge recorded')} #{pid}: {md(case.collateral.asset_id)} → "
+                       f"{md(case.term_sheet.lender)} ({cny(case.term_sheet.amount)})")
         except Exception as exc:
             session.show_error(exc)
     m1, m2 = st.columns(2)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from app import services, session, store, views
 from app.i18n import bi, t
+from app.safe import md
 from register.errors import NotFound
 
 user = session.guard_page("recognition")
@@ -48,21 +49,21 @@ aid = st.selectbox(t("select_asset"), list(by_id), key="rec_asset",
                    format_func=lambda a: f"{a} {by_id[a].name}")
 d = by_id[aid]
 r = res_by_id[aid]
-st.subheader(f"{d.asset_id} · {d.name}")
+st.subheader(f"{md(d.asset_id)} · {md(d.name)}")
 st.markdown(f"### {bi(d.label_zh, d.label_en)}")
 if d.missing_facts:
-    st.warning(f"{t('missing_facts')}: " + ", ".join(d.missing_facts))
+    st.warning(f"{t('missing_facts')}: " + ", ".join(md(f) for f in d.missing_facts))
 c1, c2 = st.columns([3, 2])
 with c1:
     st.markdown(f"**{t('reasons')}**")
     for line in d.rationale:
-        st.markdown(f"- {line}")
+        st.markdown(f"- {md(line)}")
     for note in d.notes:
-        st.caption(note)
+        st.caption(md(note))
 with c2:
     st.markdown(f"**{t('citations')}**")
     for c in d.citations:
-        st.markdown(f"- {c}")
+        st.markdown(f"- {md(c)}")
     if d.capitalization_start:
         st.markdown(f"**{t('capitalization_start')}**: {d.capitalization_start}")
 

@@ -12,6 +12,7 @@ import streamlit as st
 from app import editing, session, store, views
 from app.auth import may
 from app.i18n import bi, cny, t
+from app.safe import md
 from valuation.cost.inputs import CATEGORY_LABELS_ZH, CostCategory
 from valuation.models import LABELS_ZH, DataRight, DataSource
 
@@ -25,7 +26,7 @@ can_edit = may(user, "assets.edit")
 
 
 def _issue_lines(issues: Any) -> list[str]:
-    return [f"{i.asset_id or ''} {t('column')} {i.column or '—'}: {i.message}".strip() for i in issues]
+    return [f"{md(i.asset_id or '')} {t('column')} {md(i.column or '—')}: {md(i.message)}".strip() for i in issues]
 
 
 tab_list, tab_new, tab_costs, tab_import = st.tabs([t("edit_assets", both=True), t("new_asset", both=True),
@@ -72,7 +73,7 @@ def asset_list(company: str) -> list[dict[str, Any]]:
             problems[code] = _issue_lines(issues)
     for code, lines in problems.items():
         for line in lines:
-            st.error(f"{code}: {line}")
+            st.error(f"{md(code)}: {line}")
     if changes and st.button(f"{t('save')} ({len(changes)})", type="primary", disabled=bool(problems) or not can_edit,
                              key="reg_save"):
         saved = 0
@@ -120,7 +121,7 @@ def new_asset(company: str) -> None:
                                **{f"q_{d}": v.strip() or None for d, v in scores.items()}}
         try:
             summary = store.add_asset(user, company, row)
-            st.success(f"{t('asset_added')}: {row['asset_id']} ({summary.created} new, {summary.unchanged} unchanged)")
+            st.success(f"{t('asset_added')}: {md(row['asset_id'])} ({summary.created} new, {summary.unchanged} unchanged)")
         except Exception as exc:
             issues = getattr(exc, "issues", None)
             if issues:
@@ -138,9 +139,11 @@ def cost_lines(company: str, rows: list[dict[str, Any]]) -> None:
                         format_func=lambda c: f"{c} {next(r['name'] for r in rows if r['code'] == c)}")
     detail = store.asset_detail(user, company, code)
     lines = detail["cost_lines"]
-    st.caption(f"{detail['name']} · {t('total')} {cny(sum(ln.amount for ln in lines))}")
+    st.caption(f"{md(detail['name'])} · {t('total')} {cny(sum(ln.amount for ln in lines))}")
     cat_values = [c.value for c in CostCategory]
-    df = pd.DataFrame([{"id": ln.id, "category": ln.category, "item": ln.item, "amount": float(ln.amount),
+    # the amount is edited as text: what is typed reaches the checks as typed (a number column would turn
+    # "-5000" into 5000 and "1e20" into 120, and drop "abc", without a word)
+    df = pd.DataFrame([{"id": ln.id, "category": ln.category, "item": ln.item, "amount": f"{ln.amount:.2f}",
                         "incurred_on": ln.incurred_on, "evidence": ln.evidence, "restate": ln.restate,
                         "files": ", ".join(f[0] for f in ln.files)} for ln in lines],
                       columns=["id", "category", "item", "amount", "incurred_on", "evidence", "restate", "files"])
@@ -153,8 +156,9 @@ def cost_lines(company: str, rows: list[dict[str, Any]]) -> None:
                 t("category"), options=cat_values, required=True,
                 help=" · ".join(f"{c.value} {CATEGORY_LABELS_ZH[c]}" for c in CostCategory)),
             "item": st.column_config.TextColumn(t("item"), required=True),
-            "amount": st.column_config.NumberColumn(f"{t('amount')} (CNY)", min_value=0.0, format="%.2f",
-                                                    required=True),
+            "amount": st.column_config.TextColumn(f"{t('amount')} (CNY)", required=True, max_chars=40,
+                                                  help=bi("数字，如 1234.56（0 至 10^15 元）",
+                                                          "a number such as 1234.56 (0 to 10^15 CNY)")),
             "incurred_on": st.column_config.DateColumn(t("incurred_on"), format="YYYY-MM-DD", required=True),
             "evidence": st.column_config.TextColumn(t("evidence")),
             "restate": st.column_config.CheckboxColumn(t("restate"), default=True),
@@ -165,7 +169,7 @@ def cost_lines(company: str, rows: list[dict[str, Any]]) -> None:
     dirty = editing.lines_changed(df, payload)
     line_problems = store.cost_line_problems(code, payload)
     for p in line_problems:
-        st.error(p)
+        st.error(md(p))
     if dirty and st.button(t("save"), type="primary", disabled=bool(line_problems) or not can_edit,
                            key="cost_save"):
         try:
@@ -185,7 +189,7 @@ def cost_lines(company: str, rows: list[dict[str, Any]]) -> None:
         if up is not None and st.button(t("save"), key="ev_save", disabled=not can_edit):
             try:
                 digest = store.attach_evidence(user, int(line_id), up.name, up.getvalue())
-                st.success(f"{t('evidence_saved')}: {up.name} · SHA-256 {digest[:16]}…")
+                st.success(f"{t('evidence_saved')}: {md(up.name)} · SHA-256 {digest[:16]}…")
             except Exception as exc:
                 session.show_error(exc)
         files = [(ln.line_no, f) for ln in lines for f in ln.files]
@@ -211,7 +215,7 @@ def import_file(company: str | None) -> None:
         outcome, report, fname = got
         issues = getattr(outcome, "issues", None)
         if issues is not None:
-            st.error(f"{t('import_refused')} — {fname}: {len(issues)} {t('errors')}")
+            st.error(f"{t('import_refused')} — {md(fname)}: {len(issues)} {t('errors')}")
             views.table(pd.DataFrame([{t("sheet"): i.sheet, t("row"): i.row, t("column"): i.column or "",
                                        t("asset"): i.asset_id or "", t("message"): i.message} for i in issues]))
             if report:
@@ -219,9 +223,9 @@ def import_file(company: str | None) -> None:
                                    file_name=f"{fname}.errors.xlsx", key="imp_report",
                                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         else:
-            st.success(f"{t('import_done')}: {outcome.file} → {outcome.company}: {outcome.rows} · "
+            st.success(f"{t('import_done')}: {md(outcome.file)} → {md(outcome.company)}: {outcome.rows} · "
                        f"{outcome.created} new · {outcome.changed} changed · {outcome.unchanged} unchanged"
-                       + (f" · {t('engagement')} {outcome.engagement}" if outcome.engagement else ""))
+                       + (f" · {t('engagement')} {md(outcome.engagement)}" if outcome.engagement else ""))
 
 page_rows: list[dict[str, Any]] = []
 with tab_list:

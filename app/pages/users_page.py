@@ -7,6 +7,7 @@ import streamlit as st
 
 from app import session, store, views
 from app.i18n import t
+from app.safe import md
 from register.users import Role
 
 user = session.guard_page("users")
@@ -29,7 +30,7 @@ with st.form("user_add", clear_on_submit=True):
     if st.form_submit_button(t("add_user"), type="primary"):
         try:
             added = store.add_user(user, name.strip(), password, role, display.strip())
-            st.success(f"{t('user_added')}: {added.username} ({added.role.value})")
+            st.success(f"{t('user_added')}: {md(added.username)} ({added.role.value})")
         except Exception as exc:
             session.show_error(exc)
 

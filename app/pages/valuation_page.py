@@ -10,6 +10,7 @@ import streamlit as st
 
 from app import charts, services, session, store, views
 from app.i18n import bi, cny, pct, t
+from app.safe import defang, md
 from base import DEFAULT_SEED
 from valuation.models import LABELS_ZH, Purpose, ValueType
 
@@ -51,8 +52,12 @@ with single:
         elapsed = d1.number_input(bi("已使用年限", "elapsed years"), min_value=0.0, value=1.0, step=0.5, key="val_el")
         remaining = d2.number_input(bi("剩余经济寿命（年）", "remaining years"), min_value=0.0, value=3.0, step=0.5,
                                     key="val_rem")
-        case_id = d3.text_input(bi("委托编号", "case id"), value=f"{company}-{vdate:%Y%m%d}", key="val_case_id")
+        # the default id is a free one (…-2, -3 when taken): a second valuation never replaces the first
+        case_id = d3.text_input(bi("委托编号", "case id"), key="val_case_id",
+                                value=store.free_case_id(user, company, f"{company}-{vdate:%Y%m%d}"))
     if st.button(t("run_valuation"), type="primary", key="val_run"):
+        for k in ("val_result", "val_case", "val_saved"):  # a refused run leaves no earlier result on screen
+            st.session_state.pop(k, None)
         try:
             if upload is not None:
                 new_case, load_errors = services.read_case_upload(user, upload.name, upload.getvalue())
@@ -77,12 +82,12 @@ with single:
     case: Any = st.session_state.get("val_case")
     if result is not None and case is not None:
         eng = result.engagement
-        st.markdown(f"**{eng.case_id}** · {eng.client} · {t('valuation_date')} {eng.valuation_date} · "
+        st.markdown(f"**{md(eng.case_id)}** · {md(eng.client)} · {t('valuation_date')} {eng.valuation_date} · "
                     f"{t('purpose')} {bi(LABELS_ZH[eng.purpose.value], eng.purpose.value)} · "
                     f"{t('value_type')} {bi(LABELS_ZH[eng.value_type.value], eng.value_type.value)} · "
                     f"{t('seed')} {result.seed} · {t('draws')} {result.n_draws:,}")
         for e in result.errors:
-            st.error(f"{e.asset_id} {e.field or ''}: {e.message}")
+            st.error(f"{md(e.asset_id)} {md(e.field or '')}: {md(session.asset_error_text(e))}")
         if result.valuations:
             ids = [v.asset.asset_id for v in result.valuations]
             aid = st.selectbox(t("asset"), ids, key="val_asset",
@@ -101,7 +106,7 @@ with single:
             for (m, r), tab in zip(method_tabs, tabs, strict=False):
                 with tab:
                     st.metric(t(f"{m}_method"), cny(r.value))
-                    st.caption(r.formula)
+                    st.caption(md(r.formula))
                     if m == "cost":
                         st.altair_chart(charts.cost_buildup(r), width="stretch")
                         views.table(views.category_totals_df(r))
@@ -115,14 +120,14 @@ with single:
                     with st.expander(t("figures", both=True)):
                         views.table(views.figures_df(r.figures))
                         for line in (*r.assumptions, *r.notes):
-                            st.markdown(f"- {line}")
+                            st.markdown(f"- {md(line)}")
             concl_tab, tornado_tab, sim_tab, disc_tab = tabs[len(method_tabs):]
             with concl_tab:
                 st.altair_chart(charts.method_comparison(c), width="stretch")
                 views.table(views.comparison_df(c))
-                st.markdown(f"**{t('analysis')}** · {c.formula}")
+                st.markdown(f"**{t('analysis')}** · {md(c.formula)}")
                 for line in c.analysis:
-                    st.markdown(f"- {line}")
+                    st.markdown(f"- {md(line)}")
                 if c.spread is not None:
                     st.caption(f"{bi('方法差异', 'spread')} max/min − 1 = {pct(c.spread, 1)}")
                 if company is not None and st.button(t("save_conclusion"), key="val_save"):
@@ -145,7 +150,7 @@ with single:
                         st.caption(f"P5 {cny(c.value_range.p5)} · P50 {cny(c.value_range.p50)} · "
                                    f"P95 {cny(c.value_range.p95)} · n = {c.value_range.n_draws:,}")
             with disc_tab:
-                st.markdown(services.appraisal_disclosure(user, result, v))
+                st.markdown(defang(services.appraisal_disclosure(user, result, v)))
 
 # ----------------------------------------------------------------------------------- batch
 with batch:
@@ -159,16 +164,24 @@ with batch:
         def _progress(done: int, total: int) -> None:
             bar.progress(min(1.0, done / max(total, 1)), text=f"{t('batch')} {done:,} / {total:,}")
 
+        st.session_state.pop("batch_result", None)  # a refused batch leaves no earlier results on screen
         try:
             table = services.read_batch_upload(user, up.name, up.getvalue())
             st.session_state["batch_result"] = services.value_batch(
                 user, table, seed=int(seed), n_draws=int(n_draws), source=up.name, progress=_progress)
             bar.progress(1.0, text=t("batch_done"))
         except Exception as exc:
+            bar.empty()
             session.show_error(exc)
     res: Any = st.session_state.get("batch_result")
     if res is not None:
         tidy = res.table
+        raw_text = {e.message for e in res.errors if not session.is_engine_rule(e.rule)}
+        if raw_text and "error" in tidy.columns:  # a library's text is logged, never shown
+            generic = session.asset_error_text(next(e for e in res.errors if not session.is_engine_rule(e.rule)))
+            tidy = tidy.assign(error=[
+                "; ".join(generic if part in raw_text else part for part in str(v).split("; ")) if v else v
+                for v in tidy["error"]])
         ok = tidy["status"] == "ok"
         k1, k2, k3 = st.columns(3)
         k1.metric(t("valued"), f"{int(ok.sum()):,}")
@@ -183,7 +196,8 @@ with batch:
             with st.expander(f"{t('asset_errors')} ({len(res.errors):,})"):
                 import pandas as pd
 
-                views.table(pd.DataFrame([{t("asset"): e.asset_id, t("field"): e.field or "", t("message"): e.message}
+                views.table(pd.DataFrame([{t("asset"): e.asset_id, t("field"): e.field or "",
+                                           t("message"): session.asset_error_text(e)}
                                           for e in res.errors]))
         d1, d2 = st.columns(2)
         d1.download_button(f"{t('download')} CSV", partial(services.batch_table_bytes, user, tidy, ".csv"),

@@ -47,6 +47,7 @@ ACTIONS: dict[str, str] = {
     "store.load_engagement": "valuation.run",
     "store.asset_case_dict": "valuation.run",
     "store.save_valuation": "valuation.run",
+    "store.free_case_id": "valuation.run",
     "store.valuation_results": "valuation.view",
     "store.valuation_result": "valuation.view",
     "store.asset_page": "assets.view",

@@ -1,0 +1,199 @@
+"""The hardening in a real browser (``streamlit run`` + Debian's Chromium via Playwright, as test_browser.py):
+an add over an existing asset code is refused; ``-5000``, ``1e20`` and ``abc`` typed into the cost grid are
+refused with the line and the field named; a disabled user's next action is refused; a Markdown /
+formula-like asset name is shown as plain text, with no live link, on the register and the bank's pledge page.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app import services, store
+from tests.app.browser import (
+    Server,
+    after_run,
+    browser_page,
+    chromium_path,
+    log_in,
+    pick_company,
+    run_no,
+    shot,
+    streamlit_server,
+    wait_ready,
+)
+from tests.app.conftest import seed_register
+from tests.app.test_browser import _choose, _see, _tab, _text, _user
+from tests.conftest import require
+
+PASSWORD = "browser-test-pw"
+SELF = "BOOK-SELF-01"
+NASTY = '[点我](http://evil.example/a) =HYPERLINK("http://evil.example/b","点我领取")'
+LINES = [
+    {"category": "direct_construction", "item": "采集与清洗", "amount": 400000.0, "incurred_on": date(2025, 12, 5),
+     "evidence": "合同 HB-1", "restate": True},
+]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    require(chromium_path() is not None, "Chromium")
+    folder = Path(tempfile.mkdtemp(prefix="dataval-browser-hardening-"))
+    try:
+        url = seed_register(folder, "一", PASSWORD)
+        with streamlit_server(url, folder) as srv:
+            yield srv
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _register_env(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATAVAL_DB_URL", server.db_url)
+
+
+@pytest.fixture(scope="module")
+def pw() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+def _live_links(page: Any) -> int:
+    return int(page.locator("a[href*='evil.example']").count())
+
+
+def _see_text(page: Any, text: str, timeout_s: float = 90) -> None:
+    """Wait until the main area shows ``text`` as a reader sees it (invisible word joiners ignored)."""
+    deadline = time.monotonic() + timeout_s
+    while text not in _text(page).replace("\u2060", ""):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the page never showed {text!r}; it shows:\n{_text(page)[-2000:]}")
+        time.sleep(0.25)
+
+
+def test_browser_add_over_an_existing_code_is_refused(server: Server, pw: Any) -> None:
+    fin = _user(server, "finance1")
+    with browser_page(pw) as page:
+        log_in(page, server.url, "finance1", PASSWORD, "register")
+        pick_company(page, SELF, "register")
+        _tab(page, "新增资产 New asset")
+        for attempt, name in enumerate(("第一次 first", "覆盖 overwrite")):
+            page.locator(".st-key-new_code input").fill("HB-001")
+            page.locator(".st-key-new_name input").fill(name)
+            after_run(page, "register", lambda: page.get_by_role("button", name="添加资产").click())
+            if attempt == 0:
+                _see(page, "资产已添加: HB-001 (1 new, 0 unchanged)")
+        _see(page, "资产编号 HB-001 已存在")
+        assert "资产已添加: HB-001 (0 new" not in _text(page)
+        shot(page, "hardening_overwrite_refused")
+    assert store.asset_detail(fin, SELF, "HB-001")["name"] == "第一次 first"
+
+
+def _type_in_cost_grid(page: Any, row: int, col: int, text: str) -> None:
+    """Type ``text`` into cell (row, col) of the cost grid (a canvas: click the row's first data cell, move
+    with the arrow keys, open the editor, type, Enter) and wait for the rerun the edit causes. The grid
+    redraws after each rerun, so a click landing during the redraw is retried."""
+    grid = page.locator("[data-testid=stDataFrame]").last
+    grid.scroll_into_view_if_needed()
+    time.sleep(1.0)  # let the grid settle after the previous rerun
+    for attempt in range(3):
+        box = grid.bounding_box()
+        assert box is not None
+        page.keyboard.press("Escape")
+        page.mouse.click(box["x"] + 60, box["y"] + 35 + 35 * row + 17)  # the first data column (after the marker)
+        time.sleep(0.3)
+        for _ in range(col):
+            page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")  # open the cell editor
+        time.sleep(0.3)
+        page.keyboard.press("Control+A")
+        page.keyboard.type(text)
+        n = run_no(page)
+        page.keyboard.press("Enter")
+        try:
+            wait_ready(page, "register", after=n, timeout_ms=30_000)
+            return
+        except AssertionError:
+            if attempt == 2:
+                raise
+
+
+def test_browser_cost_grid_refuses_typed_amounts(server: Server, pw: Any) -> None:
+    fin = _user(server, "finance1")
+    codes = {r["code"] for r in store.asset_page(fin, SELF, "HB-001")[0]}
+    if "HB-001" not in codes:
+        store.add_asset(fin, SELF, {"asset_id": "HB-001", "name": "第一次 first", "source": "purchase",
+                                    "rights": "holding"})
+    if not store.asset_detail(fin, SELF, "HB-001")["cost_lines"]:
+        store.save_cost_lines(fin, SELF, "HB-001", LINES, {})
+    with browser_page(pw) as page:
+        log_in(page, server.url, "finance1", PASSWORD, "register")
+        pick_company(page, SELF, "register")
+        _tab(page, "资产清单 Asset list")
+        after_run(page, "register", lambda: (page.locator(".st-key-reg_search input").fill("HB-001"),
+                                             page.keyboard.press("Enter")))
+        _tab(page, "成本明细 Cost lines")
+        _choose(page, "register", "cost_asset", "HB-001", exact=False)
+        _see(page, "合计 ¥400,000.00")
+        for typed, message in (("-5000", "HB-001 cost line 1 amount: 金额不能为负数"),
+                               ("1e20", "HB-001 cost line 1 amount: 金额 '1e20' 不是有效数字"),
+                               ("abc", "HB-001 cost line 1 amount: 金额 'abc' 不是有效数字")):
+            _type_in_cost_grid(page, 0, 3, typed)
+            _see(page, message)
+            shot(page, f"hardening_cost_grid_{typed.replace('-', 'minus')}")
+        assert page.locator(".st-key-cost_save button").count() == 0 or \
+            page.locator(".st-key-cost_save button").first.is_disabled()
+    assert [ln.amount for ln in store.asset_detail(fin, SELF, "HB-001")["cost_lines"]] == [400000]
+
+
+def test_browser_disabled_users_next_action_is_refused(server: Server, pw: Any) -> None:
+    admin = _user(server, "admin1")
+    store.add_user(admin, "eve", "eve-long-password", "finance", "Eve")
+    with browser_page(pw) as page:
+        log_in(page, server.url, "eve", "eve-long-password", "register")
+        pick_company(page, SELF, "register")
+        store.set_active(admin, "eve", False)
+        page.locator(".st-key-reg_search input").fill("anything")
+        page.keyboard.press("Enter")  # the session's next action
+        _see(page, "账户已停用或不存在")
+        page.get_by_label("用户名").wait_for(timeout=60_000)  # signed out: the sign-in form again
+        shot(page, "hardening_disabled_user")
+
+
+def test_browser_markdown_and_formula_name_shown_as_plain_text(server: Server, pw: Any) -> None:
+    fin, app = _user(server, "finance1"), _user(server, "appraiser1")
+    store.add_asset(fin, SELF, {"asset_id": "HB-MD", "name": NASTY, "source": "purchase", "rights": "holding"})
+    store.save_cost_lines(fin, SELF, "HB-MD", LINES, {})
+    raw = store.asset_case_dict(app, SELF, ["HB-MD"], case_id="HB-MD-CASE", valuation_date=date(2025, 12, 31),
+                                purpose="pledge", value_type="market_value",
+                                delta={"basis": "life", "elapsed_years": 1.0, "remaining_years": 3.0}, n_draws=200)
+    case, errors = services.case_from_dict(app, raw, source="HB-MD-CASE")
+    store.save_valuation(app, SELF, case, services.value_engagement(app, case, prior_errors=errors))
+    with browser_page(pw) as page:
+        log_in(page, server.url, "finance1", PASSWORD, "register")
+        pick_company(page, SELF, "register")
+        _tab(page, "资产清单 Asset list")
+        after_run(page, "register", lambda: (page.locator(".st-key-reg_search input").fill("HB-MD"),
+                                             page.keyboard.press("Enter")))
+        _tab(page, "成本明细 Cost lines")
+        _choose(page, "register", "cost_asset", "HB-MD", exact=False)
+        _see_text(page, NASTY)  # the text as typed, brackets, parentheses and all
+        assert _live_links(page) == 0
+        shot(page, "hardening_plain_text_register")
+    with browser_page(pw) as page:
+        log_in(page, server.url, "bank1", PASSWORD, "pledge")
+        pick_company(page, SELF, "pledge")
+        _choose(page, "pledge", "pl_case", "HB-MD", exact=False)
+        wait_ready(page, "pledge")
+        _see_text(page, NASTY)
+        assert _live_links(page) == 0
+        shot(page, "hardening_plain_text_pledge")
