@@ -6,7 +6,7 @@ names and codes, company names, case ids, file names, cost-line items, display n
 such text (a refusal message) goes through :func:`md` before it is put into any of these, so
 ``[x](http://…)``, ``=HYPERLINK("http://…","点我领取")``, ``**bold**`` or ``:red[...]`` show literally,
 with no live link. :func:`md_frame` does the same for the text cells of a table shown by ``st.table``.
-:func:`csv_safe` keeps formula-like text inert in a CSV download, as the workbooks do.
+A CSV download keeps formula-like text inert with :func:`ledger_export.cells.csv_safe`, as the workbooks do.
 """
 
 from __future__ import annotations
@@ -64,17 +64,4 @@ def md_frame(df: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(lambda v: md(v) if isinstance(v, str) else v)
-    return out
-
-
-def csv_safe(table: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``table`` for a CSV download: a text cell a spreadsheet would read as a formula (starting
-    with one of ``ledger_export.cells.FORMULA_LEADERS``: = + - @ tab CR) gets Excel's quote prefix ``'``,
-    as the workbooks keep such text inert; numbers (a negative amount included) stay numbers."""
-    from ledger_export.cells import FORMULA_LEADERS
-
-    out = table.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(lambda v: f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_LEADERS) else v)
     return out

@@ -175,7 +175,7 @@ def batch_table_bytes(user: User, table: pd.DataFrame, suffix: str) -> bytes:
     from cli.io import write_table
 
     if suffix.lower() == ".csv":  # text a spreadsheet would run as a formula stays text, as in the workbooks
-        from app.safe import csv_safe
+        from ledger_export.cells import csv_safe
 
         table = csv_safe(table)
     return _workbook_bytes(lambda p: write_table(table, p), f"results{suffix}")

@@ -74,10 +74,11 @@ Count = Annotated[int, BeforeValidator(_no_bool), Field(ge=0, le=MAX_COUNT, desc
 
 def add_years(d: date, years: int) -> date:
     """``d`` plus whole years (29 February → 28 February)."""
+    year = min(d.year + years, date.max.year)  # far dates are refused by their window, not by an overflow
     try:
-        return d.replace(year=d.year + years)
+        return d.replace(year=year)
     except ValueError:
-        return d.replace(year=d.year + years, day=28)
+        return d.replace(year=year, day=28)
 
 
 def latest_term_end(valuation_date: date) -> date:

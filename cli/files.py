@@ -33,6 +33,8 @@ def read_json(path: Path) -> Any:
         raise InvalidInput(f"{path.name}: not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     except UnicodeDecodeError:
         raise InvalidInput(f"{path.name}: not UTF-8 text") from None
+    except ValueError:  # a number of more than 4,300 digits (Python's limit on int conversion)
+        raise InvalidInput(f"数字过长 {path.name}: a number has too many digits to be an input") from None
     except RecursionError:
         raise InvalidInput(f"JSON 嵌套过深 {path.name}: nested deeper than {MAX_JSON_DEPTH} levels") from None
     check_depth(data, path.name)

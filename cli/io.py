@@ -15,6 +15,7 @@ from base.errors import AssetError, DatavalError, InvalidInput
 from base.messages import asset_errors, invalid
 from cli.files import check_size, read_json
 from cli.profiling import resolve_quality_reference
+from ledger_export.cells import csv_safe
 from valuation.case import AssetCase, ValuationCase
 
 BATCH_SUFFIXES = {".csv", ".parquet", ".pq", ".xlsx"}
@@ -165,7 +166,7 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
     check_table_output(path)
     tmp = path.with_name(path.name + ".tmp")
     if path.suffix.lower() == ".csv":
-        df.to_csv(tmp, index=False, encoding="utf-8")
+        csv_safe(df).to_csv(tmp, index=False, encoding="utf-8")
     else:
         df.to_parquet(tmp, index=False)
     tmp.replace(path)

@@ -29,6 +29,7 @@ import pandas as pd
 
 from base.errors import AssetError, InvalidInput
 from cli.io import BLANK_ONLY, check_table_output
+from ledger_export.cells import csv_safe
 from valuation.batch import BatchJob, BatchResult, output_columns
 from valuation.executors import Executor, plan_chunks
 
@@ -174,7 +175,7 @@ class TableSink:
                 self._writer = pq.ParquetWriter(str(self.tmp), schema)
             self._writer.write_table(pa.Table.from_pandas(df, schema=schema, preserve_index=False))
         else:
-            df.to_csv(self.tmp, mode="a" if self._started else "w", header=not self._started, index=False,
+            csv_safe(df).to_csv(self.tmp, mode="a" if self._started else "w", header=not self._started, index=False,
                       encoding="utf-8")
         self._started = True
         self.rows += len(df)

@@ -271,6 +271,9 @@ def read_case_workbook(path: Path) -> JsonObject:
         if PARAMETERS in wb.sheetnames:
             for r in _rows(wb[PARAMETERS], PARAMETERS):
                 target = owner(r, PARAMETERS)
+                if r.get("path") is None:
+                    raise InvalidInput(f"{path.name}: sheet {PARAMETERS!r} row {r['_row']}: the parameter path is empty "
+                                       "(参数路径为空)", field="path")
                 if r.get("value") is None:
                     if str(r.get("path")) in METHOD_KEYS:
                         target.setdefault(str(r["path"]), {})

@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeAlias, TypeVar
 
+import pandas as pd
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell, MergedCell
 
@@ -72,3 +73,14 @@ def inert(ws: WriteOnlyWorksheet, value: str) -> str | Cell:
     if is_plain_text(value):
         return value
     return set_text_or_value(WriteOnlyCell(ws), value)
+
+
+def csv_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``table`` for a CSV file: a text cell a spreadsheet would read as a formula (starting with
+    one of :data:`FORMULA_LEADERS`) gets Excel's quote prefix ``'``, as the workbooks keep such text inert;
+    numbers (a negative amount included) stay numbers."""
+    out = table.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_LEADERS) else v)
+    return out

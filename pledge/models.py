@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from base import DEFAULT_SEED
+from base.errors import InvalidInput
 from base.models import FrozenModel
 from base.ranges import InputDate, check_date, latest_term_end
 from pledge.errors import (
@@ -480,6 +481,9 @@ def case_from_dict(data: Mapping[str, Any], policy: BankPolicy) -> PledgeCase:
 
     The CLI reads the case file and ``data/bank_policy.json`` and calls this; no file is touched here.
     """
+    if not isinstance(data, Mapping):
+        raise InvalidInput(f"质押案例须为 JSON 对象 a pledge case is a JSON object with term_sheet, collateral, borrower …, "
+                           f"got {type(data).__name__}")
     merged = dict(data)
     merged.setdefault("policy", policy)
     return PledgeCase.model_validate(merged)

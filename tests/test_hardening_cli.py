@@ -332,3 +332,18 @@ def test_pledge_rates_have_stated_ranges(capsys: pytest.CaptureFixture[str], tmp
     case["collateral"]["dynamics"]["volatility"] = 50.0
     code, _, err = run(capsys, "pledge", str(_write(tmp_path / "p.json", case)))
     assert code == EXIT_REFUSED and "collateral.dynamics.volatility" in err
+
+
+def test_batch_results_csv_escapes_formula_like_cells(tmp_path: Path) -> None:
+    """`dataval value batch.csv -o results.csv`: a name a spreadsheet would run as a formula is written inert
+    (quote prefix, as the workbooks and the dashboard's download do); amounts stay numbers."""
+    from cli.main import main
+
+    src = pd.read_csv(EXAMPLES / "batch_1000.csv", dtype=str, keep_default_na=False).head(3)
+    src.loc[0, "name"] = '=HYPERLINK("http://evil.example","点我")'
+    batch = tmp_path / "batch.csv"
+    src.to_csv(batch, index=False)
+    out = tmp_path / "results.csv"
+    assert main(["value", str(batch), "-o", str(out)]) in (0, 3)
+    text = out.read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in text and ',=HYPERLINK' not in text

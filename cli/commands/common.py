@@ -8,7 +8,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from base.ranges import EARLIEST_DATE, LATEST_DATE, date_range_message
+
 EXIT_OK, EXIT_REFUSED, EXIT_PARTIAL, EXIT_UNEXPECTED = 0, 2, 3, 1
+MAX_DRAWS = 1_000_000  # Monte Carlo draws per asset a command accepts
 
 
 def check_output(output: str | None, suffixes: tuple[str, ...] = ()) -> Path | None:
@@ -43,6 +46,20 @@ def dump(obj: Any) -> str:
 def iso_date(text: str) -> date:
     """argparse type for YYYY-MM-DD."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise argparse.ArgumentTypeError(date_range_message(text, "date", EARLIEST_DATE, LATEST_DATE))
+    return day
+
+
+def draws(text: str) -> int:
+    """argparse type for a number of Monte Carlo draws: an integer 0 … 1,000,000."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of draws, got {text!r}") from None
+    if not 0 <= n <= MAX_DRAWS:
+        raise argparse.ArgumentTypeError(f"抽样次数超出范围 draws out of range: expected 0 … {MAX_DRAWS:,}, got {n}")
+    return n

@@ -9,7 +9,7 @@ from typing import Any
 
 from base import DEFAULT_SEED
 from base.errors import DatavalError
-from cli.commands.common import EXIT_OK, EXIT_PARTIAL, dump, iso_date
+from cli.commands.common import EXIT_OK, EXIT_PARTIAL, draws, dump, iso_date
 from cli.progress import ProgressBar
 
 
@@ -264,7 +264,7 @@ def add_parser(sub: Any) -> None:
     v.add_argument("-o", "--output", help="case: full result .json or the workpapers .xlsx; batch: tidy results "
                    ".csv or .parquet")
     v.add_argument("--seed", type=int, help=f"Monte Carlo seed (default: the case's, or {DEFAULT_SEED})")
-    v.add_argument("--draws", type=int, help="Monte Carlo draws per asset (0 = off; default 1000)")
+    v.add_argument("--draws", type=draws, help="Monte Carlo draws per asset (0 = off; default 1000)")
     v.add_argument("--valuation-date", type=iso_date, help="batch valuation date (else the valuation_date column)")
     v.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
     v.add_argument("--engine", choices=("local", "dask"), default="local",

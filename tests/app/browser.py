@@ -200,3 +200,28 @@ def set_date(page: Any, key: str, value: str, name: str) -> None:
     page.keyboard.press("Tab")
     page.keyboard.press("Escape")
     wait_ready(page, name, after=n)
+
+
+@contextlib.contextmanager
+def seeded_server(prefix: str, password: str) -> Iterator[Server]:
+    """A Streamlit server on a fresh register seeded with the samples (Chromium required; CI fails without)."""
+    from tests.app.conftest import seed_register
+    from tests.conftest import require
+
+    require(chromium_path() is not None, "Chromium")
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        url = seed_register(folder, "一", password)
+        with streamlit_server(url, folder) as srv:
+            yield srv
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def playwright_session() -> Iterator[Any]:
+    """Playwright for the module's tests (Debian's Chromium, no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p

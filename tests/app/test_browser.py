@@ -37,17 +37,15 @@ from tests.app.browser import (
     after_run,
     browser_page,
     choose_option,
-    chromium_path,
     go,
     log_in,
     pick_company,
+    playwright_session,
+    seeded_server,
     set_date,
     shot,
-    streamlit_server,
     wait_ready,
 )
-from tests.app.conftest import seed_register
-from tests.conftest import require
 
 PASSWORD = "browser-test-pw"
 SELF = "BOOK-SELF-01"
@@ -60,14 +58,8 @@ TIMINGS: dict[str, Any] = {}
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
-    require(chromium_path() is not None, "Chromium")
-    folder = Path(tempfile.mkdtemp(prefix="dataval-browser-"))
-    try:
-        url = seed_register(folder, "一", PASSWORD)
-        with streamlit_server(url, folder) as srv:
-            yield srv
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    with seeded_server("dataval-browser-", PASSWORD) as srv:
+        yield srv
 
 
 @pytest.fixture(autouse=True)
@@ -78,9 +70,7 @@ def _register_env(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def pw() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
+    with playwright_session() as p:
         yield p
 
 

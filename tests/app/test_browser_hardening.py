@@ -6,12 +6,9 @@ formula-like asset name is shown as plain text, with no live link, on the regist
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,17 +18,15 @@ from tests.app.browser import (
     Server,
     after_run,
     browser_page,
-    chromium_path,
     log_in,
     pick_company,
+    playwright_session,
     run_no,
+    seeded_server,
     shot,
-    streamlit_server,
     wait_ready,
 )
-from tests.app.conftest import seed_register
 from tests.app.test_browser import _choose, _see, _tab, _text, _user
-from tests.conftest import require
 
 PASSWORD = "browser-test-pw"
 SELF = "BOOK-SELF-01"
@@ -44,14 +39,8 @@ LINES = [
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
-    require(chromium_path() is not None, "Chromium")
-    folder = Path(tempfile.mkdtemp(prefix="dataval-browser-hardening-"))
-    try:
-        url = seed_register(folder, "一", PASSWORD)
-        with streamlit_server(url, folder) as srv:
-            yield srv
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    with seeded_server("dataval-browser-hardening-", PASSWORD) as srv:
+        yield srv
 
 
 @pytest.fixture(autouse=True)
@@ -61,9 +50,7 @@ def _register_env(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def pw() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
+    with playwright_session() as p:
         yield p
 
 

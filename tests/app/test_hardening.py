@@ -18,7 +18,8 @@ import pytest
 from sqlalchemy import select
 
 from app import editing, services, session, store
-from app.safe import csv_safe, md
+from app.safe import md
+from ledger_export.cells import csv_safe
 from register import ConcurrentEdit, PermissionDenied, Register, Role, User
 from register.errors import ImportRefused, RegisterError
 from register.models import AuditLog
