@@ -1,4 +1,4 @@
-"""The compiled probe of issue 8 (b) measures what it claims: the engine and the compiled kernel give
+"""The compiled probe measures what it claims: the engine and the compiled kernel give
 the same P5 / P50 / P95 to the bit, the loop agrees to rounding, and one draw matches the formula."""
 
 from __future__ import annotations
