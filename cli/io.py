@@ -43,7 +43,8 @@ def case_from_dict(
     good: list[AssetCase] = []
     errors: list[AssetError] = []
     for i, a in enumerate(assets_raw):
-        asset_id = str((a.get("asset") or {}).get("asset_id") or f"assets[{i}]") if isinstance(a, dict) else f"assets[{i}]"
+        head = a.get("asset") if isinstance(a, dict) else None
+        asset_id = str(head.get("asset_id") or f"assets[{i}]") if isinstance(head, dict) else f"assets[{i}]"
         try:
             if isinstance(a, dict) and isinstance(a.get("asset"), dict) and isinstance(a["asset"].get("quality"), dict):
                 a = resolve_quality_reference(a, base_dir=base_dir)

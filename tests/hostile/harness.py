@@ -497,7 +497,10 @@ def pinned_jobs(target: str) -> list[Job]:
         "value": [Job(target, (("case.json", deep),), ("value", "{d}/case.json", "--json")),
                   Job(target, (("case.json", huge),), ("value", "{d}/case.json", "--json")),
                   Job(target, (("case.json", _with_nan("case")),), ("value", "{d}/case.json", "--json")),
-                  Job(target, (("case.json", _example("case")),), ("value", "{d}/case.json", "--json", "--draws", "-1"))],
+                  Job(target, (("case.json", _example("case")),), ("value", "{d}/case.json", "--json", "--draws", "-1")),
+                  # an asset entry whose "asset" is a string (found by the long run)
+                  Job(target, (("case.json", b'{"engagement": {}, "assets": [{"asset": "x"}, "y"]}'),),
+                      ("value", "{d}/case.json", "--json"))],
         "value -o": [Job(target, (("case.json", _example("case")[:-40]),),
                          ("value", "{d}/case.json", "-o", "{d}/out/out.json"), ("out/out.json",)),
                      Job(target, (("case.json", _with_nan("case")),),
