@@ -369,7 +369,7 @@ def build_notes(books: PeriodBooks, states: Mapping[str, AssetState], outcomes: 
                  if states[d.asset_id].resource.nature == ResourceNature.DATA_RESOURCE]
     pledged_inv = sum((i.carrying_amount for i in inv_items if i.pledged), ZERO)
     held = _held_for_sale(books, states, outcomes)
-    contract_costs = tuple(_contract_cost(books, s, outcomes) for s in states.values()
+    contract_costs = tuple(_contract_cost(books, s, entries_of.get(a, []), outcomes) for a, s in states.items()
                            if s.cls == Classification.CONTRACT_COST)
     return OtherDisclosures(
         life_and_method=tuple(life), estimate_changes=tuple(changes), material_items=tuple(material),
@@ -482,17 +482,22 @@ def _voluntary(s: AssetState, d: RecognitionDecision, lapses: Sequence[LapseNote
                          reason="" if d.classification in RECOGNIZED else " ".join(d.rationale), items=tuple(entries))
 
 
-def _contract_cost(books: PeriodBooks, s: AssetState, outcomes: Sequence[EventOutcome]) -> ContractCostNote:
-    """One contract's 合同履约成本: balances at the period end and the period's amortization, loss and reversal."""
+def _contract_cost(books: PeriodBooks, s: AssetState, own: Sequence[JournalEntry],
+                   outcomes: Sequence[EventOutcome]) -> ContractCostNote:
+    """One contract's 合同履约成本: balances at the period end (from the asset's own entries ``own``) and the
+    period's amortization, loss and reversal."""
     contract = s.resource.contract
     assert contract is not None
-    code = books.chart.code
+    cost_code = books.chart.code(AccountRole.CONTRACT_COST)
+    provision_code = books.chart.code(AccountRole.CONTRACT_COST_IMPAIRMENT)
     cost = provision = ZERO
-    for e in books.entries:
+    for e in own:
         for ln in e.lines:
-            if ln.asset_id == s.resource.asset_id and ln.account_code == code(AccountRole.CONTRACT_COST):
+            if ln.asset_id != s.resource.asset_id:
+                continue
+            if ln.account_code == cost_code:
                 cost += ln.debit - ln.credit
-            if ln.asset_id == s.resource.asset_id and ln.account_code == code(AccountRole.CONTRACT_COST_IMPAIRMENT):
+            elif ln.account_code == provision_code:
                 provision += ln.credit - ln.debit
     mine = [o for o in outcomes if o.asset_id == s.resource.asset_id and _in(o.date, books.period_start, books.as_of)]
     return ContractCostNote(

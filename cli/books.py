@@ -18,13 +18,13 @@ from accounting import BookCase
 from accounting.events import ValuationLink
 from base.errors import InvalidInput
 from base.messages import invalid
-from bridges.appraisal import resolve_valuation_links
+from bridges.appraisal import Loader, resolve_valuation_links
 from cli.files import read_json
 from valuation.engine import AssetValuation, CaseResult
 from valuation.models import Engagement
 
 
-def result_file_loader(base_dir: Path) -> Any:
+def result_file_loader(base_dir: Path) -> Loader:
     """A loader of result files (``dataval value -o result.json``) named relative to ``base_dir``."""
 
     def load(link: ValuationLink) -> tuple[Engagement, Sequence[AssetValuation]]:
@@ -43,8 +43,9 @@ def result_file_loader(base_dir: Path) -> Any:
     return load
 
 
-def register_or_file_loader(session: Any, base_dir: Path) -> Any:
+def register_or_file_loader(session: Any, base_dir: Path) -> Loader:
     """A loader that reads saved valuations from the register and result files next to the books file."""
+    # the register brings SQLAlchemy (half a second); only `db post` needs it, `book` and `export` do not
     from bridges.register_case import valuation_from_register
 
     files = result_file_loader(base_dir)
@@ -57,7 +58,7 @@ def register_or_file_loader(session: Any, base_dir: Path) -> Any:
     return load
 
 
-def read_books(path: Path, load: Any = None) -> BookCase:
+def read_books(path: Path, load: Loader | None = None) -> BookCase:
     """The accounting case in ``path`` with its valuation links resolved (``load``: default, result files
     next to the books file)."""
     raw = read_json(path)
