@@ -48,7 +48,7 @@ def cmd_book(args: argparse.Namespace) -> int:
     else:
         print(f"账务 {result.company} · {result.period_start} 至 {result.as_of} · chart {result.chart_name}")
         for d in result.decisions:
-            print(f"  入表判断 {d.asset_id}: {d.classification.value}")
+            print(f"  入表判断 {d.asset_id}: {d.label_zh} ({d.label_en})")
         print(f"  凭证 journal entries: {len(result.period_journal())} in the period, {len(result.journal)} to date")
         tb = result.trial_balance
         print(f"  试算平衡 trial balance: closing Dr {tb.total_closing_debit:,} / Cr {tb.total_closing_credit:,}"
