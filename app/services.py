@@ -16,7 +16,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,18 +38,21 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # the CLI's limit (cli.io.MAX_INPUT_BYTES)
 
 
 # ---------------------------------------------------------------- bundled data (loaded as the CLI does)
+@cache
 def chart_of_accounts() -> ChartOfAccounts:
     from bridges.data_files import load_chart_of_accounts
 
     return load_chart_of_accounts()
 
 
+@cache
 def bank_policy() -> BankPolicy:
     from bridges.data_files import load_bank_policy
 
     return load_bank_policy()
 
 
+@cache
 def market_data() -> MarketData:
     from bridges.data_files import load_market_data
 
