@@ -92,7 +92,8 @@ def _type_in_cost_grid(page: Any, row: int, col: int, text: str) -> None:
     grid = page.locator("[data-testid=stDataFrame]").last
     grid.scroll_into_view_if_needed()
     time.sleep(1.0)  # let the grid settle after the previous rerun
-    for attempt in range(3):
+    editor = page.locator("textarea.gdg-input, input.gdg-input").first
+    for attempt in range(4):
         box = grid.bounding_box()
         assert box is not None
         page.keyboard.press("Escape")
@@ -101,16 +102,22 @@ def _type_in_cost_grid(page: Any, row: int, col: int, text: str) -> None:
         for _ in range(col):
             page.keyboard.press("ArrowRight")
         page.keyboard.press("Enter")  # open the cell editor
-        time.sleep(0.3)
+        try:  # a click during a redraw selects nothing and no editor opens: try again
+            editor.wait_for(state="visible", timeout=5_000)
+        except Exception:
+            if attempt == 3:
+                raise
+            time.sleep(1.0)
+            continue
         page.keyboard.press("Control+A")
         page.keyboard.type(text)
         n = run_no(page)
         page.keyboard.press("Enter")
         try:
-            wait_ready(page, "register", after=n, timeout_ms=30_000)
+            wait_ready(page, "register", after=n, timeout_ms=30_000 if attempt < 3 else 60_000)
             return
         except AssertionError:
-            if attempt == 2:
+            if attempt == 3:
                 raise
 
 
