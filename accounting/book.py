@@ -20,7 +20,7 @@ from accounting.classify import RecognitionDecision
 from accounting.engine import LATE_KINDS, BookKeeper, EventOutcome, event_rank
 from accounting.enums import AccountCategory, EventKind, Framework
 from accounting.errors import AccountingError, ChartOfAccountsError, InvalidEvent
-from accounting.events import ReadyForUse
+from accounting.events import ReadyForUse, effective_events
 from accounting.ifrs import IFRSView, ifrs_view
 from accounting.journal import JournalEntry
 from accounting.money import ZERO
@@ -88,9 +88,11 @@ class BookResult(FrozenModel):
 
 def _run(case: BookCase, as_of: date, chart: ChartOfAccounts, framework: Framework,
          on_error: str) -> tuple[BookKeeper, list[RejectedEvent]]:
-    planned = {e.asset_id for e in case.events if isinstance(e, ReadyForUse)}
+    events = effective_events(case.events)
+    planned = {e.asset_id for e in events if isinstance(e, ReadyForUse)}
     keeper = BookKeeper(case.resources, chart, case.policy, framework=framework, planned_ready=planned)
-    indexed = [(i, e) for i, e in enumerate(case.events) if e.date <= as_of]
+    booked = {id(e) for e in events}  # the original positions keep the E001… labels of unnamed events
+    indexed = [(i, e) for i, e in enumerate(case.events) if id(e) in booked and e.date <= as_of]
     indexed.sort(key=lambda t: (t[1].date, event_rank(t[1].kind), t[0]))
     rejected: list[RejectedEvent] = []
     for i, ev in indexed:
@@ -139,7 +141,7 @@ def book(case: BookCase, as_of: date, *, chart: ChartOfAccounts | None = None,
     start = period_start or fiscal_year_start(as_of, case.policy.fiscal_year_start_month)
     if start > as_of:
         raise ValueError(f"period_start {start} is after as_of {as_of}")
-    opened = [e.date for e in case.events if e.kind == EventKind.OPENING_BALANCE and e.date <= as_of]
+    opened = [e.date for e in effective_events(case.events) if e.kind == EventKind.OPENING_BALANCE and e.date <= as_of]
     if opened and start <= max(opened):
         raise InvalidEvent(f"the books start from opening balances at the close of {max(opened)}: a period must "
                            f"start after that date, got period_start {start}", field="period_start")

@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 
 from accounting.chart import ChartOfAccounts
 from accounting.enums import GrantMethod, InventoryCostFormula
-from accounting.events import Event
+from accounting.events import Event, EventReversal
 from accounting.facts import DataResource
 from accounting.money import Amount
 from base.models import FrozenModel
@@ -74,4 +74,19 @@ class BookCase(FrozenModel):
         dupes = sorted({i for i in eids if eids.count(i) > 1})
         if dupes:
             raise ValueError(f"duplicate event_id: {dupes}")
+        by_id = {e.event_id: e for e in self.events if e.event_id}
+        reversed_ids: set[str] = set()
+        for i, e in enumerate(self.events):
+            if not isinstance(e, EventReversal):
+                continue
+            target = by_id.get(e.reverses)
+            if target is None or isinstance(target, EventReversal):
+                raise ValueError(f"events[{i}] {e.event_id or ''}: 冲销的事项 {e.reverses!r} 不存在或本身是冲销事项 "
+                                 f"(the event reversed must be a recorded event)")
+            if target.asset_id != e.asset_id:
+                raise ValueError(f"events[{i}] {e.event_id or ''}: 冲销事项与被冲销事项 {e.reverses!r} 不属于同一资产 "
+                                 f"({e.asset_id} vs {target.asset_id})")
+            if e.reverses in reversed_ids:
+                raise ValueError(f"events[{i}] {e.event_id or ''}: 事项 {e.reverses!r} 已被冲销 (already reversed)")
+            reversed_ids.add(e.reverses)
         return self

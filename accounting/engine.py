@@ -171,7 +171,10 @@ class BookKeeper:
                     f"{event.kind.value} on {event.date} refused: the resource is held for sale since "
                     f"{state.held_for_sale}; it is no longer amortized or tested as an intangible (CAS 42 art. 13); "
                     "book its disposal or write-off", field="kind")
-            handler = HANDLERS[event.kind]
+            handler = HANDLERS.get(event.kind)
+            if handler is None:  # a reversal cancels another event: accounting.book leaves both out
+                raise InvalidEvent(f"{event.kind.value} is not booked by itself: book the case with "
+                                   "accounting.book, which leaves out the event it cancels", field="kind")
             tx = self._tx(event.asset_id, event_id, ev_label, event.kind)
             new_state, treatment, why, figures = handler(tx, state, event)
         except AccountingError as exc:

@@ -152,6 +152,7 @@ class EventKind(StrEnum):
     CONTRIBUTION = "contribution"  # 作价出资: contributed by an investor (CAS 6 art. 14; CAS 1 art. 11)
     BUSINESS_COMBINATION = "business_combination"  # acquired in a business combination (CAS 20)
     GOVERNMENT_GRANT = "government_grant"  # free public data or data right from government (CAS 16)
+    EVENT_REVERSAL = "event_reversal"  # 事项冲销: cancels a recorded event; its posted entries are reversed
 
 
 class GrantMethod(StrEnum):
@@ -330,6 +331,38 @@ LABELS: dict[str, tuple[str, str]] = {
     "court_seizure": ("司法查封、冻结", "court seizure"),
     "contractual_lockup": ("合同约定限制", "contractual lock-up"),
     "export_control": ("出境管制", "export control"),
+    # data rights and their sources
+    "holding": ("数据资源持有权", "holding right"),
+    "processing_use": ("数据加工使用权", "processing and use right"),
+    "product_operation": ("数据产品经营权", "product operation right"),
+    "own_collection": ("自行采集", "own collection"),
+    "purchase": ("购买取得", "purchase"),
+    "licence": ("授权许可", "licence"),
+    "authorized_operation": ("公共数据授权运营", "authorized operation of public data"),
+}
+
+# Facts the classifier asks for when they are missing (``RecognitionDecision.missing_facts`` keys) and the
+# conditions it names; (Chinese, English).
+FACT_LABELS: dict[str, tuple[str, str]] = {
+    "purpose": ("持有目的", "purpose of holding"),
+    "formation": ("形成方式", "formation"),
+    "controlled": ("是否控制", "controlled by the entity"),
+    "benefits_probable": ("经济利益很可能流入", "economic benefits probable"),
+    "cost_reliably_measurable": ("成本能够可靠计量", "cost reliably measurable"),
+    "business_model (license copies and keep control, or transfer the dataset?)": (
+        "商业模式（授权使用、企业保留控制，还是出售数据集、控制权转移？）",
+        "business model (license copies and keep control, or transfer the dataset?)"),
+    "business_model (internal_only contradicts purpose held_for_sale)": (
+        "商业模式（“仅内部使用”与持有目的“日常活动中持有以备出售”相矛盾）",
+        "business model (internal_only contradicts purpose held_for_sale)"),
+    "separable or contractual_or_legal_rights": (
+        "可分离 / 源自合同性权利或其他法定权利",
+        "separable, or arising from contractual or other legal rights"),
+    # CAS 14 art. 26 conditions of a contract fulfilment cost
+    "directly_related": ("与一份当前或预期取得的合同直接相关", "directly related to a contract"),
+    "generates_resources": ("增加了企业未来用于履行履约义务的资源",
+                            "generates resources used to satisfy performance obligations"),
+    "expected_recovered": ("预期能够收回", "expected to be recovered"),
 }
 
 

@@ -362,11 +362,52 @@ class GovernmentGrant(_EventBase):
     valuation: ValuationReference | None = None
 
 
+class EventReversal(_EventBase):
+    """事项冲销: cancels a recorded event of the same asset (recorded events are never edited). The engine
+    books as if the reversed event had not happened; entries it had already posted are reversed by
+    reversal entries when the register posts again (in an open period only)."""
+
+    kind: Literal[EventKind.EVENT_REVERSAL] = EventKind.EVENT_REVERSAL
+    reverses: str = Field(min_length=1, max_length=80, description="the event_id of the event cancelled")
+    reason: str = Field(min_length=1, description="why it is cancelled (e.g. wrong amount; re-entered as …)")
+
+
 Event = Annotated[
     Purchase | RDSpend | Processing | CriteriaMet | ReadyForUse | Amortization | ImpairmentTest
     | NRVTest | Sale | LicenceRevenue | Lapse | Disposal | Pledge | PledgeRelease | ChangeOfEstimate
-    | ClassifiedHeldForSale | OpeningBalance | Contribution | BusinessCombination | GovernmentGrant,
+    | ClassifiedHeldForSale | OpeningBalance | Contribution | BusinessCombination | GovernmentGrant
+    | EventReversal,
     Field(discriminator="kind"),
 ]
+
+EVENT_NAMES: dict[EventKind, tuple[str, str]] = {
+    EventKind.OPENING_BALANCE: ("期初余额", "opening balance"),
+    EventKind.PURCHASE: ("外购", "purchase"),
+    EventKind.PROCESSING: ("加工", "processing"),
+    EventKind.RD_SPEND: ("研发支出", "R&D spending"),
+    EventKind.CRITERIA_MET: ("满足资本化条件", "capitalization criteria met"),
+    EventKind.READY_FOR_USE: ("达到预定用途", "ready for use"),
+    EventKind.AMORTIZATION: ("摊销（工作量法）", "amortization (units of usage)"),
+    EventKind.IMPAIRMENT_TEST: ("减值测试", "impairment test"),
+    EventKind.NRV_TEST: ("可变现净值测试", "net realisable value test"),
+    EventKind.SALE: ("出售", "sale"),
+    EventKind.LICENCE_REVENUE: ("授权使用收入", "licence revenue"),
+    EventKind.CHANGE_OF_ESTIMATE: ("会计估计变更", "change of estimate"),
+    EventKind.PLEDGE: ("质押及其他受限", "pledge or other restriction"),
+    EventKind.PLEDGE_RELEASE: ("解除质押/受限", "pledge or restriction released"),
+    EventKind.CLASSIFIED_HELD_FOR_SALE: ("划分为持有待售", "classified as held for sale"),
+    EventKind.LAPSE: ("权利失效", "rights lapse"),
+    EventKind.DISPOSAL: ("处置", "disposal"),
+    EventKind.CONTRIBUTION: ("接受作价出资", "contribution by an investor"),
+    EventKind.BUSINESS_COMBINATION: ("企业合并取得", "business combination"),
+    EventKind.GOVERNMENT_GRANT: ("政府补助取得", "government grant"),
+    EventKind.EVENT_REVERSAL: ("事项冲销", "event reversal"),
+}
+
+
+def effective_events(events: tuple[Event, ...]) -> tuple[Event, ...]:
+    """The events that are booked: without the reversal events and the events they cancel."""
+    cancelled = {e.reverses for e in events if isinstance(e, EventReversal)}
+    return tuple(e for e in events if not isinstance(e, EventReversal) and e.event_id not in cancelled)
 
 ValuationReference.model_rebuild()

@@ -114,26 +114,38 @@ def record_books(session: Session, case: BookCase, *, company: str | None = None
         select(AccountingEvent).where(AccountingEvent.company_id == comp.id))}
     new = same = 0
     for i, ev in enumerate(case.events):
-        payload = ev.model_dump(mode="json")
-        digest = _digest(payload)
-        event_code = ev.event_id or f"auto-{digest[:16]}"
-        old = existing.get(event_code)
-        if old is not None:
-            if old.content_hash != digest:
-                raise LedgerConflict(
-                    f"event {event_code!r} (events[{i}]) is already recorded with other content; recorded "
-                    f"events are never changed — record a correcting event with a new event_id",
-                    asset_id=ev.asset_id, field=f"events[{i}]")
+        row_ev = insert_event(session, comp, ev, today, where=f"events[{i}]", existing=existing)
+        if row_ev is None:
             same += 1
-            continue
-        row_ev = AccountingEvent(company_id=comp.id, event_code=event_code, asset_code=ev.asset_id,
-                                 kind=ev.kind.value, event_date=ev.date, recorded_on=ev.recorded_on or today,
-                                 payload=payload, content_hash=digest)
-        session.add(row_ev)
-        existing[event_code] = row_ev
-        new += 1
+        else:
+            existing[row_ev.event_code] = row_ev
+            new += 1
     session.flush()
     return RecordSummary(code, created, changed, new, same)
+
+
+def insert_event(session: Session, comp: Company, ev: Any, today: date, *, where: str,
+                 existing: dict[str, AccountingEvent] | None = None) -> AccountingEvent | None:
+    """Store one event (None when the same event is already stored; :class:`LedgerConflict` when an event
+    of that id is stored with other content — recorded events are never changed)."""
+    payload = ev.model_dump(mode="json")
+    digest = _digest(payload)
+    event_code = ev.event_id or f"auto-{digest[:16]}"
+    old = (existing.get(event_code) if existing is not None else session.scalar(
+        select(AccountingEvent).where(AccountingEvent.company_id == comp.id,
+                                      AccountingEvent.event_code == event_code)))
+    if old is not None:
+        if old.content_hash != digest:
+            raise LedgerConflict(
+                f"event {event_code!r} ({where}) is already recorded with other content; recorded "
+                f"events are never changed — record a correcting event with a new event_id",
+                asset_id=ev.asset_id, field=where)
+        return None
+    row_ev = AccountingEvent(company_id=comp.id, event_code=event_code, asset_code=ev.asset_id,
+                             kind=ev.kind.value, event_date=ev.date, recorded_on=ev.recorded_on or today,
+                             payload=payload, content_hash=digest)
+    session.add(row_ev)
+    return row_ev
 
 
 def _aware(t: datetime) -> datetime:

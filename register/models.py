@@ -120,6 +120,21 @@ class EvidenceFile(Base):
     cost_line: Mapped[CostLine] = relationship(back_populates="files")
 
 
+class FactEvidence(Base):
+    """An evidence file for an accounting fact of an asset (control, a criterion, rights, renewal …)."""
+
+    __tablename__ = "fact_evidence"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("data_assets.id"), index=True)
+    topic: Mapped[str] = mapped_column(String(60), doc="the fact it supports, e.g. control, criteria.intention")
+    file_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Engagement(Base):
     """A valuation engagement (委托) with the validated case it was run on."""
 
