@@ -12,11 +12,12 @@ lists and their labels, and the pledge case a bank starts from.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import register.assets
+import register.books_input
 import register.costs
 import register.forms
 import register.importing
@@ -25,6 +26,7 @@ import register.periods
 import register.pledges
 import register.users
 import register.valuations
+from app import services
 from app.auth import User, authorize
 from app.db import register as open_register
 from app.db import transaction
@@ -36,6 +38,7 @@ from bridges.register_case import cost_case_dict
 from cli.files import read_json
 from register.assets import ASSET_COLUMNS as ASSET_COLUMNS  # the register page's table columns
 from register.assets import CompanyInfo
+from register.books_input import RecordedEvent
 from register.errors import ImportIssue, ImportRefused
 from register.importing import ImportSummary
 from register.ledger import PostedEntry, PostingSummary
@@ -43,7 +46,7 @@ from register.periods import PeriodInfo
 from register.valuations import ValuationInfo
 
 if TYPE_CHECKING:
-    from accounting import BookCase
+    from accounting import BookCase, DataResource, Event, JournalEntry
     from pledge import PledgeAssessment, PledgeCase
     from valuation.case import ValuationCase
     from valuation.engine import AssetValuation, CaseResult
@@ -93,6 +96,69 @@ def posted_entries(user: User, company: str) -> Sequence[PostedEntry]:
     authorize(user, "ledger.view")
     with transaction(user.username) as s:
         return register.ledger.posted_entries(s, company)
+
+
+# ---------------------------------------------------------------- facts and events (register.books_input)
+def asset_facts(user: User, company: str, code: str) -> DataResource | None:
+    """The asset's accounting facts, or None when none were entered (``register.books_input.asset_facts``)."""
+    authorize(user, "ledger.view")
+    with transaction(user.username) as s:
+        return register.books_input.asset_facts(s, company, code)
+
+
+def save_facts(user: User, company: str, facts: DataResource) -> None:
+    """Keep the asset's accounting facts (audited)."""
+    authorize(user, "books.edit")
+    with transaction(user.username) as s:
+        register.books_input.save_facts(s, company, facts)
+
+
+def preview_event(user: User, company: str, event: Event) -> tuple[Event, list[JournalEntry], str | None]:
+    """The entries ``event`` will make, booked with the company's other events, before it is saved:
+    (the event as it will be recorded, its entries, the engine's refusal or None)."""
+    authorize(user, "ledger.view")
+    with transaction(user.username) as s:
+        case, ev = register.books_input.with_event(s, company, event)
+    # the period is only the frame of the preview; it starts after any opening balances (accounting.book's rule)
+    opened = [e.date for e in case.events if e.kind.value == "opening_balance" and e.date <= ev.date]
+    as_of = max([ev.date, *(d + timedelta(days=1) for d in opened)])
+    start = max([date(as_of.year, 1, 1), *(d + timedelta(days=1) for d in opened)])
+    result = services.book_period(user, case, as_of, period_start=start)
+    refused = next((r.message for r in result.rejected if r.event_id == ev.event_id), None)
+    return ev, [e for e in result.journal if e.event_id == ev.event_id], refused
+
+
+def record_event(user: User, company: str, event: Event) -> str:
+    """Record one lifecycle event (validated with the company's others); returns its event code."""
+    authorize(user, "books.edit")
+    with transaction(user.username) as s:
+        return register.books_input.record_event(s, company, event)
+
+
+def reverse_event(user: User, company: str, code: str, on: date, reason: str) -> str:
+    """Cancel recorded event ``code`` by a reversing event (recorded events are never edited)."""
+    authorize(user, "books.edit")
+    with transaction(user.username) as s:
+        return register.books_input.reverse_event(s, company, code, on=on, reason=reason)
+
+
+def recorded_events(user: User, company: str, asset: str | None = None) -> list[RecordedEvent]:
+    authorize(user, "ledger.view")
+    with transaction(user.username) as s:
+        return register.books_input.recorded_events(s, company, asset)
+
+
+def attach_fact_evidence(user: User, company: str, code: str, topic: str, name: str, content: bytes) -> str:
+    """Keep an evidence file for one fact of the asset; returns its SHA-256."""
+    authorize(user, "books.edit")
+    with transaction(user.username) as s:
+        return register.books_input.attach_fact_evidence(s, company, code, topic, name, content).sha256
+
+
+def fact_evidence(user: User, company: str, code: str) -> list[tuple[str, str, str, int]]:
+    authorize(user, "ledger.view")
+    with transaction(user.username) as s:
+        return register.books_input.fact_evidence(s, company, code)
 
 
 # ---------------------------------------------------------------- users (register.users)

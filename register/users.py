@@ -57,6 +57,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "assets.import": frozenset({Role.FINANCE}),            # import the Excel template / CSV
     "ledger.view": frozenset({Role.FINANCE, Role.ANALYST}),
     "ledger.post": frozenset({Role.FINANCE}),              # post the period's entries, close periods
+    "books.edit": frozenset({Role.FINANCE}),               # enter accounting facts and lifecycle events
     "valuation.run": frozenset({Role.APPRAISER}),          # run a valuation, write the conclusion
     "valuation.view": frozenset({Role.APPRAISER, Role.FINANCE, Role.BANK, Role.ANALYST}),
     "pledge.assess": frozenset({Role.BANK}),               # loan terms, max loan, credit memo

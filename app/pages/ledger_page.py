@@ -10,6 +10,7 @@ import streamlit as st
 
 from app import services, session, store, views
 from app.auth import may
+from app.event_entry import event_entry
 from app.i18n import bi, cny, t
 from app.safe import md
 from register.errors import NotFound
@@ -40,13 +41,16 @@ with c3:
                    if closed_any else ""))
 
 result: Any = None
+case: Any = None
 try:
     case, late = store.books_case(user, company)
     for line in late:
         st.warning(f"{bi('迟到事项（已结账期间，未入账）', 'late event (closed period, not booked)')}: {md(line)}")
     result = services.book_period(user, case, end, period_start=start)
 except NotFound:  # the company keeps no books here (e.g. a valuation portfolio)
-    st.info(t("no_books"))
+    st.info(t("no_books") + " · " + bi("先在“入表判断”页填写资产的入表事实，再在此录入事项。",
+                                       "Enter an asset's accounting facts on the Recognition page first, then its "
+                                       "events here."))
 except Exception as exc:
     session.show_error(exc)
 
@@ -89,9 +93,12 @@ if result is not None:
     if closed is not None:
         st.success(f"{t('closed')}: {closed.start} … {closed.end} ({md(closed.closed_by)})")
 
-    tabs = st.tabs([t("journal", both=True), t("trial_balance", both=True), t("balance_sheet", both=True),
-                    t("table_a", both=True), t("table_b", both=True), t("other_disclosures", both=True),
-                    t("checks", both=True), bi("已过账凭证", "Posted entries")])
+    tabs = st.tabs([bi("事项录入", "Events"), t("journal", both=True), t("trial_balance", both=True),
+                    t("balance_sheet", both=True), t("table_a", both=True), t("table_b", both=True),
+                    t("other_disclosures", both=True), t("checks", both=True), bi("已过账凭证", "Posted entries")])
+    tabs, events_tab = tabs[1:], tabs[0]
+    with events_tab:
+        event_entry(user, company, case)
     with tabs[0]:
         views.table(views.journal_df(result.period_journal()), height=480)
     with tabs[1]:

@@ -30,11 +30,13 @@ def test_recognition_decision_reasons_and_five_criteria(page: Any, users: dict[R
     no_exception(at)
     shown = texts(at)
     assert "内部研发（开发支出—数据资源，达到预定用途后转入无形资产）" in shown
-    assert "CAS 6 art. 9" in shown
-    crit = _df(at, "条件")
-    assert len(crit) == 5 and list(crit["满足"]) == ["✓"] * 5
+    assert "《企业会计准则第6号——无形资产》第九条五项条件均有证据，于2024年4月1日首次同时满足" in shown
+    assert "CAS 6 art. 7-10" in shown  # the articles cited
     # all five met on 2024-04-01 (the criteria_met event date): capitalization starts then
     assert "**资本化起点**: 2024-04-01" in shown
+    # the five criteria are in the facts form, as saved (read-only for the analyst)
+    met = [c for c in at.checkbox if c.key and c.key.endswith(".met")]
+    assert len(met) == 5 and all(c.value for c in met) and all(c.disabled for c in met)
 
 
 def test_ledger_period_figures_post_and_close(page: Any, users: dict[Role, User]) -> None:

@@ -1,0 +1,113 @@
+"""Facts and events entered in the dashboard (AppTest): the recognition page decides live as facts are
+entered and saves them; the ledger page previews an event's entries before saving it, lists it, and
+cancels it by a reversing event. Figures by hand in each test."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from app import store
+from register import Role, User
+from tests.app.conftest import frames, no_exception, texts
+
+CO = "CO-FORMS"
+
+
+def _asset(fin: User, code: str, name: str) -> None:
+    company_exists = any(c.code == CO for c in store.companies(fin))
+    if not company_exists or not store.asset_page(fin, CO, code)[0]:
+        store.add_asset(fin, CO, {"asset_id": code, "name": name, "source": "purchase", "rights": "holding"})
+
+
+def _set(at: Any, kind: str, key: str, value: Any) -> None:
+    getattr(at, kind)(key=key).set_value(value)
+    at.run()
+    no_exception(at)
+
+
+def test_facts_decide_live_and_are_saved(page: Any, users: dict[Role, User]) -> None:
+    fin = users[Role.FINANCE]
+    _asset(fin, "F-1", "会员画像 member profiles")
+    at = page(fin, "recognition", company=CO)
+    no_exception(at)
+    at.selectbox(key="rec_asset").set_value("F-1")
+    at.run()
+    shown = texts(at)
+    assert "无法判断（缺少事实）" in shown and "缺少的事实: 持有目的" in shown
+    k = "facts.F-1"
+    _set(at, "selectbox", f"{k}.purpose", "internal_use")
+    _set(at, "selectbox", f"{k}.formation", "purchased")
+    for fact in ("controlled", "benefits_probable", "cost_reliably_measurable", "separable"):
+        _set(at, "radio", f"{k}.{fact}", True)
+    shown = texts(at)
+    assert "### 无形资产—数据资源" in shown and "缺少的事实: " not in shown
+    assert "由企业控制" in shown and "CAS 6 art. 4" in shown
+    next(b for b in at.button if b.key == "facts_save").click()
+    at.run()
+    no_exception(at)
+    assert "已保存入表事实: F-1" in texts(at)
+    saved = store.asset_facts(fin, CO, "F-1")
+    assert saved is not None and saved.purpose is not None and saved.purpose.value == "internal_use"
+    assert saved.controlled is True and saved.separable is True
+    _set(at, "radio", f"{k}.controlled", False)  # live: not controlled → not an asset, before any save
+    assert "### 不确认为资产（可自愿披露）" in texts(at)
+    assert store.asset_facts(fin, CO, "F-1") == saved
+
+
+def test_an_event_is_previewed_saved_listed_and_reversed(page: Any, users: dict[Role, User]) -> None:
+    fin = users[Role.FINANCE]
+    _asset(fin, "F-2", "物流轨迹 logistics tracks")
+    from accounting import DataResource
+    store.save_facts(fin, CO, DataResource.model_validate({
+        "asset_id": "F-2", "name": "物流轨迹 logistics tracks", "purpose": "internal_use", "formation": "purchased",
+        "controlled": True, "separable": True, "benefits_probable": True, "cost_reliably_measurable": True,
+        "useful_life": {"estimated_months": 60}}))
+    at = page(fin, "ledger", company=CO)
+    no_exception(at)
+    at.selectbox(key="ev_asset").set_value("F-2")
+    at.selectbox(key="ev_kind").set_value("opening_balance")
+    at.run()
+    k = "ev.F-2.opening_balance"
+    _set(at, "date_input", f"{k}.date", date(2024, 12, 31))
+    _set(at, "text_input", f"{k}.cost", "600,000.00")
+    _set(at, "text_input", f"{k}.accumulated_amortization", "120000")
+    _set(at, "text_input", f"{k}.remaining_life_months", "48")
+    _set(at, "date_input", f"{k}.ready_for_use_on", date(2023, 1, 1))
+    _set(at, "text_input", f"{k}.source", "2024年审计报告 audited 2024 accounts")
+    # preview: Dr 1701.01 600,000.00 / Cr 1702.01 120,000.00, Cr 4104 480,000.00 (600,000 − 120,000)
+    journal = next(f for f in frames(at) if "借方" in f.columns)
+    assert [d for d in journal["借方"] if d] == ["¥600,000.00"]
+    assert sorted(c for c in journal["贷方"] if c) == ["¥120,000.00", "¥480,000.00"]
+    assert store.recorded_events(fin, CO, "F-2") == []  # nothing saved by the preview
+    next(b for b in at.button if b.key == "ev_save").click()
+    at.run()
+    no_exception(at)
+    events = store.recorded_events(fin, CO, "F-2")
+    assert len(events) == 1 and events[0].kind == "opening_balance"
+    assert Decimal(events[0].payload["cost"]) == Decimal("600000.00")
+    assert f"已记录事项: {events[0].code}" in texts(at)
+
+    # a wrong figure is corrected by a reversing event, never by an edit
+    _set(at, "text_input", "rev_reason", "累计摊销录错 wrong accumulated amortization")
+    next(b for b in at.button if b.key == "rev_go").click()
+    at.run()
+    no_exception(at)
+    listed = store.recorded_events(fin, CO, "F-2")
+    assert listed[0].reversed_by == listed[1].code and listed[1].payload["reverses"] == events[0].code
+    status = next(f for f in frames(at) if "状态" in f.columns)
+    assert list(status["状态"]) == [f"已被 {listed[1].code} 冲销", f"冲销 {events[0].code}"]
+
+
+def test_an_invalid_event_is_refused_with_its_field_and_not_saved(page: Any, users: dict[Role, User]) -> None:
+    fin = users[Role.FINANCE]
+    at = page(fin, "ledger", company=CO)
+    at.selectbox(key="ev_asset").set_value("F-2")
+    at.selectbox(key="ev_kind").set_value("disposal")
+    at.run()
+    _set(at, "date_input", "ev.F-2.disposal.date", date(2025, 3, 31))
+    _set(at, "text_input", "ev.F-2.disposal.proceeds", "-5000")
+    errors = "\n".join(str(e.value) for e in at.error)
+    assert "F-2" in errors and "proceeds" in errors
+    assert not any(b.key == "ev_save" for b in at.button)
