@@ -138,7 +138,7 @@ def _table(name: str, item: type[BaseModel], current: list[Any], key: str) -> li
         for fname, f in item.model_fields.items():
             t, _opt = _unwrap(f.annotation)
             v = rec.get(fname)
-            if v is None or (isinstance(v, float) and pd.isna(v)) or (isinstance(v, str) and not v.strip()):
+            if v is None or (not isinstance(v, str | list | dict) and pd.isna(v)) or (isinstance(v, str) and not v.strip()):
                 continue
             if t is Decimal:
                 v = _amount_text(str(v))

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import register.assets
 import register.books_input
 import register.costs
+import register.errors
 import register.forms
 import register.importing
 import register.ledger
@@ -221,14 +222,26 @@ def pledge_template(user: User, key: str, company: str | None = None, *, asset_c
     if kind != "val" or company is None:
         raise KeyError(f"unknown pledge case {key!r}")
     # the bridge loads pledge and valuation (scipy, about a second); this module comes with the sign-in page
+    from bridges.books_pledge import holding_from_books
     from bridges.collateral import pledge_case_dict
 
     valuation, vdate = valuation_result(user, int(ident))
+    code = valuation.asset.asset_id
+    today = date.today()
     with transaction(user.username) as s:
-        held = register.pledges.holding(s, company, valuation.asset.asset_id)
+        held = register.pledges.holding(s, company, code)
+        try:  # the company's books, when the asset is on them, say whether it is still held and pledged
+            books, _late = register.ledger.books_case(s, company)
+        except register.errors.NotFound:
+            books = None
+    existing, holds = list(held.existing_pledges), True
+    if books is not None and any(r.asset_id == code for r in books.resources):
+        from_books = holding_from_books(books, code, today)
+        holds = from_books.holds_asset
+        existing += [p for p in from_books.existing_pledges if p not in existing]
     return pledge_case_dict(valuation, vdate, base=_example_pledge(_example_pledges()[0].name),
-                            company_name=held.company_name, existing_pledges=held.existing_pledges,
-                            on=date.today(), asset_class=asset_class, remaining_life_months=remaining_life_months)
+                            company_name=held.company_name, existing_pledges=existing, on=today,
+                            asset_class=asset_class, remaining_life_months=remaining_life_months, holds_asset=holds)
 
 
 def record_pledge(user: User, company: str, case: PledgeCase, result: PledgeAssessment) -> int:

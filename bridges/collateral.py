@@ -46,9 +46,10 @@ def collateral_from_conclusion(
 
 def pledge_case_dict(valuation: AssetValuation, valuation_date: date, *, base: dict[str, Any], company_name: str,
                      existing_pledges: Sequence[str], on: date, asset_class: str | None = None,
-                     remaining_life_months: int | None = None) -> dict[str, Any]:
+                     remaining_life_months: int | None = None, holds_asset: bool = True) -> dict[str, Any]:
     """A pledge case (JSON-ready, for ``pledge.case_from_dict``) on a stored valuation: the collateral from
-    its conclusion, the holding facts from the register (held; ``existing_pledges`` still active), the
+    its conclusion, the holding facts (``holds_asset``: from the books when the asset is on them;
+    ``existing_pledges`` still active), the
     term sheet and borrower starting from ``base`` (a bundled pledge case) for the bank to change."""
     code = valuation.asset.asset_id
     collateral = collateral_from_conclusion(
@@ -62,5 +63,5 @@ def pledge_case_dict(valuation: AssetValuation, valuation_date: date, *, base: d
                            "dynamics": base["collateral"].get("dynamics", {})},
             "registration": {"certificate_number": valuation.asset.registration_certificate,
                              "registry": base.get("registration", {}).get("registry", "pboc_movable_collateral")},
-            "holding": {"holds_asset": True, "existing_pledges": list(existing_pledges)},
+            "holding": {"holds_asset": holds_asset, "existing_pledges": list(existing_pledges)},
             "simulation": base.get("simulation", {})}

@@ -6,17 +6,17 @@ import os
 import zipfile
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from pydantic import ValidationError
 
 from base.errors import AssetError, DatavalError, InvalidInput
 from base.messages import asset_errors, invalid
 from cli.files import check_size, read_json
-from cli.profiling import resolve_quality_reference
-from ledger_export.cells import csv_safe
 from valuation.case import AssetCase, ValuationCase
+
+if TYPE_CHECKING:  # pandas, the profiler and the workbook cells load where used: reading a case needs none
+    import pandas as pd
 
 BATCH_SUFFIXES = {".csv", ".parquet", ".pq", ".xlsx"}
 
@@ -46,7 +46,10 @@ def case_from_dict(
         head = a.get("asset") if isinstance(a, dict) else None
         asset_id = str(head.get("asset_id") or f"assets[{i}]") if isinstance(head, dict) else f"assets[{i}]"
         try:
-            if isinstance(a, dict) and isinstance(a.get("asset"), dict) and isinstance(a["asset"].get("quality"), dict):
+            if (isinstance(a, dict) and isinstance(a.get("asset"), dict) and isinstance(a["asset"].get("quality"), dict)
+                    and "profile" in a["asset"]["quality"]):  # only a profile reference is resolved
+                from cli.profiling import resolve_quality_reference
+
                 a = resolve_quality_reference(a, base_dir=base_dir)
             good.append(AssetCase.model_validate(a))
         except ValidationError as exc:
@@ -109,6 +112,8 @@ def is_case_file(path: Path) -> bool:
 
 def read_batch(path: Path) -> pd.DataFrame:
     """A flat batch table from CSV, Parquet or Excel (first sheet)."""
+    import pandas as pd
+
     check_size(path)
     suffix = path.suffix.lower()
     try:
@@ -125,6 +130,8 @@ def read_batch(path: Path) -> pd.DataFrame:
 
 def batch_valuation_date(table: pd.DataFrame, given: date | None, *, source: str) -> date:
     """The batch's one valuation date: --valuation-date, else the single value of its column."""
+    import pandas as pd
+
     if given is not None:
         return given
     if "valuation_date" not in table.columns:
@@ -164,6 +171,8 @@ def check_destination(path: Path) -> None:
 
 def write_table(df: pd.DataFrame, path: Path) -> None:
     """Write a tidy table as CSV or Parquet, by suffix (atomically: temp file, then rename)."""
+    from ledger_export.cells import csv_safe
+
     check_table_output(path)
     tmp = path.with_name(path.name + ".tmp")
     if path.suffix.lower() == ".csv":

@@ -11,9 +11,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
-import datetime as dt
 from datetime import date
 from typing import Any
 

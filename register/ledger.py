@@ -39,7 +39,17 @@ from register.assets import get_company
 from register.audit import GENESIS as AUDIT_GENESIS
 from register.audit import SEALED, audit_hash, row_hash, sealed_values
 from register.errors import LedgerConflict, NotFound, PeriodClosed, RegisterError
-from register.models import AccountingEvent, AuditLog, Base, ChainHead, Company, DataAsset, Period, utcnow
+from register.models import (
+    AccountingEvent,
+    AuditLog,
+    Base,
+    ChainHead,
+    Company,
+    DataAsset,
+    Period,
+    Pledge,
+    utcnow,
+)
 from register.models import JournalEntry as EntryRow
 from register.models import JournalLine as LineRow
 
@@ -177,10 +187,33 @@ def books_case(session: Session, company: str) -> tuple[BookCase, list[str]]:
                         "book it in an open period as a correction")
             continue
         events.append({**e.payload, "event_id": e.event_code, "recorded_on": e.recorded_on.isoformat()})
+    events += _register_pledges(session, comp.id, {r.asset_id for r in resources},
+                                {str(e.get("event_id")) for e in events})
     policy = Policy.model_validate(comp.accounting_policy or {})
     case = BookCase.model_validate({"case_id": comp.code, "company": comp.name, "resources": resources,
                                     "events": events, "policy": policy})
     return case, late
+
+
+def _register_pledges(session: Session, company_id: int, on_books: set[str], named: set[str]) -> list[dict[str, Any]]:
+    """The pledges a bank recorded in the register on assets on the books, as ``pledge`` events (and their
+    release at the loan's last due date), so the disclosures list the asset as restricted (财会〔2023〕11号
+    三 (二)) without finance typing the pledge again. A pledge already in the books (same loan) is kept as is."""
+    out: list[dict[str, Any]] = []
+    rows = session.execute(select(Pledge, DataAsset.code).join(DataAsset, DataAsset.id == Pledge.asset_id)
+                           .where(Pledge.company_id == company_id, Pledge.start_date.is_not(None))
+                           .order_by(Pledge.id))
+    for p, code in rows:
+        if code not in on_books or f"PLG-{p.loan_id}" in named or p.start_date is None:
+            continue
+        out.append({"kind": "pledge", "event_id": f"PLG-{p.loan_id}", "asset_id": code,
+                    "date": p.start_date.isoformat(), "pledgee": p.pledgee,
+                    "secured_amount": str(from_fen(p.secured_fen)), "registration": p.registration,
+                    "memo": f"登记簿质押记录 pledge recorded in the register (loan {p.loan_id})"})
+        if p.end_date is not None and f"REL-{p.loan_id}" not in named:
+            out.append({"kind": "pledge_release", "event_id": f"REL-{p.loan_id}", "asset_id": code,
+                        "date": p.end_date.isoformat(), "memo": f"贷款到期 loan {p.loan_id} ends"})
+    return out
 
 
 def _check_sealed(row: Period | AccountingEvent, what: str) -> None:

@@ -13,13 +13,15 @@ Convention: the tornado moves each input to the 5th and 95th percentile of its s
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from pydantic import model_validator
-from scipy import special, stats
 
 from base.models import FrozenModel
+
+if TYPE_CHECKING:  # scipy loads on first use: validating a case needs no scipy
+    from scipy import stats
 
 TORNADO_PERCENTILES: tuple[float, float] = (0.05, 0.95)
 REPORT_PERCENTILES: tuple[float, float, float] = (5.0, 50.0, 95.0)
@@ -54,6 +56,8 @@ class Spread(FrozenModel):
         return self
 
     def _frozen_dist(self) -> stats.rv_continuous:
+        from scipy import stats
+
         centre = 1.0 if self.shift == "multiply" else 0.0
         if self.dist == "triangular":
             lo, hi = float(self.low), float(self.high)  # type: ignore[arg-type]
@@ -106,6 +110,8 @@ class Spread(FrozenModel):
         if self.dist == "uniform":
             lo, hi = float(self.low), float(self.high)  # type: ignore[arg-type]
             return lo + u * (hi - lo)
+        from scipy import special
+
         z = special.ndtri(u)
         if self.dist == "normal":
             normal: np.ndarray = centre + float(self.sd) * z  # type: ignore[arg-type]

@@ -61,9 +61,10 @@ def _print_case_text(summary: dict[str, Any]) -> None:
 def _value_case(path: Path, args: argparse.Namespace) -> int:
     from bridges.data_files import load_market_data, load_price_index
     from cli.io import read_case, write_text
-    from valuation.engine import value_case
 
     case, load_errors = read_case(path)
+    from valuation.engine import value_case  # once the case is read: a refused case loads no method
+
     if args.seed is not None or args.draws is not None:
         sim = case.simulation.model_copy(
             update={k: v for k, v in (("seed", args.seed), ("n_draws", args.draws)) if v is not None}

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from accounting import ChartOfAccounts, DataResource, Event
 from base.errors import InvalidInput
 from register import Register
-from register.forms import add_asset
 from register.books_input import (
     asset_facts,
     attach_fact_evidence,
@@ -26,6 +25,7 @@ from register.books_input import (
     save_facts,
 )
 from register.errors import LedgerConflict, NotFound, RegisterError
+from register.forms import add_asset
 from register.ledger import balances, insert_event, post, posted_entries
 from register.models import AuditLog
 from tests.register.test_ledger import CHART as _CHART
@@ -117,3 +117,27 @@ def test_fact_evidence_is_kept_with_its_hash(reg: Register) -> None:
                                                 len(content))]
         with pytest.raises(RegisterError, match="对应的事实"):
             attach_fact_evidence(s, CO, "D-1", " ", "x.pdf", b"x")
+
+
+def test_a_pledge_the_bank_recorded_shows_as_restricted_in_the_books(reg: Register) -> None:
+    from accounting import book
+    from register.ledger import books_case
+    from register.valuations import record_pledge
+
+    _setup(reg)
+    with reg.session(actor="fin-1") as s:
+        record_event(s, CO, EVENT.validate_python({
+            "kind": "purchase", "asset_id": "D-1", "date": "2025-01-10",
+            "cost_lines": [{"category": "purchase_price", "amount": "360000.00"}]}))
+        record_event(s, CO, EVENT.validate_python({"kind": "ready_for_use", "asset_id": "D-1", "date": "2025-01-10"}))
+    with reg.session(actor="bank-1") as s:
+        record_pledge(s, CO, "D-1", loan_id="LN-9", pledgee="某银行 a bank", secured_amount="150000.00",
+                      start=date(2025, 6, 30), end=date(2027, 6, 30), registration="动产融资登记 2025-009")
+    with reg.session() as s:
+        case, _ = books_case(s, CO)
+    assert [e.event_id for e in case.events if e.kind.value == "pledge"] == ["PLG-LN-9"]
+    r = book(case, date(2025, 12, 31), chart=CHART)
+    item = next(i for i in r.disclosures.restricted_items if i.asset_id == "D-1")
+    # 360,000.00 / 36 = 10,000.00 a month, January–December: 120,000.00; carrying 240,000.00
+    assert item.carrying_amount == Decimal("240000.00")
+    assert "某银行" in item.pledgee

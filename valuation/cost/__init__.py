@@ -17,36 +17,80 @@ Public API (the method contract shared with income and market):
   :mod:`valuation.cost.explain`.
 """
 
-from .ahp import AhpResult, ahp_weights
-from .batch import COST_BATCH_COLUMNS, value_cost_batch
-from .draws import STREAM_BASE
-from .errors import ConflictingInputs, DateAfterValuationDate, InvalidCostInput, InvalidJudgementMatrix
-from .inputs import (
-    CATEGORY_LABELS_ZH,
-    DEFAULT_TAX_BASE,
-    CostCategory,
-    CostInputs,
-    CostLine,
-    CostUncertainty,
-    DeltaBasis,
-    DeltaSpec,
-    OpportunityRate,
-    TaxRate,
-    parse_cost_inputs,
-)
-from .method import simulate_cost, tornado_cost, value_cost
-from .prepare import PreparedCost, check_cost_inputs, prepare_cost
-from .result import (
-    CategoryTotal,
-    CostDetail,
-    CostLineResult,
-    CostResult,
-    DeltaDetail,
-    LifeDeltaDetail,
-    QualityDeltaDetail,
-    RateDetail,
-)
-from .synthetic import synthetic_cost_columns
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .ahp import AhpResult, ahp_weights
+    from .batch import COST_BATCH_COLUMNS, value_cost_batch
+    from .draws import STREAM_BASE
+    from .errors import ConflictingInputs, DateAfterValuationDate, InvalidCostInput, InvalidJudgementMatrix
+    from .inputs import (
+        CATEGORY_LABELS_ZH,
+        DEFAULT_TAX_BASE,
+        CostCategory,
+        CostInputs,
+        CostLine,
+        CostUncertainty,
+        DeltaBasis,
+        DeltaSpec,
+        OpportunityRate,
+        TaxRate,
+        parse_cost_inputs,
+    )
+    from .method import simulate_cost, tornado_cost, value_cost
+    from .prepare import PreparedCost, check_cost_inputs, prepare_cost
+    from .result import (
+        CategoryTotal,
+        CostDetail,
+        CostLineResult,
+        CostResult,
+        DeltaDetail,
+        LifeDeltaDetail,
+        QualityDeltaDetail,
+        RateDetail,
+    )
+    from .synthetic import synthetic_cost_columns
+
+_WHERE = {
+    "AhpResult": "valuation.cost.ahp",
+    "ahp_weights": "valuation.cost.ahp",
+    "COST_BATCH_COLUMNS": "valuation.cost.batch",
+    "value_cost_batch": "valuation.cost.batch",
+    "STREAM_BASE": "valuation.cost.draws",
+    "ConflictingInputs": "valuation.cost.errors",
+    "DateAfterValuationDate": "valuation.cost.errors",
+    "InvalidCostInput": "valuation.cost.errors",
+    "InvalidJudgementMatrix": "valuation.cost.errors",
+    "CATEGORY_LABELS_ZH": "valuation.cost.inputs",
+    "DEFAULT_TAX_BASE": "valuation.cost.inputs",
+    "CostCategory": "valuation.cost.inputs",
+    "CostInputs": "valuation.cost.inputs",
+    "CostLine": "valuation.cost.inputs",
+    "CostUncertainty": "valuation.cost.inputs",
+    "DeltaBasis": "valuation.cost.inputs",
+    "DeltaSpec": "valuation.cost.inputs",
+    "OpportunityRate": "valuation.cost.inputs",
+    "TaxRate": "valuation.cost.inputs",
+    "parse_cost_inputs": "valuation.cost.inputs",
+    "simulate_cost": "valuation.cost.method",
+    "tornado_cost": "valuation.cost.method",
+    "value_cost": "valuation.cost.method",
+    "PreparedCost": "valuation.cost.prepare",
+    "check_cost_inputs": "valuation.cost.prepare",
+    "prepare_cost": "valuation.cost.prepare",
+    "CategoryTotal": "valuation.cost.result",
+    "CostDetail": "valuation.cost.result",
+    "CostLineResult": "valuation.cost.result",
+    "CostResult": "valuation.cost.result",
+    "DeltaDetail": "valuation.cost.result",
+    "LifeDeltaDetail": "valuation.cost.result",
+    "QualityDeltaDetail": "valuation.cost.result",
+    "RateDetail": "valuation.cost.result",
+    "synthetic_cost_columns": "valuation.cost.synthetic",
+}
 
 __all__ = [
     "CATEGORY_LABELS_ZH",
@@ -85,3 +129,25 @@ __all__ = [
     "value_cost",
     "value_cost_batch",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name (or a submodule, e.g. ``method``) on first use (PEP 562): importing one
+    submodule, e.g. the inputs, does not load the batch, scipy or statsmodels."""
+    module = _WHERE.get(name)
+    if module is None:
+        if not name.startswith("_"):
+            try:
+                return importlib.import_module(f"{__name__}.{name}")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{__name__}.{name}":
+                    raise
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    loaded = importlib.import_module(module)
+    value = loaded if module == f"{__name__}.{name}" else getattr(loaded, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])

@@ -13,48 +13,102 @@ and the batch all call it. The explanation's figures are one declarative table i
 :mod:`valuation.income.explain`.
 """
 
-from . import kernel
-from .batch import INCOME_BATCH_COLUMNS, value_income_batch
-from .draws import STREAM_BASE
-from .errors import ForecastTooShort, HistoryTooShort, InvalidIncomeInput, TerminalValueNotAllowed
-from .inputs import (
-    ChargeComponent,
-    ContributoryCharge,
-    DiscountRateSpec,
-    ForecastRow,
-    HistoryPoint,
-    IncomeForm,
-    IncomeInputs,
-    IncomeUncertainty,
-    Projection,
-    RevenueHistory,
-    RiskPremium,
-    RiskPremiumName,
-    SplitBase,
-    TaxAmortizationBenefit,
-    TaxBasis,
-    TermCap,
-    TerminalValue,
-    Timing,
-    parse_income_inputs,
-)
-from .method import simulate_income, tornado_income, value_income
-from .prepare import PreparedIncome, prepare_income
-from .result import (
-    ChargeLine,
-    EtsForecast,
-    EtsStep,
-    HorizonCap,
-    HorizonDetail,
-    IncomeDetail,
-    IncomeResult,
-    RateBuildUp,
-    RateComponent,
-    ScheduleRow,
-    TabDetail,
-    TerminalDetail,
-)
-from .synthetic import synthetic_income_columns
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from . import kernel
+    from .batch import INCOME_BATCH_COLUMNS, value_income_batch
+    from .draws import STREAM_BASE
+    from .errors import ForecastTooShort, HistoryTooShort, InvalidIncomeInput, TerminalValueNotAllowed
+    from .inputs import (
+        ChargeComponent,
+        ContributoryCharge,
+        DiscountRateSpec,
+        ForecastRow,
+        HistoryPoint,
+        IncomeForm,
+        IncomeInputs,
+        IncomeUncertainty,
+        Projection,
+        RevenueHistory,
+        RiskPremium,
+        RiskPremiumName,
+        SplitBase,
+        TaxAmortizationBenefit,
+        TaxBasis,
+        TermCap,
+        TerminalValue,
+        Timing,
+        parse_income_inputs,
+    )
+    from .method import simulate_income, tornado_income, value_income
+    from .prepare import PreparedIncome, prepare_income
+    from .result import (
+        ChargeLine,
+        EtsForecast,
+        EtsStep,
+        HorizonCap,
+        HorizonDetail,
+        IncomeDetail,
+        IncomeResult,
+        RateBuildUp,
+        RateComponent,
+        ScheduleRow,
+        TabDetail,
+        TerminalDetail,
+    )
+    from .synthetic import synthetic_income_columns
+
+_WHERE = {
+    "kernel": "valuation.income.kernel",
+    "INCOME_BATCH_COLUMNS": "valuation.income.batch",
+    "value_income_batch": "valuation.income.batch",
+    "STREAM_BASE": "valuation.income.draws",
+    "ForecastTooShort": "valuation.income.errors",
+    "HistoryTooShort": "valuation.income.errors",
+    "InvalidIncomeInput": "valuation.income.errors",
+    "TerminalValueNotAllowed": "valuation.income.errors",
+    "ChargeComponent": "valuation.income.inputs",
+    "ContributoryCharge": "valuation.income.inputs",
+    "DiscountRateSpec": "valuation.income.inputs",
+    "ForecastRow": "valuation.income.inputs",
+    "HistoryPoint": "valuation.income.inputs",
+    "IncomeForm": "valuation.income.inputs",
+    "IncomeInputs": "valuation.income.inputs",
+    "IncomeUncertainty": "valuation.income.inputs",
+    "Projection": "valuation.income.inputs",
+    "RevenueHistory": "valuation.income.inputs",
+    "RiskPremium": "valuation.income.inputs",
+    "RiskPremiumName": "valuation.income.inputs",
+    "SplitBase": "valuation.income.inputs",
+    "TaxAmortizationBenefit": "valuation.income.inputs",
+    "TaxBasis": "valuation.income.inputs",
+    "TermCap": "valuation.income.inputs",
+    "TerminalValue": "valuation.income.inputs",
+    "Timing": "valuation.income.inputs",
+    "parse_income_inputs": "valuation.income.inputs",
+    "simulate_income": "valuation.income.method",
+    "tornado_income": "valuation.income.method",
+    "value_income": "valuation.income.method",
+    "PreparedIncome": "valuation.income.prepare",
+    "prepare_income": "valuation.income.prepare",
+    "ChargeLine": "valuation.income.result",
+    "EtsForecast": "valuation.income.result",
+    "EtsStep": "valuation.income.result",
+    "HorizonCap": "valuation.income.result",
+    "HorizonDetail": "valuation.income.result",
+    "IncomeDetail": "valuation.income.result",
+    "IncomeResult": "valuation.income.result",
+    "RateBuildUp": "valuation.income.result",
+    "RateComponent": "valuation.income.result",
+    "ScheduleRow": "valuation.income.result",
+    "TabDetail": "valuation.income.result",
+    "TerminalDetail": "valuation.income.result",
+    "synthetic_income_columns": "valuation.income.synthetic",
+}
 
 __all__ = [
     "INCOME_BATCH_COLUMNS",
@@ -103,3 +157,25 @@ __all__ = [
     "value_income",
     "value_income_batch",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name (or a submodule, e.g. ``method``) on first use (PEP 562): importing one
+    submodule, e.g. the inputs, does not load the batch, scipy or statsmodels."""
+    module = _WHERE.get(name)
+    if module is None:
+        if not name.startswith("_"):
+            try:
+                return importlib.import_module(f"{__name__}.{name}")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{__name__}.{name}":
+                    raise
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    loaded = importlib.import_module(module)
+    value = loaded if module == f"{__name__}.{name}" else getattr(loaded, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])

@@ -10,44 +10,94 @@ screening once; then ``valuation.market.method``'s ``value(p)``, ``tornado(p)``,
 which the shell loads and passes as ``database=`` and ``adjustments=``.
 """
 
-from valuation.market.adjustments import AdjustmentTable, CoefficientRow, RegionTier, TermBand, X5Item
-from valuation.market.batch import MARKET_BATCH_COLUMNS, value_market_batch
-from valuation.market.comparables import Comparable, DeliveryForm
-from valuation.market.errors import (
-    ComparableNotUsable,
-    DatesOutOfOrder,
-    RightsTermEnded,
-    UnknownComparable,
-    UnknownDeliveryForm,
-)
-from valuation.market.grid import STREAM_BASE
-from valuation.market.inputs import (
-    Aggregation,
-    MarketInputs,
-    MarketUncertainty,
-    OutlierRule,
-    QualityWeights,
-    Selection,
-    SimilarityWeights,
-    Weighting,
-    X2Override,
-    X5Override,
-)
-from valuation.market.method import simulate_market, tornado_market, value_market
-from valuation.market.prepare import PreparedMarket, prepare_market
-from valuation.market.result import (
-    Factor,
-    GridRow,
-    HedonicCoefficient,
-    HedonicSummary,
-    MarketDetail,
-    MarketResult,
-    Screening,
-    SelectionScore,
-    TargetProfile,
-    X5ItemFactor,
-)
-from valuation.market.synthetic import synthetic_market_columns
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from valuation.market.adjustments import AdjustmentTable, CoefficientRow, RegionTier, TermBand, X5Item
+    from valuation.market.batch import MARKET_BATCH_COLUMNS, value_market_batch
+    from valuation.market.comparables import Comparable, DeliveryForm
+    from valuation.market.errors import (
+        ComparableNotUsable,
+        DatesOutOfOrder,
+        RightsTermEnded,
+        UnknownComparable,
+        UnknownDeliveryForm,
+    )
+    from valuation.market.grid import STREAM_BASE
+    from valuation.market.inputs import (
+        Aggregation,
+        MarketInputs,
+        MarketUncertainty,
+        OutlierRule,
+        QualityWeights,
+        Selection,
+        SimilarityWeights,
+        Weighting,
+        X2Override,
+        X5Override,
+    )
+    from valuation.market.method import simulate_market, tornado_market, value_market
+    from valuation.market.prepare import PreparedMarket, prepare_market
+    from valuation.market.result import (
+        Factor,
+        GridRow,
+        HedonicCoefficient,
+        HedonicSummary,
+        MarketDetail,
+        MarketResult,
+        Screening,
+        SelectionScore,
+        TargetProfile,
+        X5ItemFactor,
+    )
+    from valuation.market.synthetic import synthetic_market_columns
+
+_WHERE = {
+    "AdjustmentTable": "valuation.market.adjustments",
+    "CoefficientRow": "valuation.market.adjustments",
+    "RegionTier": "valuation.market.adjustments",
+    "TermBand": "valuation.market.adjustments",
+    "X5Item": "valuation.market.adjustments",
+    "MARKET_BATCH_COLUMNS": "valuation.market.batch",
+    "value_market_batch": "valuation.market.batch",
+    "Comparable": "valuation.market.comparables",
+    "DeliveryForm": "valuation.market.comparables",
+    "ComparableNotUsable": "valuation.market.errors",
+    "DatesOutOfOrder": "valuation.market.errors",
+    "RightsTermEnded": "valuation.market.errors",
+    "UnknownComparable": "valuation.market.errors",
+    "UnknownDeliveryForm": "valuation.market.errors",
+    "STREAM_BASE": "valuation.market.grid",
+    "Aggregation": "valuation.market.inputs",
+    "MarketInputs": "valuation.market.inputs",
+    "MarketUncertainty": "valuation.market.inputs",
+    "OutlierRule": "valuation.market.inputs",
+    "QualityWeights": "valuation.market.inputs",
+    "Selection": "valuation.market.inputs",
+    "SimilarityWeights": "valuation.market.inputs",
+    "Weighting": "valuation.market.inputs",
+    "X2Override": "valuation.market.inputs",
+    "X5Override": "valuation.market.inputs",
+    "simulate_market": "valuation.market.method",
+    "tornado_market": "valuation.market.method",
+    "value_market": "valuation.market.method",
+    "PreparedMarket": "valuation.market.prepare",
+    "prepare_market": "valuation.market.prepare",
+    "Factor": "valuation.market.result",
+    "GridRow": "valuation.market.result",
+    "HedonicCoefficient": "valuation.market.result",
+    "HedonicSummary": "valuation.market.result",
+    "MarketDetail": "valuation.market.result",
+    "MarketResult": "valuation.market.result",
+    "Screening": "valuation.market.result",
+    "SelectionScore": "valuation.market.result",
+    "TargetProfile": "valuation.market.result",
+    "X5ItemFactor": "valuation.market.result",
+    "synthetic_market_columns": "valuation.market.synthetic",
+}
 
 __all__ = [
     "MARKET_BATCH_COLUMNS",
@@ -92,3 +142,25 @@ __all__ = [
     "value_market",
     "value_market_batch",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name (or a submodule, e.g. ``method``) on first use (PEP 562): importing one
+    submodule, e.g. the inputs, does not load the batch, scipy or statsmodels."""
+    module = _WHERE.get(name)
+    if module is None:
+        if not name.startswith("_"):
+            try:
+                return importlib.import_module(f"{__name__}.{name}")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{__name__}.{name}":
+                    raise
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    loaded = importlib.import_module(module)
+    value = loaded if module == f"{__name__}.{name}" else getattr(loaded, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])

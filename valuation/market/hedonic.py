@@ -12,7 +12,6 @@ exp of the log bounds. It is a cross-check, not part of the value.
 from __future__ import annotations
 
 import numpy as np
-import statsmodels.api as sm
 
 from valuation.market.comparables import DELIVERY_ORDER, RIGHTS_ORDER, ComparableColumns
 from valuation.market.result import HedonicCoefficient, HedonicSummary
@@ -77,6 +76,8 @@ def hedonic_cross_check(
             f"(rank {np.linalg.matrix_rank(x)}, needs full rank and "
             f"{MIN_RESIDUAL_DOF} residual degrees of freedom)"
         )
+    import statsmodels.api as sm  # here, not at the top: statsmodels takes ~0.7 s to import
+
     fit = sm.OLS(np.log(pool.price), x).fit()
     frame = fit.get_prediction(np.array([target])).summary_frame(alpha=ALPHA)
     mean, low, high = (float(frame[c].iloc[0]) for c in ("mean", "obs_ci_lower", "obs_ci_upper"))
