@@ -3,7 +3,7 @@
 :func:`model_form` walks a model's fields and draws one widget per field — yes/no/not answered for
 optional facts, Chinese labels for enum values (``accounting.enums.label``), dates in the input window,
 amounts as text (so what was typed is what is validated: ``-5000`` or ``abc`` are refused, never changed),
-tables for lists of parts (rights, cost lines), expanders for nested parts — and returns the raw values
+a row of widgets per part for lists of parts (rights, cost lines), expanders for nested parts — and returns the raw values
 as a dict for the model to validate. Labels and help come from :mod:`app.field_labels`.
 """
 
@@ -17,7 +17,6 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
@@ -107,47 +106,30 @@ def _amount_text(text: str) -> str:
     return text.replace(",", "").replace("，", "").replace(" ", "").strip()
 
 
-def _table(name: str, item: type[BaseModel], current: list[Any], key: str) -> list[dict[str, Any]]:
-    """A list of parts (rights, cost lines) as an editable table; blank rows are dropped."""
-    cols: dict[str, Any] = {}
-    config: dict[str, Any] = {}
-    dates = {n for n, f in item.model_fields.items() if _unwrap(f.annotation)[0] is dt.date}
-    flags = {n for n, f in item.model_fields.items() if _unwrap(f.annotation)[0] is bool}
-    for fname, f in item.model_fields.items():
-        t, _opt = _unwrap(f.annotation)
-        lab, help_text = _lab(fname)
-        if _is_enum(t):
-            config[fname] = st.column_config.SelectboxColumn(lab, help=help_text or None, options=[m.value for m in t],
-                                                             format_func=lambda v: _enum_text(v))
-        elif t is bool:
-            config[fname] = st.column_config.CheckboxColumn(lab, help=help_text or None, default=bool(_default(f)))
-        elif t is dt.date:
-            config[fname] = st.column_config.DateColumn(lab, help=help_text or None, min_value=EARLIEST_DATE,
-                                                        max_value=LATEST_DATE, format="YYYY-MM-DD")
-        else:
-            config[fname] = st.column_config.TextColumn(lab, help=help_text or None)
-        cols[fname] = [(_as_date(r.get(fname)) if t is dt.date else
-                        (r.get(fname) if t is bool else ("" if r.get(fname) is None else str(_plain(r.get(fname))))))
-                       for r in current]
-    frame = pd.DataFrame({c: (pd.to_datetime(pd.Series(v, dtype="object")) if c in dates else
-                              pd.Series(v, dtype="bool" if c in flags else "object")) for c, v in cols.items()})
-    edited = st.data_editor(frame, num_rows="dynamic", column_config=config, key=key, width="stretch")
-    rows: list[dict[str, Any]] = []
-    for rec in edited.to_dict("records"):
-        row: dict[str, Any] = {}
-        for fname, f in item.model_fields.items():
-            t, _opt = _unwrap(f.annotation)
-            v = rec.get(fname)
-            if v is None or (not isinstance(v, str | list | dict) and pd.isna(v)) or (isinstance(v, str) and not v.strip()):
-                continue
-            if t is Decimal:
-                v = _amount_text(str(v))
-            elif t is dt.date and hasattr(v, "isoformat"):
-                v = v.isoformat()[:10]
-            row[fname] = v
-        if any(k for k in row if item.model_fields[k].annotation is not bool):
-            rows.append(row)
-    return rows
+def _rows(item: type[BaseModel], current: list[Any], key: str, *, at_least: int, disabled: bool,
+          skip: frozenset[str], long_text: Callable[[str], bool]) -> list[dict[str, Any]]:
+    """A list of parts (rights, cost lines): one labelled row of widgets per part, with buttons to add a row
+    and remove the last; rows left wholly empty are dropped."""
+    n_key = f"{key}.n"
+    if n_key not in st.session_state:
+        st.session_state[n_key] = max(len(current), at_least)
+    out: list[dict[str, Any]] = []
+    for i in range(st.session_state[n_key]):
+        with st.container(border=True):
+            st.caption(f"#{i + 1}")
+            row = model_form(item, key=f"{key}.{i}", value=current[i] if i < len(current) else None, skip=skip,
+                             disabled=disabled, long_text=long_text)
+        if any(v not in (None, False, "", []) for v in row.values()):
+            out.append(row)
+    if not disabled:
+        b1, b2 = st.columns(2)
+        if b1.button(bi("增加一行", "add a row"), key=f"{key}.add"):
+            st.session_state[n_key] += 1
+            st.rerun()
+        if st.session_state[n_key] > at_least and b2.button(bi("删除最后一行", "remove the last row"), key=f"{key}.drop"):
+            st.session_state[n_key] -= 1
+            st.rerun()
+    return out
 
 
 def _chooser(shown: Mapping[Any, str]) -> Callable[[Any], str]:
@@ -196,7 +178,9 @@ def model_form(model: type[BaseModel], *, key: str, value: Mapping[str, Any] | N
             st.markdown(f"**{lab}**")
             if help_text:
                 st.caption(help_text)
-            out[name] = _table(name, _tuple_of(t), [_plain(x) for x in (current or ())], k)
+            at_least = next((m.min_length for m in f.metadata if hasattr(m, "min_length")), 0) or 0
+            out[name] = _rows(_tuple_of(t), [_plain(x) for x in (current or ())], k, at_least=at_least,
+                              disabled=disabled, skip=skip, long_text=long_text)
         elif _tuple_of(t) is not None:
             text = st.text_input(lab, value=", ".join(str(x) for x in (current or ())), key=k, help=help_text,
                                  disabled=disabled)

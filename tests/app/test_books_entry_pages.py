@@ -21,6 +21,17 @@ def _asset(fin: User, code: str, name: str) -> None:
         store.add_asset(fin, CO, {"asset_id": code, "name": name, "source": "purchase", "rights": "holding"})
 
 
+def _on_books(fin: User, code: str, name: str) -> None:
+    """A purchased dataset for internal use with its facts saved, 60 months' life."""
+    from accounting import DataResource
+
+    _asset(fin, code, name)
+    store.save_facts(fin, CO, DataResource.model_validate({
+        "asset_id": code, "name": name, "purpose": "internal_use", "formation": "purchased",
+        "controlled": True, "separable": True, "benefits_probable": True, "cost_reliably_measurable": True,
+        "useful_life": {"estimated_months": 60}}))
+
+
 def _set(at: Any, kind: str, key: str, value: Any) -> None:
     getattr(at, kind)(key=key).set_value(value)
     at.run()
@@ -58,12 +69,7 @@ def test_facts_decide_live_and_are_saved(page: Any, users: dict[Role, User]) -> 
 
 def test_an_event_is_previewed_saved_listed_and_reversed(page: Any, users: dict[Role, User]) -> None:
     fin = users[Role.FINANCE]
-    _asset(fin, "F-2", "物流轨迹 logistics tracks")
-    from accounting import DataResource
-    store.save_facts(fin, CO, DataResource.model_validate({
-        "asset_id": "F-2", "name": "物流轨迹 logistics tracks", "purpose": "internal_use", "formation": "purchased",
-        "controlled": True, "separable": True, "benefits_probable": True, "cost_reliably_measurable": True,
-        "useful_life": {"estimated_months": 60}}))
+    _on_books(fin, "F-2", "物流轨迹 logistics tracks")
     at = page(fin, "ledger", company=CO)
     no_exception(at)
     at.selectbox(key="ev_asset").set_value("F-2")
@@ -102,12 +108,35 @@ def test_an_event_is_previewed_saved_listed_and_reversed(page: Any, users: dict[
 
 def test_an_invalid_event_is_refused_with_its_field_and_not_saved(page: Any, users: dict[Role, User]) -> None:
     fin = users[Role.FINANCE]
+    _on_books(fin, "F-4", "门店客流 store footfall")
     at = page(fin, "ledger", company=CO)
-    at.selectbox(key="ev_asset").set_value("F-2")
+    at.selectbox(key="ev_asset").set_value("F-4")
     at.selectbox(key="ev_kind").set_value("disposal")
     at.run()
-    _set(at, "date_input", "ev.F-2.disposal.date", date(2025, 3, 31))
-    _set(at, "text_input", "ev.F-2.disposal.proceeds", "-5000")
+    _set(at, "date_input", "ev.F-4.disposal.date", date(2025, 3, 31))
+    _set(at, "text_input", "ev.F-4.disposal.proceeds", "-5000")
     errors = "\n".join(str(e.value) for e in at.error)
-    assert "F-2" in errors and "proceeds" in errors
+    assert "F-4" in errors and "proceeds" in errors
     assert not any(b.key == "ev_save" for b in at.button)
+
+
+def test_a_purchase_with_two_cost_lines_is_previewed(page: Any, users: dict[Role, User]) -> None:
+    fin = users[Role.FINANCE]
+    _on_books(fin, "F-3", "气象格点 weather grid")
+    at = page(fin, "ledger", company=CO)
+    at.selectbox(key="ev_asset").set_value("F-3")
+    at.selectbox(key="ev_kind").set_value("purchase")
+    at.run()
+    k = "ev.F-3.purchase"
+    _set(at, "date_input", f"{k}.date", date(2025, 4, 1))
+    _set(at, "text_input", f"{k}.cost_lines.0.amount", "80,000.00")
+    next(b for b in at.button if b.key == f"{k}.cost_lines.add").click()
+    at.run()
+    _set(at, "selectbox", f"{k}.cost_lines.1.category", "rights_verification")
+    _set(at, "text_input", f"{k}.cost_lines.1.amount", "5000")
+    _set(at, "selectbox", f"{k}.cost_lines.0.category", "purchase_price")
+    # both lines capitalized to 无形资产—数据资源 (1701.01), each against cash: 80,000.00 and 5,000.00
+    journal = next(f for f in frames(at) if "借方" in f.columns)
+    debits = [(a, d) for a, d in zip(journal["科目"], journal["借方"], strict=True) if d]
+    assert [d for _, d in debits] == ["¥80,000.00", "¥5,000.00"] and all(a.startswith("1701.01") for a, _ in debits)
+    assert [c for c in journal["贷方"] if c] == ["¥80,000.00", "¥5,000.00"]
