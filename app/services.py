@@ -170,14 +170,11 @@ def value_batch(user: User, table: pd.DataFrame, *, valuation_date: date | None 
 
 
 def batch_table_bytes(user: User, table: pd.DataFrame, suffix: str) -> bytes:
-    """The tidy results table as CSV or Parquet (``cli.io.write_table``, as ``-o``)."""
+    """The tidy results table as CSV (UTF-8 with BOM, money to the fen, formula-like text inert) or Parquet:
+    ``cli.io.write_table``, as ``-o``."""
     authorize(user, "valuation.run")
     from cli.io import write_table
 
-    if suffix.lower() == ".csv":  # text a spreadsheet would run as a formula stays text, as in the workbooks
-        from ledger_export.cells import csv_safe
-
-        table = csv_safe(table)
     return _workbook_bytes(lambda p: write_table(table, p), f"results{suffix}")
 
 

@@ -169,14 +169,99 @@ def check_destination(path: Path) -> None:
         raise InvalidInput(f"输出文件夹不可写 -o {path}: the folder {folder} is not writable")
 
 
-def write_table(df: pd.DataFrame, path: Path) -> None:
-    """Write a tidy table as CSV or Parquet, by suffix (atomically: temp file, then rename)."""
+# ------------------------------------------------------------------------------ CSV for Excel users
+
+CSV_ENCODING = "utf-8-sig"
+"""Every CSV the CLI writes is UTF-8 with a byte-order mark: Excel on Windows opens a CSV without one in
+the ANSI code page (GBK) and garbles the Chinese names."""
+
+RATIO_DECIMALS = 6
+"""Decimals of a float column that is not money in a CSV (weights, rates, factors, scores, probabilities)."""
+
+MONEY_NAMES = frozenset({
+    "value", "amount", "p5", "p50", "p95", "requested", "headroom", "exposure", "interest", "principal",
+    "payment", "fee", "ead", "collateral_c", "values_by_method", "cost_C", "cost_opportunity", "cost_taxes",
+})
+MONEY_PREFIXES = ("value_", "el_", "income_cash_flow_", "market_adjusted_")
+MONEY_SUFFIXES = ("amount", "_value", "_p5", "_p50", "_p95", "_shortfall", "_balance", "_payment", "_outflow",
+                  "_interest", "_fees", "_costs", "_proceeds", "_part", "_exposure")
+NOT_MONEY_PREFIXES = ("w_", "prob_", "n_")
+
+
+def is_money(name: str) -> bool:
+    """Whether a column (or JSON field) named ``name`` holds CNY amounts, rounded to the fen on output.
+
+    The one rule of the CLI's outputs, by name: the batch results' ``value``, ``value_<method>``, the
+    ``p5``/``p50``/``p95`` of a value, the cost and income figures in CNY (``cost_C``, ``cost_taxes``,
+    ``income_cash_flow_1``, ``market_adjusted_min`` ...); the pledge and loan-book figures (``amount``,
+    ``*_value``, ``*_shortfall``, ``el_*``, schedule balances, payments, fees ...). Weights (``w_*``),
+    probabilities (``prob_*``) and counts (``n_*``) never are.
+    """
+    if name.startswith(NOT_MONEY_PREFIXES):
+        return False
+    return name in MONEY_NAMES or name.startswith(MONEY_PREFIXES) or name.endswith(MONEY_SUFFIXES)
+
+
+def _fen(x: float) -> Any:
+    """A float amount → ``Decimal`` to the fen by :func:`base.money.money` (half-up; ``-0.00`` → ``0.00``);
+    blank stays blank (None), ±inf as it is."""
+    from base.money import ZERO, money
+
+    if x != x:  # NaN
+        return None
+    try:
+        d = money(x)
+    except ValueError:  # ±inf, or beyond the decimal context: not an amount to round
+        return x
+    return d if d else ZERO
+
+
+def fen_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` for a CSV: money columns (:func:`is_money`) as ``Decimal`` to the fen (written
+    exactly, never through a float's repr), other float columns to :data:`RATIO_DECIMALS` decimals."""
+    import pandas as pd
+
+    out = df.copy()
+    for col in out.columns:
+        if not pd.api.types.is_float_dtype(out[col]):
+            continue
+        if is_money(str(col)):
+            out[col] = pd.Series([_fen(x) for x in out[col].tolist()], index=out.index, dtype=object)
+        else:
+            out[col] = out[col].round(RATIO_DECIMALS)
+    return out
+
+
+def fen_fields(obj: Any, money: bool = False) -> Any:
+    """JSON data (from ``model_dump(mode="json")``) with every float amount (:func:`is_money`, by its
+    key; everything inside a money key such as ``values_by_method``) rounded half-up to the fen."""
+    if isinstance(obj, dict):
+        return {k: fen_fields(v, money or is_money(str(k))) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [fen_fields(v, money) for v in obj]
+    if money and isinstance(obj, float):
+        rounded = _fen(obj)
+        return float(rounded) if rounded is not None else obj
+    return obj
+
+
+def write_csv(df: pd.DataFrame, path: Path, *, append: bool = False) -> None:
+    """Write ``df`` as CSV for a spreadsheet: UTF-8 with BOM (:data:`CSV_ENCODING`), money to the fen and
+    other floats to :data:`RATIO_DECIMALS` decimals (:func:`fen_columns`), formula-like text made inert
+    (:func:`ledger_export.cells.csv_safe`). ``append`` adds rows without a header (nor a second BOM)."""
     from ledger_export.cells import csv_safe
 
+    csv_safe(fen_columns(df)).to_csv(path, mode="a" if append else "w", header=not append, index=False,
+                                     encoding="utf-8" if append else CSV_ENCODING)
+
+
+def write_table(df: pd.DataFrame, path: Path) -> None:
+    """Write a tidy table as CSV (:func:`write_csv`) or Parquet (full precision), by suffix (atomically:
+    temp file, then rename)."""
     check_table_output(path)
     tmp = path.with_name(path.name + ".tmp")
     if path.suffix.lower() == ".csv":
-        csv_safe(df).to_csv(tmp, index=False, encoding="utf-8")
+        write_csv(df, tmp)
     else:
         df.to_parquet(tmp, index=False)
     tmp.replace(path)

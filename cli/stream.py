@@ -28,8 +28,7 @@ import numpy as np
 import pandas as pd
 
 from base.errors import AssetError, InvalidInput
-from cli.io import BLANK_ONLY, check_table_output
-from ledger_export.cells import csv_safe
+from cli.io import BLANK_ONLY, check_table_output, fen_fields, write_csv
 from valuation.batch import BatchJob, BatchResult, output_columns
 from valuation.executors import Executor, plan_chunks
 
@@ -175,8 +174,7 @@ class TableSink:
                 self._writer = pq.ParquetWriter(str(self.tmp), schema)
             self._writer.write_table(pa.Table.from_pandas(df, schema=schema, preserve_index=False))
         else:
-            csv_safe(df).to_csv(self.tmp, mode="a" if self._started else "w", header=not self._started, index=False,
-                      encoding="utf-8")
+            write_csv(df, self.tmp, append=self._started)
         self._started = True
         self.rows += len(df)
 
@@ -257,7 +255,7 @@ def records_of(tidy: pd.DataFrame) -> list[dict[str, Any]]:
     import json
 
     cols = [c for c in SUMMARY_COLUMNS if c in tidy.columns]
-    return list(json.loads(tidy[cols].round(2).to_json(orient="records", force_ascii=False)))
+    return list(fen_fields(json.loads(tidy[cols].to_json(orient="records", force_ascii=False, double_precision=15))))
 
 
 def _one_date(table: pd.DataFrame, offset: int, source: str, expected: date | None) -> date | None:

@@ -24,7 +24,7 @@ from ledger_export import accounts, notes, pledge_sheets, workpapers
 from ledger_export.checks import overall_expected, write_checks
 from ledger_export.cover import TITLE as COVER
 from ledger_export.cover import CoverInfo, InputRef, write_cover
-from ledger_export.workbook import Book, Expectation, Tee
+from ledger_export.workbook import Book, Expectation, Formula, Tee
 
 if TYPE_CHECKING:
     from accounting import BookResult
@@ -112,6 +112,7 @@ def export_workbook(path: Path, *, books: BookResult | None = None, valuation: C
         workpapers.write_valuation(book, valuation, price_index=price_index)
     if pledge is not None:
         pledge_sheets.write_pledge_sheets(book, pledge[0], pledge[1])
+    cross_references(book, books, valuation, pledge)
     write_checks(book)
     expected = overall_expected(book)
     book.set_expect(COVER, summary_cell, expected)
@@ -150,3 +151,42 @@ def _title(books: BookResult | None, valuation: CaseResult | None,
         parts_zh.append("质押融资工作底稿")
         parts_en.append("pledge workpaper")
     return "、".join(parts_zh), ", ".join(parts_en).capitalize()
+
+
+def cross_references(book: Book, books: BookResult | None, valuation: CaseResult | None,
+                     pledge: tuple[PledgeCase, PledgeAssessment] | None) -> None:
+    """Ties between the parts of one workbook: an impairment test that rests on a valuation in the
+    workbook (评估结论 − 可收回金额 = the costs of disposal the test deducted, 0 for a value in use), and
+    the pledge's concluded value = the valuation's conclusion. Live formulas on defined names, so a
+    changed input in one part shows as a failed tie in 校验."""
+    if valuation is None:
+        return
+    names = book.wb.defined_names
+    values = {v.asset.asset_id: v.conclusion.value for v in valuation.valuations}
+    section = "交叉引用 cross-reference"
+    if books is not None:
+        refs = {(o.asset_id, o.date): o.valuation for o in books.events
+                if o.valuation is not None and o.kind.value == "impairment_test"}
+        seen: dict[str, int] = {}
+        for x in books.disclosures.impairments:
+            k = seen[x.asset_id] = seen.get(x.asset_id, 0) + 1
+            rec = f"{book.prefix(x.asset_id)}_recoverable" + (f"_{k}" if k > 1 else "")
+            v_name = f"{book.prefix(x.asset_id)}_V"
+            ref = refs.get((x.asset_id, x.date))
+            if ref is None or x.asset_id not in values or rec not in names or v_name not in names:
+                continue
+            costs = float(ref.value - x.recoverable_amount)  # what the test deducted from the appraised value
+            book.check(section, f"{x.asset_id} 评估结论 − 减值测试可收回金额 = 处置费用（{x.date}）",
+                       f"{x.asset_id} valuation conclusion − recoverable amount = costs of disposal ({x.date})",
+                       Formula(f"={v_name}-{rec}", float(values[x.asset_id]) - float(x.recoverable_amount)),
+                       costs, expect_difference=float(values[x.asset_id]) - float(ref.value),
+                       engine_ok=abs(float(values[x.asset_id]) - float(ref.value)) < 0.005)
+    if pledge is not None:
+        asset = pledge[0].collateral.asset_id
+        v_name = f"{book.prefix(asset)}_V"
+        if asset in values and v_name in names and "pledge_concluded_value" in names:
+            concluded = float(pledge[0].collateral.concluded_value)
+            book.check(section, f"{asset} 质押押品评估结论 = 评估底稿结论", f"{asset} pledge concluded value = valuation",
+                       Formula("=pledge_concluded_value", concluded), Formula(f"={v_name}", float(values[asset])),
+                       expect_difference=concluded - float(values[asset]),
+                       engine_ok=abs(concluded - float(values[asset])) < 0.005)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from accounting.enums import label
 from ledger_export.accounts import TRIAL_BALANCE, BookRefs, lit
 from ledger_export.style import CNY, DATE, RATIO
 from ledger_export.workbook import Book, CellInput, Formula, Sheet, Styled, quote
@@ -165,9 +166,10 @@ def write_other_notes(book: Book, result: BookResult, refs: BookRefs) -> None:
     sh.section("一、入表判断 Recognition decisions", 8)
     _table(sh, ["资产 asset", "名称 name", "分类 classification", "列报 line", "形成方式 formation",
                 "资本化开始 capitalization from", "依据 rationale", "条款 citations", "缺少事实 missing facts"],
-           [[d.asset_id, d.name, d.classification.value, f"{d.label_zh} {d.label_en}",
-             d.formation.value if d.formation else "", d.capitalization_start, " ".join(d.rationale),
-             "; ".join(d.citations), "; ".join(d.missing_facts)] for d in result.decisions])
+           [[d.asset_id, d.name, d.label_zh, f"{d.label_zh} {d.label_en}",
+             label(d.formation.value) if d.formation else "", d.capitalization_start,
+             " ".join(d.rationale_zh or d.rationale), "; ".join(d.citations),
+             "；".join(d.missing_facts_zh or d.missing_facts)] for d in result.decisions])
 
     sh.blank()
     sh.section("二、使用寿命和摊销方法 Useful life and amortization method", 8)
@@ -229,6 +231,10 @@ def write_other_notes(book: Book, result: BookResult, refs: BookRefs) -> None:
                      Styled(x.unreversed_recovery, fmt=CNY), x.basis] for x in n.impairments])
     if n.impairments:
         _total(sh, f, l_, {5: sum((x.loss for x in n.impairments), ZERO)})
+        seen: dict[str, int] = {}
+        for i, imp in enumerate(n.impairments):  # named, so the valuation workpapers can be tied to them
+            k = seen[imp.asset_id] = seen.get(imp.asset_id, 0) + 1
+            book.define(f"{book.prefix(imp.asset_id)}_recoverable" + (f"_{k}" if k > 1 else ""), sh, 4, f + i)
 
     sh.blank()
     inv = n.inventory

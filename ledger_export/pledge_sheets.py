@@ -69,6 +69,7 @@ def _summary(book: Book, case: PledgeCase, result: PledgeAssessment) -> None:
     sh.blank()
     sh.append([Styled("押品价值 Collateral", title=True)])
     v0 = _kv(sh, "评估结论 concluded value (CNY)", Styled(col.concluded_value, fmt=CNY, fill="input"))
+    book.define("pledge_concluded_value", sh, 2, v0)
     _kv(sh, "评估方法折扣 method haircut Σ w·h", Styled(col.method_haircut, fmt=RATIO, fill="input"))
     v_row = _kv(sh, "押品价值 collateral value V = 结论 × (1 − 折扣)",
                 Formula(f"=B{v0}*(1-B{v0 + 1})", col.collateral_value, fmt=CNY))

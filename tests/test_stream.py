@@ -16,7 +16,7 @@ from pandas.testing import assert_frame_equal
 
 from base.errors import InvalidInput
 from bridges.data_files import load_adjustments, load_comparables, load_price_index
-from cli.io import read_batch
+from cli.io import read_batch, write_csv
 from cli.main import EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, main
 from cli.stream import BatchSource, TableSink, value_stream
 from valuation.batch import BatchJob, output_columns
@@ -55,8 +55,15 @@ def _read(path: Path) -> pd.DataFrame:
     if path.suffix == ".csv":
         text = {n: "str" for n, k in output_columns() if k == "str"}
         return pd.read_csv(path, dtype=text, keep_default_na=False, na_values={
-            n: [""] for n, _ in output_columns()}, encoding="utf-8")
+            n: [""] for n, _ in output_columns()}, encoding="utf-8-sig")
     return pd.read_parquet(path)
+
+
+def _as_csv(df: pd.DataFrame, tmp_path: Path) -> pd.DataFrame:
+    """``df`` as the CLI writes it to a CSV (money to the fen, ratios to 6 decimals) and reads back."""
+    path = tmp_path / "whole.csv"
+    write_csv(df, path)
+    return _read(path)
 
 
 def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
@@ -95,7 +102,7 @@ def test_parquet_folder_in_chunks_to_csv_equals_the_whole_table(batch_csv: Path,
     with TableSink(out) as sink:
         summary = value_stream(source, job, LocalExecutor(threads=2), sink=sink)
     assert summary.n_assets == 300
-    _same(_read(out), whole)
+    _same(_read(out), _as_csv(whole, tmp_path))
 
 
 def test_a_second_valuation_date_is_refused_and_nothing_is_written(batch_csv: Path, tmp_path: Path) -> None:
@@ -147,7 +154,7 @@ def test_cli_dask_engine_at_a_scheduler_address(scheduler: str, batch_csv: Path,
                  "--seed", "9", "-o", str(out), "--chunk-rows", "100"])
     assert code == EXIT_PARTIAL
     assert "298 valued, 2 failed" in capsys.readouterr().out
-    _same(_read(out), whole)
+    _same(_read(out), _as_csv(whole, tmp_path))
 
 
 def test_cli_refuses_a_scheduler_without_the_dask_engine(batch_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:

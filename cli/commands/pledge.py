@@ -16,8 +16,10 @@ def cmd_pledge(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from base.messages import invalid
+    from base.money import money
     from bridges.data_files import load_bank_policy
     from cli.files import read_json
+    from cli.io import fen_fields
     from pledge import assess, case_from_dict
 
     if args.output and Path(args.output).suffix.lower() not in (".xlsx", ".html"):
@@ -54,16 +56,17 @@ def cmd_pledge(args: argparse.Namespace) -> int:
             write_credit_memo(case, result, out,
                               inputs=[InputRef("质押案例 pledge case", path.name, fingerprint(case))])
     if args.json:
-        print(dump({**result.model_dump(mode="json"), "restricted_items": restricted}))
+        # amounts to the fen (half-up, base.money) at the output edge; the engine keeps its floats
+        print(dump(fen_fields({**result.model_dump(mode="json"), "restricted_items": restricted})))
     else:
         ml = result.max_loan
         print(f"质押融资 pledge {result.case_id} · 质押物 {case.collateral.name} ({result.asset_id})")
-        print(f"  押品价值 collateral value   {result.collateral.collateral_value:>16,.2f} CNY")
-        print(f"  清算价值 liquidation value  {result.collateral.liquidation.liquidation_value:>16,.2f} CNY")
+        print(f"  押品价值 collateral value   {money(result.collateral.collateral_value):>16,.2f} CNY")
+        print(f"  清算价值 liquidation value  {money(result.collateral.liquidation.liquidation_value):>16,.2f} CNY")
         for c in ml.constraints:
             mark = "  <- binding" if c.constraint == ml.binding else ""
-            print(f"  {c.label_zh:<12} {c.amount:>16,.2f} CNY{mark}")
-        print(f"  最高可贷额度 maximum loan  {ml.amount:>16,.2f} CNY (requested {ml.requested:,.2f}; "
+            print(f"  {c.label_zh:<12} {money(c.amount):>16,.2f} CNY{mark}")
+        print(f"  最高可贷额度 maximum loan  {money(ml.amount):>16,.2f} CNY (requested {money(ml.requested):,.2f}; "
               f"{'within' if ml.within_limit else 'ABOVE'} the limit)")
         if ml.reason:
             print(f"  原因 reason: {ml.reason}")

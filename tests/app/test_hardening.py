@@ -346,7 +346,7 @@ def test_csv_download_escapes_formula_like_cells(users: dict[Role, User]) -> Non
     names = [f"{lead}HYPERLINK(\"http://e\")" for lead in FORMULA_LEADERS] + ["plain", "a=b"]
     table = pd.DataFrame({"asset_id": [f"A{i}" for i in range(len(names))], "name": names,
                           "value": [-5000.0] + [1.0] * (len(names) - 1)})
-    out = pd.read_csv(io.BytesIO(services.batch_table_bytes(users[Role.APPRAISER], table, ".csv")),
+    out = pd.read_csv(io.BytesIO(services.batch_table_bytes(users[Role.APPRAISER], table, ".csv")), encoding="utf-8-sig",
                       keep_default_na=False)
     assert list(out["name"][:len(FORMULA_LEADERS)]) == [f"'{n}" for n in names[:len(FORMULA_LEADERS)]]
     assert list(out["name"][-2:]) == ["plain", "a=b"]

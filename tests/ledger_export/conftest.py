@@ -13,6 +13,8 @@ Workbooks written (all with ``record=True``, so each formula carries the engine'
   and test_held_for_sale.py;
 - ``value-parking``: the parking valuation workpapers alone (``value -o``);
 - ``memo-retail``: the credit memo of the bullet-loan pledge (``pledge -o``);
+- ``cross-ref``: books whose impairment test rests on the parking valuation, that valuation and a pledge of
+  the same asset, tied to each other in 校验 (交叉引用);
 - ``hostile``: books, valuation and pledge whose names and descriptions are formula-injection attempts;
 - ``template-<case>`` and ``template-edited``: the engagement template of each example, and one edited
   with openpyxl (as a user would in a spreadsheet), for the round trip through LibreOffice.
@@ -90,6 +92,38 @@ def _hostile_inputs(tmp: Path) -> tuple[Path, Path, Path]:
     return paths
 
 
+def cross_reference_inputs(tmp: Path) -> tuple[Path, Path, Path]:
+    """Books whose year-end impairment test rests on the parking valuation (its result file, fair value less
+    CNY 50,000.00 costs of disposal), that valuation, and a pledge of the same asset at its concluded value:
+    the three parts of one workbook the 交叉引用 ties join."""
+    from cli.main import main
+
+    park = EXAMPLES / "parking_city_investment.json"
+    result = tmp / "park_result.json"
+    assert main(["value", str(park), "-o", str(result)]) == 0
+    value = json.loads(result.read_text(encoding="utf-8"))["valuations"][0]["conclusion"]["value"]
+    books = {
+        "case_id": "XREF-01", "company": "某市城市建设投资集团有限公司 (illustrative)",
+        "resources": [{"asset_id": "PARK-001", "name": "城市公共停车泊位实时数据", "purpose": "internal_use",
+                       "formation": "purchased", "controlled": True, "separable": True, "benefits_probable": True,
+                       "cost_reliably_measurable": True, "useful_life": {"estimated_months": 60}}],
+        "events": [
+            {"kind": "purchase", "event_id": "P1", "asset_id": "PARK-001", "date": "2025-01-10",
+             "cost_lines": [{"category": "purchase_price", "amount": "2400000.00"}]},
+            {"kind": "impairment_test", "event_id": "IMP-2025", "asset_id": "PARK-001", "date": "2025-12-31",
+             "from_valuation": {"result_file": result.name, "basis": "fair_value_less_costs_of_disposal",
+                                "costs_of_disposal": "50000.00"}},
+        ],
+    }
+    pl = json.loads(PLEDGES[0].read_text(encoding="utf-8"))
+    pl["collateral"].update(asset_id="PARK-001", name="城市公共停车泊位实时数据", concluded_value=value,
+                            values_by_method={"cost": value, "income": value})
+    paths = (tmp / "xref_books.json", park, tmp / "xref_pledge.json")
+    paths[0].write_text(json.dumps(books, ensure_ascii=False), encoding="utf-8")
+    paths[2].write_text(json.dumps(pl, ensure_ascii=False), encoding="utf-8")
+    return paths
+
+
 def edit_template(path: Path) -> None:
     """What a user does in a spreadsheet: new weights 0.4 / 0.6 / 0 and an opportunity rate of 4 %."""
     wb = load_workbook(path)
@@ -147,6 +181,9 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Exported]:
     memo = tmp / "memo-retail.xlsx"
     out["memo-retail"] = Exported("memo-retail", memo, write_credit_memo(pcase, pres, memo, record=True),
                                   {"pledge": (retail, pcase, pres)})
+    xb, xv, xp = cross_reference_inputs(tmp)
+    add("cross-ref", books=(xb, *load_books(xb, AS_OF)), valuation=(xv, *load_valuation(xv)),
+        pledge=(xp, *load_pledge(xp)))
     hb, hv, hp = _hostile_inputs(tmp)
     add("hostile", books=(hb, *load_books(hb, AS_OF)), valuation=(hv, *load_valuation(hv)),
         pledge=(hp, *load_pledge(hp)))

@@ -16,7 +16,7 @@ from tests.ledger_export.conftest import Exported
 from tests.ledger_export.libreoffice import formula_cells, mismatches
 
 EXPORTS = ["full-0", "full-1", "full-2", "book-inventory-h1", "book-self-2024", "book-hand", "book-hand-h2",
-           "book-hand-empty", "book-later-life", "book-later-life-2024", "value-parking", "memo-retail", "hostile"]
+           "book-hand-empty", "book-later-life", "book-later-life-2024", "value-parking", "memo-retail", "hostile", "cross-ref"]
 
 
 @pytest.mark.parametrize("name", EXPORTS)

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
 from valuation.random import uniforms
 from valuation.uncertainty import Spread
@@ -78,6 +77,8 @@ def draw_inputs(ki: KernelInputs, spreads: IncomeUncertainty, u: Mapping[str, Ar
     u_base = u.get("base")
     if u_base is not None and spreads.base is not None:
         if ki.base_sd is not None:
+            from scipy import special  # here: only an ETS forecast's sd needs the normal quantile
+
             z = special.ndtri(u_base)[..., None]
             base = base + z * ki.base_sd[..., None, :]
         else:

@@ -20,14 +20,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import pandas as pd
-from scipy import stats
 
 PI_ALPHA = 0.10
 # The likelihood of a short history often has two modes (smoothing level near 0 and near 1); the
 # default start (0.1) finds the first. Restarting from these levels keeps the higher likelihood.
 RESTART_SMOOTHING_LEVELS = (0.5, 0.9)
-Z_90 = float(stats.norm.ppf(1 - PI_ALPHA / 2))  # 1.6449: half-width of a 90 % interval in sd
+
+
+@lru_cache(maxsize=1)
+def z_90() -> float:
+    """1.6449: the half-width of a 90 % interval in sd (scipy loads here, on the first ETS fit)."""
+    from scipy import stats
+
+    return float(stats.norm.ppf(1 - PI_ALPHA / 2))
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class EtsFit:
 @lru_cache(maxsize=256)
 def fit_ets(history: tuple[float, ...], steps: int) -> EtsFit:
     """Fit ETS(A, Ad, N) to ``history`` (CNY a year, oldest first) and forecast ``steps`` years ahead."""
+    import pandas as pd  # here, with statsmodels: only a history to fit needs them
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     y = np.asarray(history, dtype=np.float64)
@@ -67,7 +73,7 @@ def fit_ets(history: tuple[float, ...], steps: int) -> EtsFit:
     mean = frame["mean"].to_numpy(dtype=np.float64) * scale
     lower = frame["pi_lower"].to_numpy(dtype=np.float64) * scale
     upper = frame["pi_upper"].to_numpy(dtype=np.float64) * scale
-    sd = (upper - lower) / (2.0 * Z_90)
+    sd = (upper - lower) / (2.0 * z_90())
     params = []
     for name, value in zip(fit.param_names, np.asarray(fit.params, dtype=np.float64), strict=True):
         params.append((name, float(value) * scale if name.startswith("initial") else float(value)))

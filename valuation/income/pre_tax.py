@@ -14,7 +14,6 @@ life) is not converted here: give a pre-tax appraisal instead.
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import brentq
 
 from base.errors import InvalidInput
 from base.models import FrozenModel
@@ -83,6 +82,8 @@ def pre_tax_equivalent(result: IncomeResult, tax_rate: float | None = None) -> P
     if gap(lo) * gap(hi) > 0:
         raise BasisMismatch(f"no pre-tax rate in [{lo:.0%}, {hi:.0%}] gives the value {target:,.2f} CNY on the "
                             "pre-tax flows", asset_id=result.asset_id, field="income")
+    from scipy.optimize import brentq  # here: only a value in use solves for the pre-tax rate
+
     rate = float(brentq(gap, lo, hi, xtol=RATE_TOLERANCE, maxiter=200))
     return PreTaxEquivalent(value=target, after_tax_rate=d.rate.rate, pre_tax_rate=rate, tax_rate=t,
                             pre_tax_flows=tuple(float(x) for x in flows), times=tuple(float(x) for x in times))
