@@ -8,6 +8,13 @@ PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[dev]"
+# pip's and the build backend's chatter (the editable-install banner) goes to a log, shown only on failure
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! { .venv/bin/python -m pip install --quiet --upgrade pip \
+       && PYTHONWARNINGS=ignore .venv/bin/python -m pip install --quiet -e ".[dev]"; } >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "setup failed: pip could not install dataval (its output is above)" >&2
+  exit 1
+fi
 echo "dataval installed in $(pwd)/.venv"
