@@ -1,7 +1,8 @@
 """Accounting for data resources under the interim provisions (财会〔2023〕11号) and CAS 1/6/8/28.
 
-Pure package: facts and events in, journal, ledger, statements and notes out (DOMAIN §1-2).
-Entry point: :func:`book`. Money is ``Decimal`` rounded by :func:`accounting.money.money` only.
+Pure package: facts and events in, journal, ledger, statements and notes out (财会〔2023〕11号 and CAS;
+docs/accounting.md). Entry point: :func:`book`. Money is ``Decimal`` rounded by
+:func:`accounting.money.money` only.
 """
 
 from accounting.amortization import month_charge, monthly_amount, months_within_term, straight_line_schedule

@@ -1,4 +1,5 @@
-"""The amortization convention of DOMAIN §2.2, in one place (CAS 6 art. 17-19).
+"""The amortization convention of docs/accounting.md §Amortization and rounding, in one place
+(CAS 6 art. 17-19).
 
 - Months: amortization starts in the month the asset becomes available for use and stops in the
   month it is derecognized (当月增加当月摊销，当月减少当月不摊销); it is booked at each month end.

@@ -31,7 +31,7 @@ class PeriodClose(FrozenModel):
 class Policy(FrozenModel):
     """Accounting policy of the company.
 
-    ``vat_rate``: output VAT on data services and products (DOMAIN §2.1 convention 6 %).
+    ``vat_rate``: output VAT on data services and products (convention: 6 %, a general taxpayer's rate).
     ``materiality_threshold``: carrying amount (CNY) from which a single data asset is disclosed
     as material. ``auto_amortize``: book straight-line amortization at every month end up to
     ``as_of``; when False only ``amortization`` events book it. ``chart``: the loaded chart of

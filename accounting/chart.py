@@ -1,4 +1,5 @@
-"""Chart of accounts: codes and names come from a data file a company may change (DOMAIN §2.5).
+"""Chart of accounts: codes and names come from a data file a company may change
+(docs/accounting.md §Chart of accounts).
 
 The engine posts to *roles* (:class:`~accounting.enums.AccountRole`); the chart maps each role to a
 code and gives its Chinese and English names. Codes follow the CAS application guidance; detail

@@ -1,6 +1,7 @@
 """Fixed sets of choices: classification, purpose, formation, account role, event kind, movements.
 
-Chinese labels follow DOMAIN §2.3-§2.5 exactly; :func:`label` gives the Chinese or English one.
+Chinese labels follow 财会〔2023〕11号 三 and the chart of accounts (docs/accounting.md) exactly; :func:`label`
+gives the Chinese or English one.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ class RightSource(StrEnum):
 
 
 class Classification(StrEnum):
-    """Recognition decision (DOMAIN §2 table)."""
+    """Recognition decision (the table of docs/accounting.md §Recognition)."""
 
     INTANGIBLE_ASSET = "intangible_asset"  # 无形资产—其中：数据资源 (CAS 6)
     INVENTORY = "inventory"  # 存货—其中：数据资源 (CAS 1)
@@ -90,7 +91,7 @@ class RDPhase(StrEnum):
 
 
 class CostCategory(StrEnum):
-    """Cost-line categories (DOMAIN §2.1)."""
+    """Cost-line categories (docs/accounting.md §Initial measurement)."""
 
     PURCHASE_PRICE = "purchase_price"  # 购买价款
     TAXES = "taxes"  # 相关税费 (non-deductible)
@@ -196,7 +197,8 @@ class AccountedThen(StrEnum):
 
 
 class AccountRole(StrEnum):
-    """What an account is used for; the chart of accounts maps each role to a code (DOMAIN §2.5)."""
+    """What an account is used for; the chart of accounts maps each role to a code
+    (docs/accounting.md §Chart of accounts)."""
 
     CASH = "cash"  # 1002 银行存款
     RECEIVABLE = "receivable"  # 1122 应收账款
@@ -284,7 +286,7 @@ class EntryType(StrEnum):
 
 
 class Movement(StrEnum):
-    """Row of disclosure Table A / B that a line on a data account feeds (DOMAIN §2.4)."""
+    """Row of disclosure Table A / B that a line on a data account feeds (财会〔2023〕11号 三（二）)."""
 
     # Table A, 账面原值 / 累计摊销 / 减值准备 increases and decreases
     INCREASE_PURCHASE = "increase_purchase"  # 购入

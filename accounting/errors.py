@@ -14,10 +14,10 @@ from base.errors import DatavalError
 
 
 class AccountingError(DatavalError):
-    """An accounting rule of DOMAIN §2 (财会〔2023〕11号, CAS 1/6/8/28) is not met by the input."""
+    """An accounting rule of docs/accounting.md (财会〔2023〕11号, CAS 1/6/8/28) is not met by the input."""
 
     rule = "accounting"
-    rule_text = "DOMAIN §2"
+    rule_text = "财会〔2023〕11号 and CAS (docs/accounting.md)"
 
     def __init__(
         self,
@@ -88,14 +88,14 @@ class UnknownAccount(AccountingError):
     """An account code (or role) not in the chart of accounts in use."""
 
     rule = "unknown_account"
-    rule_text = "accounts come from the chart of accounts file (DOMAIN §2.5)"
+    rule_text = "accounts come from the chart of accounts file (docs/accounting.md §Chart of accounts)"
 
 
 class ChartOfAccountsError(AccountingError):
     """The chart of accounts file is inconsistent (duplicate codes, a required role missing)."""
 
     rule = "chart_of_accounts"
-    rule_text = "the chart maps every account role of DOMAIN §2.5 to one code"
+    rule_text = "the chart maps every account role to one code (docs/accounting.md §Chart of accounts)"
 
 
 class UnknownAsset(AccountingError):
@@ -137,4 +137,4 @@ class InvalidEvent(AccountingError):
     """An event that does not apply to the resource's classification or stage."""
 
     rule = "invalid_event"
-    rule_text = "event must fit the resource's classification and stage (DOMAIN §2)"
+    rule_text = "event must fit the resource's classification and stage (docs/accounting.md §Recognition)"

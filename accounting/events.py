@@ -39,7 +39,7 @@ class CostLine(FrozenModel):
 
 
 class ValuationReference(FrozenModel):
-    """The appraisal behind a recoverable amount or NRV, for the appraisal disclosure (DOMAIN §2.4).
+    """The appraisal behind a recoverable amount or NRV, for the appraisal disclosure (财会〔2023〕11号 三（二）).
 
     Accounting receives only these numbers and words; it never runs or imports the valuation.
     """

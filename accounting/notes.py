@@ -418,7 +418,7 @@ def _held_for_sale(books: PeriodBooks, states: Mapping[str, AssetState],
 
 
 def _appraisal(o: EventOutcome, v: ValuationReference, name: str) -> AppraisalDisclosure:
-    """Appraisal disclosure text (DOMAIN §2.4) from the valuation actually used in a test."""
+    """Appraisal disclosure text (财会〔2023〕11号 三（二）) from the valuation actually used in a test."""
     used_zh, used_en = {
         EventKind.IMPAIRMENT_TEST: ("减值测试（可收回金额）", "impairment test (recoverable amount)"),
         EventKind.CLASSIFIED_HELD_FOR_SALE: ("持有待售计量（公允价值减出售费用）",

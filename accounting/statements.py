@@ -1,4 +1,4 @@
-"""Trial balance, balance-sheet data lines and P&L effects for a period (DOMAIN §2.3).
+"""Trial balance, balance-sheet data lines and P&L effects for a period (财会〔2023〕11号 三（一）).
 
 Prior fiscal years' profit and loss is carried in retained earnings (the chart's
 ``retained_earnings`` account); P&L accounts show the current fiscal year up to the period.
@@ -188,7 +188,7 @@ def data_balances(entries: Sequence[JournalEntry], chart: ChartOfAccounts, throu
 
 
 def balance_sheet_lines(books: PeriodBooks) -> tuple[BalanceSheetLine, ...]:
-    """存货 / 无形资产 / 开发支出, each with 其中：数据资源 (DOMAIN §2.3)."""
+    """存货 / 无形资产 / 开发支出, each with 其中：数据资源 (财会〔2023〕11号 三（一）)."""
     close = data_balances(books.entries, books.chart, books.as_of)
     open_ = data_balances(books.entries, books.chart, books.period_start - timedelta(days=1))
     c = books.chart.code

@@ -226,7 +226,7 @@ def models_df(items: Sequence[Any]) -> pd.DataFrame:
 
 
 def other_disclosures(notes: Any) -> None:
-    """Each disclosure of ``OtherDisclosures`` (DOMAIN §2.4) as a titled table; empty ones say so."""
+    """Each disclosure of ``OtherDisclosures`` (财会〔2023〕11号 三（二）) as a titled table; empty ones say so."""
     titles = {
         "life_and_method": ("使用寿命与摊销方法", "useful life and amortization method"),
         "estimate_changes": ("会计估计变更", "changes in estimates"),

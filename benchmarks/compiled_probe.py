@@ -5,8 +5,8 @@ everything fused, percentiles included.
 
     python benchmarks/compiled_probe.py [--assets 20000] [--draws 1000] [--loop-assets 200]
 
-The same Monte Carlo of the cost method (DOMAIN §3.1, P = C × δ) on the same base drivers and the
-same counter-based uniforms (valuation/random.py), ending in P5 / P50 / P95 per asset:
+The same Monte Carlo of the cost method (docs/valuation.md §Cost method, P = C × δ) on the same base drivers
+and the same counter-based uniforms (valuation/random.py), ending in P5 / P50 / P95 per asset:
 
 1. ``engine``: the batch engine's own pieces — ``draw_drivers`` (uniforms → triangular inverse CDF →
    bound) and ``cost_build_up`` in 250,000-cell pieces, then ``percentiles_of_rows`` (numpy);

@@ -1,4 +1,4 @@
-"""The link between the bank's pledge and the company's books (DOMAIN §4, "Accounting link").
+"""The link between the bank's pledge and the company's books (docs/pledge.md §The accounting link).
 
 pledge/ and accounting/ never import each other; this shell module joins them:
 

@@ -1,5 +1,5 @@
 """附注 Notes: disclosure Tables A and B with live subtotals, totals and carrying amounts, every engine tie
-on the 校验 sheet, and the other mandatory disclosures of DOMAIN §2.4 (财会〔2023〕11号 §4).
+on the 校验 sheet, and the other mandatory disclosures of 财会〔2023〕11号 三（二）.
 
 In Tables A and B the leaf rows (期初, each 其中 row, 期末) are the engine's figures from the ledger;
 本期增加 / 本期减少 are SUMs of their 其中 rows, 合计 is the SUM of the three columns and 账面价值 is

@@ -1,4 +1,4 @@
-"""Pledge financing of data assets (数据资产质押融资, DOMAIN §4) — a pure package.
+"""Pledge financing of data assets (数据资产质押融资, docs/pledge.md) — a pure package.
 
 Entry point: :func:`assess` a :class:`PledgeCase` into a :class:`PledgeAssessment`. The bank policy
 (``data/bank_policy.json``) is loaded by the shell into a :class:`BankPolicy` and passed in, inside the

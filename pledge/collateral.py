@@ -1,4 +1,4 @@
-"""Collateral value and liquidation value (DOMAIN §4 "Collateral value").
+"""Collateral value and liquidation value (docs/pledge.md §Collateral value).
 
 - Method haircut h = Σ_m w_m · h_m and pledge rate p = Σ_m w_m · p(class, m), w the conclusion weights.
 - Collateral value 押品价值 V = concluded appraised value × (1 − h).

@@ -1,4 +1,4 @@
-"""Pledge rules broken (DOMAIN §4): each subclass is named after the rule.
+"""Pledge rules broken (docs/pledge.md): each subclass is named after the rule.
 
 Tree (see ``base/errors.py`` for the whole engine)::
 
@@ -26,7 +26,7 @@ from base.errors import DatavalError
 
 
 class PledgeError(DatavalError):
-    """A pledge-financing rule (DOMAIN §4) is not met by the input."""
+    """A pledge-financing rule (docs/pledge.md) is not met by the input."""
 
     rule = "pledge"
 

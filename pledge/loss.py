@@ -1,4 +1,4 @@
-"""Expected loss EL = PD × LGD × EAD with Basel CRE32 LGD* (DOMAIN §4 "Loss and capital").
+"""Expected loss EL = PD × LGD × EAD with Basel CRE32 LGD* (docs/pledge.md §Loss and capital).
 
 CRE32.9-32.11 (foundation IRB, secured exposures):
     LGD* = LGD_U · E_U / (E(1 + H_E)) + LGD_S · E_S / (E(1 + H_E))

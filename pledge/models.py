@@ -1,4 +1,4 @@
-"""Inputs of a pledge assessment (数据资产质押融资, DOMAIN §4): term sheet, bank policy, borrower,
+"""Inputs of a pledge assessment (数据资产质押融资, docs/pledge.md): term sheet, bank policy, borrower,
 collateral, registration and holding facts, bundled in a :class:`PledgeCase`.
 
 Units: money in CNY (float); rates are annual decimals (0.06 = 6 %); terms in months; times in the
@@ -177,7 +177,7 @@ class PledgeRateRow(FrozenModel):
 
 
 class Covenants(FrozenModel):
-    """Maintenance covenants checked each period (DOMAIN §4).
+    """Maintenance covenants checked each period (docs/pledge.md §Paths over the term).
 
     ``ltv_warning`` 预警线 and ``ltv_max`` 平仓线 on exposure / liquidation value; ``coverage_min``
     最低覆盖率 on collateral value / exposure (a multiple, e.g. 1.5).
@@ -200,7 +200,8 @@ class BaselLgd(FrozenModel):
 class BankPolicy(FrozenModel):
     """银行质押融资政策 the bank's policy: pledge rates, haircuts, liquidation, limits and targets.
 
-    Liquidation value (DOMAIN §4): ``(V·(1 − liquidation_discount)·(1 − disposal_cost_rate)
+    Liquidation value (docs/pledge.md §Collateral value):
+    ``(V·(1 − liquidation_discount)·(1 − disposal_cost_rate)
     − disposal_cost_fixed) / (1 + sale_discount_rate)^(time_to_sell_months / 12)``, floored at 0.
     ``ltv_limit`` sizes the loan on liquidation value; ``dscr_floor`` sizes it on the borrower's cash
     flow; ``shortfall_target`` is the highest acceptable probability that the liquidation value falls
@@ -303,7 +304,7 @@ class Borrower(FrozenModel):
 
 
 class ValueDynamics(FrozenModel):
-    """How the collateral value moves over the term (DOMAIN §4 "Uncertainty").
+    """How the collateral value moves over the term (docs/pledge.md §Uncertainty).
 
     V(t) = V0 · D(t) · exp((μ − σ²/2) t + σ W(t)) · (1 − j)^N(t), N a Poisson process of intensity
     ``jump_intensity`` per year (compliance or legal events), each jump taking ``jump_size`` of the
@@ -407,7 +408,7 @@ class Collateral(FrozenModel):
 
 
 class Registration(FrozenModel):
-    """登记信息 proof of rights and the pledge registration (DOMAIN §4)."""
+    """登记信息 proof of rights and the pledge registration (docs/pledge.md)."""
 
     certificate_number: str | None = Field(None, title="数据产权登记证书编号")
     certificate_issuer: str = Field("", title="发证机构")

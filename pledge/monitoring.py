@@ -1,5 +1,5 @@
-"""Paths over the term (DOMAIN §4): exposure beside the collateral value, LTV and coverage, covenant
-breaches and their triggers, and the reverse stress test.
+"""Paths over the term (docs/pledge.md §Paths over the term): exposure beside the collateral value, LTV and
+coverage, covenant breaches and their triggers, and the reverse stress test.
 
 Monitoring dates are drawdown (k = 0) and each due date k = 1..n. Exposure E_k is the principal
 outstanding just before the k-th payment (E_0 = the amount lent). The base collateral path is

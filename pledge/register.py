@@ -1,4 +1,4 @@
-"""The register link (DOMAIN §4 "Accounting link"): only a held, unpledged asset can be pledged."""
+"""The register link (docs/pledge.md §The accounting link): only a held, unpledged asset can be pledged."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from valuation.models import Method
 
 
 class LoanConstraint(StrEnum):
-    """The four limits on the loan (DOMAIN §4 "Maximum loan")."""
+    """The four limits on the loan (docs/pledge.md §Maximum loan)."""
 
     POLICY_PLEDGE_RATE = "policy_pledge_rate"  # 质押率上限
     LIQUIDATION_LTV = "liquidation_ltv"  # 清算价值抵质押率上限
@@ -113,7 +113,7 @@ class RepaymentSchedule(FrozenModel):
 
 
 class LiquidationValue(FrozenModel):
-    """清算价值 (DOMAIN §4): L = max(0, V·(1 − d)·(1 − c) − F) / (1 + ρ)^(T/12)."""
+    """清算价值 (docs/pledge.md §Collateral value): L = max(0, V·(1 − d)·(1 − c) − F) / (1 + ρ)^(T/12)."""
 
     collateral_value: float = Field(title="押品价值 V", description="CNY")
     liquidation_discount: float = Field(title="变现折扣 d")
@@ -259,7 +259,7 @@ class ReverseStress(FrozenModel):
 
 
 class PledgeRestriction(FrozenModel):
-    """受限资产 flag for the register: the asset is pledged, so the accounting disclosures (DOMAIN §2.4)
+    """受限资产 flag for the register: the asset is pledged, so the accounting disclosures (财会〔2023〕11号 三（二）)
     list it with its carrying amount and the period's amortization (which accounting supplies)."""
 
     asset_id: str

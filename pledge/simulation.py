@@ -1,4 +1,4 @@
-"""Seeded, vectorized Monte Carlo of the collateral value path (DOMAIN §4 "Uncertainty").
+"""Seeded, vectorized Monte Carlo of the collateral value path (docs/pledge.md §Uncertainty).
 
     V(t) = V0 · D(t) · exp((μ − σ²/2)·t + σ·W(t)) · (1 − j)^N(t)
 

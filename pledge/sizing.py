@@ -1,4 +1,4 @@
-"""Maximum loan (最高可贷额度, DOMAIN §4): the lowest of four limits, the binding one named.
+"""Maximum loan (最高可贷额度, docs/pledge.md §Maximum loan): the lowest of four limits, the binding one named.
 
 1. policy pledge rate:  A₁ = p × V                 (p the blended 质押率, V the collateral value)
 2. liquidation LTV:     A₂ = LTV_limit × L          (L the liquidation value at drawdown)

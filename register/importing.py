@@ -58,7 +58,7 @@ from register.report import write_issue_report
 Progress = Callable[[str, int, int], None]
 FLUSH_EVERY = 500
 KNOWN_SHEETS = {README, ENGAGEMENT, ASSETS, METHODS, PARAMETERS, PRICE_INDEX}
-CSV_COST_LINES = (  # batch column → cost category of DOMAIN §3.1
+CSV_COST_LINES = (  # batch column → cost category of docs/valuation.md §Cost method
     ("cost_planning", "planning", "前期费用 planning"),
     ("cost_construction", "direct_construction", "直接成本—建设 construction"),
     ("cost_operation", "direct_operation", "直接成本—运维 operation"),

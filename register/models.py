@@ -83,7 +83,8 @@ class DataAsset(Base):
 
 
 class CostLine(Base):
-    """One cost line of an asset (DOMAIN §3.1), amount in fen, with its evidence reference and files."""
+    """One cost line of an asset (docs/valuation.md §Cost method), amount in fen, with its evidence reference
+    and files."""
 
     __tablename__ = "cost_lines"
     __table_args__ = (UniqueConstraint("asset_id", "line_no", name="uq_cost_line_no"),)

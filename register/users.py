@@ -33,7 +33,7 @@ _DUMMY_HASH = _HASHER.hash("dataval-timing-equalizer")
 
 
 class Role(StrEnum):
-    """The five roles of the dashboard (DESIGN.md "The dashboard")."""
+    """The five roles of the dashboard (docs/dashboard.md §Sign-in and roles)."""
 
     FINANCE = "finance"
     APPRAISER = "appraiser"

@@ -57,7 +57,7 @@ class AssetCase(FrozenModel):
 
 
 class ValuationCase(FrozenModel):
-    """A valuation engagement: the facts of §3 and the assets valued under it."""
+    """A valuation engagement: its engagement facts (中评协〔2023〕17号) and the assets valued under it."""
 
     schema_version: str = CASE_SCHEMA_VERSION
     engagement: Engagement

@@ -1,4 +1,4 @@
-"""Reconcile the methods into a concluded value with a range (DOMAIN §3.4).
+"""Reconcile the methods into a concluded value with a range (docs/valuation.md §Conclusion and range).
 
     V = Σ_m w_m · V_m,    Σ_m w_m = 1
 

@@ -1,4 +1,4 @@
-"""The appraisal disclosure (DOMAIN §2.4) written from the valuation that was actually run.
+"""The appraisal disclosure (财会〔2023〕11号 三（二）) written from the valuation that was actually run.
 
 When an appraisal of data resources has a material effect on the statements, the entity discloses the
 information sources, the assumptions and limiting conditions, the choice of method, and the source,

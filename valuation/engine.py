@@ -130,7 +130,7 @@ def fingerprint(case: ValuationCase) -> str:
 def value_asset(
     ac: AssetCase, ctx: ValuationContext, market_data: MarketData = MarketData()
 ) -> AssetValuation:
-    """Run the weighted methods on one asset and reconcile them (DOMAIN §3.4).
+    """Run the weighted methods on one asset and reconcile them (docs/valuation.md §Conclusion and range).
 
     Each method is prepared once; its value, tornado and (when the case asks for draws) Monte Carlo
     draws all come from that prepared value.

@@ -6,13 +6,15 @@ from base.errors import DatavalError
 
 
 class ValuationError(DatavalError):
-    """A valuation rule of the appraisal guidance (DOMAIN §3) is not met by the input."""
+    """A valuation rule of the appraisal guidance (中评协〔2023〕17号; docs/valuation.md)
+    is not met by the input."""
 
     rule = "valuation"
 
 
 class InconsistentJudgementMatrix(ValuationError):
-    """AHP pairwise matrix rejected: consistency ratio CR = CI/RI must be < 0.10 (DOMAIN §3)."""
+    """AHP pairwise matrix rejected: consistency ratio CR = CI/RI must be < 0.10
+    (docs/valuation.md §Cost method)."""
 
     rule = "ahp_consistency"
 
@@ -24,25 +26,28 @@ class WeightsDoNotSumToOne(ValuationError):
 
 
 class DiscountRateNotAboveGrowth(ValuationError):
-    """A terminal value needs i − g ≥ the stated margin (DOMAIN §3.2)."""
+    """A terminal value needs i − g ≥ the stated margin (docs/valuation.md §Income method)."""
 
     rule = "rate_above_growth"
 
 
 class BasisMismatch(ValuationError):
-    """Cash-flow basis and discount-rate basis differ (after-tax vs pre-tax) (DOMAIN §3.2)."""
+    """Cash-flow basis and discount-rate basis differ (after-tax vs pre-tax)
+    (docs/valuation.md §Income method)."""
 
     rule = "basis_mismatch"
 
 
 class TooFewComparables(ValuationError):
-    """The market method needs at least three comparables after screening (DOMAIN §3.3)."""
+    """The market method needs at least three comparables after screening
+    (docs/valuation.md §Market method)."""
 
     rule = "too_few_comparables"
 
 
 class HorizonError(ValuationError):
-    """The income horizon is empty or inconsistent with the terms that cap it (DOMAIN §3.2)."""
+    """The income horizon is empty or inconsistent with the terms that cap it
+    (docs/valuation.md §Income method)."""
 
     rule = "horizon"
 

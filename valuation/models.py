@@ -1,7 +1,7 @@
 """Shared vocabulary of an appraisal: the engagement, the data asset, quality, and result basics.
 
 Terms follow the China Appraisal Society guidance 中评协〔2023〕17号《数据资产评估指导意见》
-(../shared/DOMAIN.md §3). Money is CNY (float64 in valuation math; conversion to Decimal happens at
+(docs/valuation.md). Money is CNY (float64 in valuation math; conversion to Decimal happens at
 the boundary into accounting). Rates are annual decimals (0.08 = 8 %). Periods are years.
 """
 
@@ -138,7 +138,7 @@ class DataAsset(FrozenModel):
 
     ``rights_term_end`` is the end of any legal, contractual or authorization term that limits the
     rights (e.g. a 3-year public-data authorized-operation agreement); the income horizon and useful
-    life are capped by it (DOMAIN §3.2).
+    life are capped by it (docs/valuation.md §Income method).
     """
 
     asset_id: Text = Field(min_length=1, max_length=64)
@@ -160,7 +160,7 @@ class DataAsset(FrozenModel):
 
 
 class Engagement(FrozenModel):
-    """The engagement facts every appraisal records (DOMAIN §3)."""
+    """The engagement facts every appraisal records (中评协〔2023〕17号; README.md, the case file)."""
 
     case_id: str = Field(min_length=1, max_length=64)
     client: str = Field(min_length=1)
@@ -197,7 +197,8 @@ class MethodResult(FrozenModel):
     """Common part of a method's result; each method's result subclasses it with its own detail.
 
     ``value`` is the method's indicated value in CNY. ``figures`` are the intermediate figures in the
-    order a reader follows them; ``formula`` states the method's formula (DOMAIN §3.x).
+    order a reader follows them; ``formula`` states the method's formula (docs/valuation.md,
+    one section per method).
     """
 
     method: Method

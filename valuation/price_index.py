@@ -1,4 +1,5 @@
-"""Price index used to restate historical costs (DOMAIN §3.1) and date-adjust comparables (X3, §3.3).
+"""Price index used to restate historical costs (docs/valuation.md §Cost method) and date-adjust comparables
+(X3, docs/valuation.md §Market method).
 
 Convention (documented in README): the index is monthly; a date takes the value of its own month;
 the restatement factor from date a to date b is I(month of b) / I(month of a). A date outside the

@@ -1,7 +1,7 @@
 """Seeded synthetic batches: the 1,000-asset sample (data/examples/batch_1000.csv) and the benchmarks.
 
 Shared columns are drawn here; each method fills its own columns (``synthetic_<method>_columns``).
-Magnitudes follow DOMAIN §5 (single data assets from about ¥0.1 m to ¥50 m). Illustrative, not real.
+Magnitudes: single data assets from about ¥0.1 m to ¥50 m. Illustrative, not real.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""How an input is uncertain, used by both the Monte Carlo and the tornado (DOMAIN §3.4).
+"""How an input is uncertain, used by both the Monte Carlo and the tornado
+(docs/valuation.md §Conclusion and range).
 
 A :class:`Spread` describes one input around its base value ``b``:
 

@@ -40,7 +40,7 @@ def first_due(s: AssetState) -> int | None:
 
 
 def amortize_month(tx: Tx, s: AssetState, m: int) -> AssetState:
-    """Book month ``m`` of straight-line amortization (DOMAIN §2.2 convention)."""
+    """Book month ``m`` of straight-line amortization (docs/accounting.md §Amortization and rounding)."""
     assert s.life_months is not None
     left = s.life_months - s.months_booked
     cost, acc, imp = tx.carrying()
@@ -56,7 +56,7 @@ def amortize_month(tx: Tx, s: AssetState, m: int) -> AssetState:
     tx.add(d, month_end(m), EntryType.AMORTIZATION,
            f"month {s.months_booked + 1} of {s.life_months}: monthly amount {rate} "
            f"(remaining {remaining} / {left} months, half-up to the fen; last month takes the remainder) "
-           "— CAS 6 art. 17; DOMAIN §2.2", period=f"{month_end(m):%Y-%m}")
+           "— CAS 6 art. 17; docs/accounting.md §Amortization and rounding", period=f"{month_end(m):%Y-%m}")
     grant_rate, released = s.grant_rate, ZERO
     if s.grant_deferred > 0:  # gross method: 递延收益 released over the same months (CAS 16 art. 8)
         grant_rate = grant_rate if grant_rate is not None else monthly_amount(s.grant_deferred, left)
@@ -117,7 +117,8 @@ def amortization(tx: Tx, s: AssetState, ev: Amortization) -> Outcome:
         if len(tx.entries) > before:
             total += tx.entries[-1].total_debit
     return state, f"amortized {total} through {month_end(target):%Y-%m}", [
-        "Straight-line, month-end booking (DOMAIN §2.2)."], {"amortization": total}
+        "Straight-line, month-end booking (docs/accounting.md §Amortization and rounding)."
+    ], {"amortization": total}
 
 
 def change_of_estimate(tx: Tx, s: AssetState, ev: ChangeOfEstimate) -> Outcome:

@@ -13,9 +13,10 @@ from accounting.money import ZERO
 
 
 def impairment_test(tx: Tx, s: AssetState, ev: ImpairmentTest) -> Outcome:
-    """CAS 8 test of a data intangible, or of 开发支出 not yet ready for use (tested every year, DOMAIN
-    §2.2): loss = carrying amount − recoverable amount, never reversed under CAS (art. 17); the IFRS
-    view reverses up to the amount had no loss been recognized (IAS 36.117)."""
+    """CAS 8 test of a data intangible, or of 开发支出 not yet ready for use (tested every year,
+    our convention: docs/accounting.md §Impairment and NRV): loss = carrying amount − recoverable amount,
+    never reversed under CAS (art. 17); the IFRS view reverses up to the amount had no loss been recognized
+    (IAS 36.117)."""
     if s.cls == Classification.CONTRACT_COST:
         return contract_costs.impairment(tx, s, ev)
     if s.cls not in (Classification.INTANGIBLE_ASSET, Classification.INTERNAL_RD):

@@ -1,4 +1,5 @@
-"""Baseline for the benchmark: the cost method as a plain per-asset Python loop (DOMAIN §3.1).
+"""Baseline for the benchmark: the cost method as a plain per-asset Python loop
+(docs/valuation.md §Cost method).
 
 Same formulas and the same counter-based uniforms as valuation/cost, written the straightforward way:
 plain floats, the math module, one asset and one draw at a time, dateutil.relativedelta for year

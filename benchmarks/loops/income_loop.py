@@ -1,4 +1,5 @@
-"""Baseline for the benchmark: the income method as a plain per-asset Python loop (DOMAIN §3.2).
+"""Baseline for the benchmark: the income method as a plain per-asset Python loop
+(docs/valuation.md §Income method).
 
 Same formulas and the same counter-based uniforms as valuation/income, written the straightforward
 way: plain floats, the math module, one asset, one draw and one period at a time,

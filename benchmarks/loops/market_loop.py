@@ -1,4 +1,5 @@
-"""Baseline for the benchmark: the market method as a plain per-asset Python loop (DOMAIN §3.3).
+"""Baseline for the benchmark: the market method as a plain per-asset Python loop
+(docs/valuation.md §Market method).
 
 Same formulas, selection, screening and counter-based uniforms as valuation/market, written the
 straightforward way: plain floats, the math module, one asset, one comparable and one draw at a time.

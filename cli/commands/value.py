@@ -261,7 +261,7 @@ def add_parser(sub: Any) -> None:
     v.add_argument("--json", action="store_true", help="print JSON (per-method values, conclusion, range)")
     v.add_argument("--full", action="store_true", help="with --json on a case: include every explanation")
     v.add_argument("--disclosure", action="store_true",
-                   help="case: print the appraisal disclosure (DOMAIN §2.4) of each asset as Markdown")
+                   help="case: print the appraisal disclosure (财会〔2023〕11号 三（二）) of each asset as Markdown")
     v.add_argument("-o", "--output", help="case: full result .json or the workpapers .xlsx; batch: tidy results "
                    ".csv or .parquet")
     v.add_argument("--seed", type=int, help=f"Monte Carlo seed (default: the case's, or {DEFAULT_SEED})")

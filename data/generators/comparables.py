@@ -1,9 +1,9 @@
 """Write data/comparables.csv: an ILLUSTRATIVE database of data-product transactions.
 
 THE ROWS ARE SYNTHETIC. They are not real transactions of the venues named; they exist so the market
-method (DOMAIN §3.3), its selection, screening and hedonic cross-check have a default database to run
-on in examples and tests. An engagement must replace them with the transactions it actually relies on
-(venue records, contracts) and keep the evidence. Every row says so in its ``note`` column.
+method (docs/valuation.md §Market method), its selection, screening and hedonic cross-check have a default
+database to run on in examples and tests. An engagement must replace them with the transactions it actually
+relies on (venue records, contracts) and keep the evidence. Every row says so in its ``note`` column.
 
 Generating model (hedonic, log-linear; effects are natural-log points)::
 

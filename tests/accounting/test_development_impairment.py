@@ -1,9 +1,9 @@
 """Development expenditure (开发支出) impaired before it is ready for use, then ready, then amortized.
 
-DOMAIN §2.2: development-stage assets not yet ready are tested for impairment every year (CAS 8); an
-impairment loss is never reversed (CAS 8 art. 17; IAS 36.117 would reverse it). When the asset is ready
-the spending moves to 无形资产 at cost and its provision to 无形资产减值准备, and amortization runs on
-the carrying amount over the useful life. All figures computed by hand in the comments.
+docs/accounting.md §Impairment and NRV: development-stage assets not yet ready are tested for impairment every
+year (CAS 8); an impairment loss is never reversed (CAS 8 art. 17; IAS 36.117 would reverse it). When the
+asset is ready the spending moves to 无形资产 at cost and its provision to 无形资产减值准备, and amortization runs on the
+carrying amount over the useful life. All figures computed by hand in the comments.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Self-developed dataset: research → development → ready → impairment → recovery never reversed.
 
-All expected figures are computed by hand from DOMAIN §2 in the comments.
+All expected figures are computed by hand from docs/accounting.md in the comments.
 """
 
 from __future__ import annotations

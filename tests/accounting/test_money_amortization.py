@@ -1,4 +1,5 @@
-"""Money rounding and the amortization convention (DOMAIN §2.2), computed by hand."""
+"""Money rounding and the amortization convention, computed by hand
+(docs/accounting.md §Amortization and rounding)."""
 
 from __future__ import annotations
 

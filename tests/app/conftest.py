@@ -7,7 +7,7 @@ role with the password :data:`PASSWORD`. ``$DATAVAL_DB_URL`` points at it during
 (monkeypatched), so the app under AppTest (same process) opens it like a server would.
 
 ``page(user, name)`` runs ``app/main.py`` under ``streamlit.testing.v1.AppTest`` signed in as ``user``
-and switches to ``pages/<name>.py``.
+and switches to ``screens/<name>_page.py``.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def page(sample_register: str) -> Callable[..., object]:
             at.session_state["company"] = company
         at.run()
         if name is not None:
-            at.switch_page(f"pages/{name}_page.py")
+            at.switch_page(f"screens/{name}_page.py")
             at.run()
         return at
 

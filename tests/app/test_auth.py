@@ -62,16 +62,25 @@ ACTIONS: dict[str, str] = {
     "store.engagements_with_results": "valuation.view",
     "store.pledges": "workpapers.download",
     "store.pledge_record": "workpapers.download",
+    "store.asset_facts": "ledger.view",
+    "store.save_facts": "books.edit",
+    "store.preview_event": "ledger.view",
+    "store.record_event": "books.edit",
+    "store.reverse_event": "books.edit",
+    "store.recorded_events": "ledger.view",
+    "store.attach_fact_evidence": "books.edit",
+    "store.fact_evidence": "ledger.view",
 }
 NOT_ACTIONS = {"services.pledge_label", "store.cost_line_problems"}  # labels and pure validation
 
-# who may do each task (DESIGN.md "The dashboard"; admin may do everything)
+# who may do each task (docs/dashboard.md §Sign-in and roles; admin may do everything)
 ALLOWED: dict[str, set[Role]] = {
     "assets.view": set(Role),
     "assets.edit": {Role.FINANCE, Role.ADMIN},
     "assets.import": {Role.FINANCE, Role.ADMIN},
     "ledger.view": {Role.FINANCE, Role.ANALYST, Role.ADMIN},
     "ledger.post": {Role.FINANCE, Role.ADMIN},
+    "books.edit": {Role.FINANCE, Role.ADMIN},
     "valuation.run": {Role.APPRAISER, Role.ADMIN},
     "valuation.view": {Role.APPRAISER, Role.FINANCE, Role.BANK, Role.ANALYST, Role.ADMIN},
     "pledge.assess": {Role.BANK, Role.ADMIN},
@@ -153,7 +162,7 @@ def test_page_script_refuses_a_role(page: Any, users: dict[Role, User], role: Ro
 
     from tests.app.conftest import APP
 
-    at = AppTest.from_file(str(APP.parent / "pages" / f"{page_name}_page.py"), default_timeout=60)
+    at = AppTest.from_file(str(APP.parent / "screens" / f"{page_name}_page.py"), default_timeout=60)
     at.session_state["user"] = users[role]
     at.run()
     no_exception(at)

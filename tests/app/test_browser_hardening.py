@@ -197,3 +197,20 @@ def test_browser_markdown_and_formula_name_shown_as_plain_text(server: Server, p
         _see_text(page, NASTY)
         assert _live_links(page) == 0
         shot(page, "hardening_plain_text_pledge")
+
+
+def test_browser_signed_out_sidebar_lists_no_page_and_sign_in_returns_to_the_page_asked(server: Server,
+                                                                                        pw: Any) -> None:
+    with browser_page(pw) as page:
+        page.goto(f"{server.url}/ledger")  # a bookmarked page, opened while signed out
+        page.get_by_label("用户名").wait_for(timeout=60_000)
+        shot(page, "signin_signed_out")
+        assert page.locator("[data-testid=stSidebarNav]").count() == 0  # no page listed before sign-in
+        assert "账务" not in page.locator("[data-testid=stMain]").inner_text()  # and no page script ran
+        page.get_by_label("用户名").fill("finance1")
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        wait_ready(page, "ledger")  # the page asked for, not the first page of the role
+        assert page.url.rstrip("/").endswith("/ledger")
+        assert page.locator("[data-testid=stSidebarNav]").count() == 1
+        shot(page, "signin_returned_to_ledger")

@@ -1,7 +1,7 @@
 """估值 Valuation page: a register asset by the cost method, a stored engagement, batch upload.
 
 Hand figures: cost lines incurred in the valuation month are not restated (I(v)/I(t) = 1); with δ on
-remaining life, δ = remaining / (elapsed + remaining) = 3 / (1 + 3) = 0.75 (DOMAIN §3.1), so
+remaining life, δ = remaining / (elapsed + remaining) = 3 / (1 + 3) = 0.75 (docs/valuation.md §Cost method), so
 P = C × δ = (400,000.00 + 600,000.00) × 0.75 = 750,000.00. Batch row B-1: (100,000 + 300,000) × 0.75
 = 300,000.00; row B-2 has a negative amount and fails alone.
 """

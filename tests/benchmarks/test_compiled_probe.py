@@ -23,7 +23,7 @@ def test_engine_loop_and_compiled_kernels_agree_to_the_bit() -> None:
 
 
 def test_one_draw_by_hand() -> None:
-    """With one draw, P5 = P50 = P95 = P of that draw (DOMAIN §3.1):
+    """With one draw, P5 = P50 = P95 = P of that draw (docs/valuation.md §Cost method):
     C = Σ amounts × m_k + r·(Σ amounts)·years + τ·(capital + 机会成本), P = C × δ × m_δ."""
     timings = probe.run(n=1, draws=1, loop_assets=1)
     base = probe.base_drivers(1)

@@ -19,7 +19,7 @@ def policy() -> BankPolicy:
 
 
 def test_default_policy_matches_market_practice(policy: BankPolicy) -> None:
-    # DOMAIN §4: banks lend around 30 % of appraised value on data assets
+    # docs/pledge.md: banks lend around 30 % of appraised value on data assets
     assert {r.rate for r in policy.pledge_rates if r.method.value == "income"} <= {0.30}
     assert policy.basel.lgd_unsecured == 0.40 and policy.basel.lgd_secured == 0.25
     assert policy.basel.collateral_haircut == 0.40

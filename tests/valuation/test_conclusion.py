@@ -1,4 +1,5 @@
-"""Reconciliation (DOMAIN §3.4): weighted value, differences, tornado carried onto V, MC range."""
+"""Reconciliation (docs/valuation.md §Conclusion and range): weighted value, differences, tornado
+carried onto V, MC range."""
 
 import numpy as np
 import pytest

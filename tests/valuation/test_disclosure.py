@@ -1,4 +1,4 @@
-"""The appraisal disclosure is written from the valuation that ran (DOMAIN §2.4)."""
+"""The appraisal disclosure is written from the valuation that ran (财会〔2023〕11号 三（二）)."""
 
 from __future__ import annotations
 

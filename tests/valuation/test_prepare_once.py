@@ -1,9 +1,9 @@
 """Each method is prepared once per asset: the engine values, runs the tornado and simulates from the
 prepared value, keeps the concluded value's draws, and the dashboard's histogram reads those draws.
 
-Hand check of the kept draws: V = Σ w_m·V_m draw by draw over the methods of positive weight (DOMAIN
-§3.4); the logistics case weighs income 0.8 and market 0.2, the parking case cost 0.3, income 0.7 and
-market 0 (simulated, shown in the method ranges, not in V).
+Hand check of the kept draws: V = Σ w_m·V_m draw by draw over the methods of positive weight
+(docs/valuation.md §Conclusion and range); the logistics case weighs income 0.8 and market 0.2, the parking
+case cost 0.3, income 0.7 and market 0 (simulated, shown in the method ranges, not in V).
 """
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
-"""The cost method's batch Monte Carlo as one compiled loop (DOMAIN §3.1), equal to the bit to
-valuation.cost.draws.draw_drivers + valuation.cost.kernel.cost_build_up for the batch's case:
-机会成本 and 相关税费 by rate (no amounts), the default tax base (前期 + 直接 + 间接, not 机会成本), triangular or
-uniform spreads.
+"""The cost method's batch Monte Carlo as one compiled loop (docs/valuation.md §Cost method), equal to the bit
+to valuation.cost.draws.draw_drivers + valuation.cost.kernel.cost_build_up for the batch's case: 机会成本 and 相关税费
+by rate (no amounts), the default tax base (前期 + 直接 + 间接, not 机会成本), triangular or uniform spreads.
 
 Per asset and draw: each driver in use with a spread is ``clip(b × m, bounds)`` or ``clip(b + s,
 bounds)`` with m, s from its stream's uniform; then

@@ -1,6 +1,6 @@
-"""The income method's batch Monte Carlo after the powers as one compiled loop (DOMAIN §3.2), equal to
-the bit to valuation.income.draws.draw_inputs + value_drawn for the batch's case (finite life, no
-terminal value, no ETS interval): per asset, draw d and period k,
+"""The income method's batch Monte Carlo after the powers as one compiled loop
+(docs/valuation.md §Income method), equal to the bit to valuation.income.draws.draw_inputs + value_drawn for
+the batch's case (finite life, no terminal value, no ETS interval): per asset, draw d and period k,
 
     B_dk = B_k × m_d (or B_k + s_d), floored at 0 for revenue forms;  S_dk = S_k × m'_d (or + s'_d)
     F_dk = B_dk × S_dk × (1 − δ_d)^(k−1) × τ·c_k × (1 + i_d)^(−t_k),  V_d = Σ_k F_dk (first to last)

@@ -1,5 +1,5 @@
-"""The market method's Monte Carlo after X4 as one compiled loop (DOMAIN §3.3), equal to the bit to
-valuation.market.grid.simulate's numpy path: per asset and draw,
+"""The market method's Monte Carlo after X4 as one compiled loop (docs/valuation.md §Market method), equal to
+the bit to valuation.market.grid.simulate's numpy path: per asset and draw,
 
     X2_d  = X2_k × m_d                     (m_d from stream 301, one factor for all comparables)
     P'_kd = Q_k·X1_k · X2_kd · X3_k · X4_kd · X5_k        (multiplied in that order)

@@ -1,4 +1,4 @@
-"""成本法 cost method: P = C × δ (DOMAIN §3.1; 中评协〔2023〕17号《数据资产评估指导意见》).
+"""成本法 cost method: P = C × δ (docs/valuation.md §Cost method; 中评协〔2023〕17号《数据资产评估指导意见》).
 
 C is the replacement cost at the valuation date — 前期费用 + 直接成本 (建设, 运维) + 间接成本 + 机会成本
 + 相关税费, each historical cost line restated by the price index — and δ the value adjustment

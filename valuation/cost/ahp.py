@@ -1,4 +1,5 @@
-"""Analytic hierarchy process (层次分析法): weights from a pairwise comparison matrix (DOMAIN §3).
+"""Analytic hierarchy process (层次分析法): weights from a pairwise comparison matrix
+(docs/valuation.md §Cost method).
 
 For an n × n judgement matrix A (a_ij = how much more important criterion i is than j, Saaty's 1-9
 scale, a_ji = 1/a_ij, a_ii = 1):

@@ -1,4 +1,4 @@
-"""Cost method over a flat table, one row per asset, vectorized (DOMAIN §3.1).
+"""Cost method over a flat table, one row per asset, vectorized (docs/valuation.md §Cost method).
 
 Flat simplification of :class:`~valuation.cost.inputs.CostInputs`: one historical amount per
 category (前期, 直接—建设, 直接—运维, 间接), all restated from one date; 机会成本 and 相关税费 only by

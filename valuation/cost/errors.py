@@ -1,4 +1,5 @@
-"""Cost-method rules broken (DOMAIN §3.1). Each subclass names the rule; messages name asset and field.
+"""Cost-method rules broken (docs/valuation.md §Cost method). Each subclass names the rule; messages name
+asset and field.
 
 Added to the tree of dataval/errors.py under ``ValuationError``::
 

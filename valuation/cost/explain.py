@@ -1,4 +1,5 @@
-"""The cost method's explanation: the figures as a table, the assumptions and the notes (DOMAIN §3.1)."""
+"""The cost method's explanation: the figures as a table, the assumptions and the notes
+(docs/valuation.md §Cost method)."""
 
 from __future__ import annotations
 
@@ -179,7 +180,7 @@ def explain_cost(asset: DataAsset, ctx: ValuationContext, detail: CostDetail) ->
 
 def _assumptions(d: CostDetail, ctx: ValuationContext) -> tuple[str, ...]:
     out = [
-        "成本法 P = C × δ (中评协〔2023〕17号《数据资产评估指导意见》; DOMAIN §3.1).",
+        "成本法 P = C × δ (中评协〔2023〕17号《数据资产评估指导意见》; docs/valuation.md §Cost method).",
         f"Costs are replacement costs at the valuation date {ctx.valuation_date}: historical amounts are "
         f"restated as amount × I(valuation month) / I(incurred month) with {ctx.price_index.name}"
         + (f" ({ctx.price_index.source})" if ctx.price_index.source else "")
@@ -188,7 +189,7 @@ def _assumptions(d: CostDetail, ctx: ValuationContext) -> tuple[str, ...]:
     if d.opportunity_rate is not None:
         r = d.opportunity_rate
         out.append(
-            f"机会成本 = r × (前期费用 + 直接成本 + 间接成本) × holding period (DOMAIN §3.1 convention), "
+            f"机会成本 = r × (前期费用 + 直接成本 + 间接成本) × holding period (convention, docs/valuation.md §Cost method), "
             f"r = {r.rate:.4%} a year, holding period {r.holding_years:g} years."
         )
     if d.tax_rate is not None:

@@ -1,4 +1,5 @@
-"""Inputs of the cost method as they appear in a case file under the key "cost" (DOMAIN §3.1).
+"""Inputs of the cost method as they appear in a case file under the key "cost"
+(docs/valuation.md §Cost method).
 
 Structure and ranges are checked here by pydantic; rules that need the asset or the valuation date
 (dates after the valuation date, weights summing to 1, both forms of one figure) are checked by
@@ -24,7 +25,8 @@ from .errors import InvalidCostInput
 
 
 class CostCategory(StrEnum):
-    """The five cost groups of DOMAIN §3.1, direct cost split into construction and operation."""
+    """The five cost groups of docs/valuation.md §Cost method, direct cost split into
+    construction and operation."""
 
     PLANNING = "planning"  # 前期费用
     DIRECT_CONSTRUCTION = "direct_construction"  # 直接成本—建设: 采集、获取、确认、描述、加工
@@ -68,7 +70,7 @@ class CostLine(FrozenModel):
 
 
 class OpportunityRate(FrozenModel):
-    """机会成本 by rate: r × (前期费用 + 直接成本 + 间接成本, restated) × holding_years (DOMAIN §3.1)."""
+    """机会成本 by rate: r × (前期费用 + 直接成本 + 间接成本, restated) × holding_years (docs/valuation.md §Cost method)."""
 
     rate: Rate = Field(description="annual rate of return on the capital tied up")
     holding_years: Years = Field(description="average holding period of the capital, years")
@@ -102,7 +104,7 @@ class TaxRate(FrozenModel):
 
 
 class DeltaBasis(StrEnum):
-    """What the value adjustment coefficient δ rests on (DOMAIN §3.1)."""
+    """What the value adjustment coefficient δ rests on (docs/valuation.md §Cost method)."""
 
     QUALITY = "quality"  # δ = Σ w_j s_j
     LIFE = "life"  # δ = remaining / (elapsed + remaining)
@@ -173,7 +175,7 @@ class CostUncertainty(FrozenModel):
 
 
 class CostInputs(FrozenModel):
-    """Per-asset inputs of the cost method P = C × δ (DOMAIN §3.1), case-file key "cost".
+    """Per-asset inputs of the cost method P = C × δ (docs/valuation.md §Cost method), case-file key "cost".
 
     ``lines`` build C; 机会成本 and 相关税费 come either as lines of their category or from
     ``opportunity`` / ``taxes`` (a rate), never both.

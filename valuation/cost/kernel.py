@@ -1,4 +1,4 @@
-"""The cost method's arithmetic, written once as numpy kernels (DOMAIN §3.1).
+"""The cost method's arithmetic, written once as numpy kernels (docs/valuation.md §Cost method).
 
 Every function works element-wise on arrays that broadcast over leading axes — a scalar for one
 asset, (n_draws,) for its Monte Carlo, (n_assets,) or (n_assets, n_draws) for a batch — except where
@@ -92,7 +92,7 @@ def restate(amount: ArrayLike, factor: ArrayLike) -> Array:
 
 
 def opportunity_cost(rate: ArrayLike, holding_years: ArrayLike, capital: ArrayLike) -> Array:
-    """机会成本 = r × (前期费用 + 直接成本 + 间接成本) × holding years (DOMAIN §3.1 convention), CNY."""
+    """机会成本 = r × (前期费用 + 直接成本 + 间接成本) × holding years (convention, docs/valuation.md §Cost method), CNY."""
     cost: Array = np.asarray(rate) * np.asarray(capital) * np.asarray(holding_years)
     return cost
 
@@ -103,7 +103,7 @@ def related_taxes(rate: ArrayLike, base: ArrayLike) -> Array:
 
 
 def cost_build_up(drivers: CostDrivers, tax_base: ArrayLike) -> CostBuildUp:
-    """C and P = C × δ from the drivers (DOMAIN §3.1).
+    """C and P = C × δ from the drivers (docs/valuation.md §Cost method).
 
     ``tax_base`` has a trailing axis of 5 weights (0 or 1) on (前期, 直接—建设, 直接—运维, 间接, 机会成本)
     selecting the base of a rate-based 相关税费; it broadcasts against the drivers' shape.

@@ -1,4 +1,5 @@
-"""The cost method's face: the value, tornado and Monte Carlo of a prepared asset (DOMAIN §3.1, P = C × δ).
+"""The cost method's face: the value, tornado and Monte Carlo of a prepared asset
+(docs/valuation.md §Cost method, P = C × δ).
 
 :func:`value`, :func:`tornado` and :func:`simulate` take the :class:`PreparedCost` that
 :func:`prepare_cost` made once; :func:`value_cost`, :func:`tornado_cost` and :func:`simulate_cost` are the
@@ -33,7 +34,8 @@ from .result import (
 
 
 def value(p: PreparedCost) -> CostResult:
-    """成本法 value P = C × δ (CNY) with its build-up, figures, evidence and assumptions (DOMAIN §3.1)."""
+    """成本法 value P = C × δ (CNY) with its build-up, figures, evidence and assumptions
+    (docs/valuation.md §Cost method)."""
     inputs, ctx = p.inputs, p.ctx
     build = p._evaluate()
     opportunity, taxes = float(build.opportunity[0]), float(build.taxes[0])

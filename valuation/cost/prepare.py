@@ -1,4 +1,4 @@
-"""Cost method for one asset: P = C × δ (DOMAIN §3.1; 中评协〔2023〕17号 cost approach).
+"""Cost method for one asset: P = C × δ (docs/valuation.md §Cost method; 中评协〔2023〕17号 cost approach).
 
 :func:`prepare_cost` checks the inputs and builds the drivers once; the :class:`PreparedCost` it returns
 gives the point value with its explanation (:meth:`~PreparedCost.value`), the one-at-a-time swings
@@ -280,7 +280,7 @@ def _quality_weights(asset_id: str, spec: DeltaSpec) -> tuple[np.ndarray, Weight
 
 
 def _delta(asset: DataAsset, spec: DeltaSpec, ctx: ValuationContext) -> DeltaDetail:
-    """δ and its components (DOMAIN §3.1)."""
+    """δ and its components (docs/valuation.md §Cost method)."""
     aid = asset.asset_id
     quality: QualityDeltaDetail | None = None
     life: LifeDeltaDetail | None = None

@@ -100,7 +100,7 @@ class CostDetail(FrozenModel):
 
 
 class CostResult(MethodResult):
-    """成本法 result: P = C × δ (DOMAIN §3.1)."""
+    """成本法 result: P = C × δ (docs/valuation.md §Cost method)."""
 
     method: Literal[Method.COST] = Method.COST
     detail: CostDetail

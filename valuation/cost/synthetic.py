@@ -1,6 +1,6 @@
 """Realistic cost columns for synthetic assets (the 1,000-asset sample batch and the 100,000 benchmark).
 
-Magnitudes (illustrative, in line with DOMAIN §5): total historical cost lognormal with median
+Magnitudes (illustrative): total historical cost lognormal with median
 CNY 2.5 m (about 0.4 m to 15 m between the 2nd and 98th percentile), split about 14 % planning,
 48 % construction, 24 % operation, 14 % indirect; costs incurred between 2019-01-01 and 30 days
 before the row's valuation_date (2024-06-30 when the table has none); opportunity rate 3 %-6 % for

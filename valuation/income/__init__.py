@@ -1,4 +1,4 @@
-"""收益法 income method: P = Σ_{t=1..n} F_t / (1 + i)^t (DOMAIN §3.2).
+"""收益法 income method: P = Σ_{t=1..n} F_t / (1 + i)^t (docs/valuation.md §Income method).
 
 Four forms of F_t (direct, split, excess earnings, incremental), a horizon capped by every legal,
 contractual and authorization term, explicit decay, end or mid-period timing with a partial first

@@ -1,4 +1,5 @@
-"""Income-method rules broken (DOMAIN §3.2). Each subclass names the rule; messages name asset and field.
+"""Income-method rules broken (docs/valuation.md §Income method).
+Each subclass names the rule; messages name asset and field.
 
 Added to the tree of dataval/errors.py under ``ValuationError`` (the shared ``BasisMismatch``,
 ``DiscountRateNotAboveGrowth`` and ``HorizonError`` are raised as they are)::

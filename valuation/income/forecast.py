@@ -1,8 +1,8 @@
 """Forecast of the base from its yearly history: statsmodels ETSModel, additive error, additive damped trend.
 
-DOMAIN §3.2: "Forecasts of R_t may come from history: a time-series model (e.g. exponential
-smoothing) fitted to the asset's past revenue, with its prediction interval carried into the
-uncertainty analysis." The 90 % prediction interval per step (``summary_frame(alpha=0.10)``, exact
+A forecast of the base may come from its history (docs/valuation.md §Income method): a time-series
+model (exponential smoothing) fitted to the asset's past revenue, with its prediction interval carried
+into the uncertainty analysis. The 90 % prediction interval per step (``summary_frame(alpha=0.10)``, exact
 for an additive model) gives the normal sd the Monte Carlo uses: sd = (upper − lower) / (2 × z_0.95).
 The history is fitted in units of its mean absolute value (the model is scale-equivariant; this keeps
 the optimizer well conditioned) and the results are scaled back to CNY; the fit is restarted from a few

@@ -1,4 +1,5 @@
-"""Horizon n = min(economic life, every legal / contractual / authorization term) (DOMAIN §3.2).
+"""Horizon n = min(economic life, every legal / contractual / authorization term)
+(docs/valuation.md §Income method).
 
 A term is counted in years from the valuation date to its end, y + m/12 + d/365
 (:func:`valuation.income.kernel.year_fractions`, the figures of ``dateutil.relativedelta``). When the

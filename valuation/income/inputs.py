@@ -1,4 +1,5 @@
-"""Inputs of the income method as they appear in a case file under the key "income" (DOMAIN §3.2).
+"""Inputs of the income method as they appear in a case file under the key "income"
+(docs/valuation.md §Income method).
 
 P = Σ_{k=1..n} F_k / (1 + i)^{t_k} (+ a terminal value for an indefinite life only).
 
@@ -49,7 +50,7 @@ NonNegativeAmount = Money  # CNY, not negative, within the floor's money range
 
 
 class IncomeForm(StrEnum):
-    """How the data's cash flow F_t is estimated (DOMAIN §3.2)."""
+    """How the data's cash flow F_t is estimated (docs/valuation.md §Income method)."""
 
     DIRECT = "direct"  # 直接收益: revenue of the data itself less its own costs
     SPLIT = "split"  # 分成收益: F = R × K
@@ -248,7 +249,8 @@ class CapmWacc(FrozenModel):
 
 
 class DiscountRateSpec(FrozenModel):
-    """Discount rate i, annual, by one of three approaches (DOMAIN §3.2), with its tax basis.
+    """Discount rate i, annual, by one of three approaches (docs/valuation.md §Income method),
+    with its tax basis.
 
     build-up: i = risk_free + p_1 + p_2 + ... (premiums named management 管理风险, circulation 流通风险,
     data_security 数据安全风险, regulatory 监管风险, or others by name);
@@ -354,7 +356,8 @@ class IncomeUncertainty(FrozenModel):
 
 
 class IncomeInputs(FrozenModel):
-    """Per-asset inputs of the income method P = Σ F_t / (1 + i)^t (DOMAIN §3.2), case-file key "income".
+    """Per-asset inputs of the income method P = Σ F_t / (1 + i)^t (docs/valuation.md §Income method),
+    case-file key "income".
 
     The base comes from exactly one of ``forecast`` (rows per period), ``projection`` (B_1 and growth)
     or ``history`` (ETS forecast). The data's share: direct ``costs`` on rows or ``margin``; split

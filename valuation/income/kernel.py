@@ -1,4 +1,4 @@
-"""Vectorized arithmetic of the income method (DOMAIN §3.2), written once.
+"""Vectorized arithmetic of the income method (docs/valuation.md §Income method), written once.
 
 Every function works on float64 arrays that broadcast over leading axes — one asset ``()``, assets
 ``(n,)``, draws ``(n_draws,)`` or ``(n, n_draws)`` — with the period axis LAST where there is one.
@@ -11,7 +11,7 @@ Conventions (documented in valuation/income/inputs.py):
 - the horizon n cuts the periods: the covered part of period k is [start_k, min(end_k, n)], its
   covered fraction c_k = covered length / period length (0 beyond the horizon);
 - a cash flow is received at the end of its covered part (end timing) or in its middle (mid timing),
-  so with f = 1 and no cut the times are t and t − 0.5 exactly as DOMAIN §3.2;
+  so with f = 1 and no cut the times are t and t − 0.5 exactly as docs/valuation.md §Income method (timing);
 - year fraction between two dates: y + m/12 + d/365 of ``dateutil.relativedelta(end, start)``;
 - sums over periods are sequential (:func:`sum_periods`), so the empty periods a batch pads to its
   longest horizon never change a value by a rounding: an asset gets the same figures alone or in a

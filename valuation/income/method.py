@@ -1,4 +1,5 @@
-"""The income method's face: the value, tornado and Monte Carlo of a prepared asset (DOMAIN §3.2).
+"""The income method's face: the value, tornado and Monte Carlo of a prepared asset
+(docs/valuation.md §Income method).
 
 :func:`value`, :func:`tornado` and :func:`simulate` take the :class:`PreparedIncome` that
 :func:`prepare_income` made once, all through the same kernel (valuation/income/kernel.py) as the batch;
@@ -38,7 +39,8 @@ from .result import (
 
 
 def value(p: PreparedIncome) -> IncomeResult:
-    """P = Σ_{k=1..n} F_k / (1 + i)^{t_k} (+ TV_n discounted with the last factor), CNY (DOMAIN §3.2)."""
+    """P = Σ_{k=1..n} F_k / (1 + i)^{t_k} (+ TV_n discounted with the last factor), CNY
+    (docs/valuation.md §Income method)."""
     inputs = p.inputs
     flows_before_tax = kernel.cash_flows(p.base, p.share, p.decay, 1.0, p.grid.coverage)
     flows = kernel.cash_flows(p.base, p.share, p.decay, p.tax, p.grid.coverage)

@@ -1,4 +1,5 @@
-"""The income method for one asset: inputs checked and turned into the kernel's arrays once (DOMAIN §3.2).
+"""The income method for one asset: inputs checked and turned into the kernel's arrays once
+(docs/valuation.md §Income method).
 
 :func:`prepare_income` decides the horizon, the periods, the base (forecast rows, projection or ETS on
 the history), the share and the discount rate; the :class:`PreparedIncome` it returns gives the value

@@ -167,7 +167,7 @@ class IncomeDetail(FrozenModel):
 
 
 class IncomeResult(MethodResult):
-    """收益法 result: P = Σ F_t / (1 + i)^t (+ TV for an indefinite life) (DOMAIN §3.2)."""
+    """收益法 result: P = Σ F_t / (1 + i)^t (+ TV for an indefinite life) (docs/valuation.md §Income method)."""
 
     method: Literal[Method.INCOME] = Method.INCOME
     detail: IncomeDetail

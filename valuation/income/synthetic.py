@@ -1,7 +1,7 @@
 """Realistic income columns for synthetic assets (the 1,000-asset sample and the benchmarks). Illustrative.
 
 Magnitudes: a data asset's own cash flow of roughly ¥0.1 m to ¥10 m a year, so values of about ¥0.5 m
-to ¥50 m (DOMAIN §5); split rates 10 %–33 % (rule of thumb 25 %–33 % of profit, lower on revenue);
+to ¥50 m; split rates 10 %–33 % (rule of thumb 25 %–33 % of profit, lower on revenue);
 discount rates 8 %–16 % (10-year CGB about 1.6 %–2.5 % plus data-asset premiums); tax 25 % or 15 %.
 """
 

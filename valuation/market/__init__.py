@@ -1,4 +1,5 @@
-"""Market method (市场法, DOMAIN §3.3): comparables, adjustment grid X1..X5, screening, hedonic cross-check.
+"""Market method (市场法, docs/valuation.md §Market method): comparables, adjustment grid X1..X5, screening,
+hedonic cross-check.
 
     P = (1/m) · Σ_k Q_k × X1_k × X2_k × X3_k × X4_k × X5_k      (or a weighted mean)
 

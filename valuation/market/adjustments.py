@@ -1,5 +1,5 @@
-"""X5 "other factors" coefficient table (DOMAIN §3.3): rights type, exclusivity, region tier,
-remaining term, delivery form.
+"""X5 "other factors" coefficient table (docs/valuation.md §Market method): rights type, exclusivity, region
+tier, remaining term, delivery form.
 
 Configuration a firm changes, kept in data/market_adjustments.json; the shell loads it with
 ``AdjustmentTable.model_validate_json`` and passes it in. Each X5 item of a comparable is the ratio

@@ -1,4 +1,4 @@
-"""Market method over a flat table, one row per asset, all rows at once (DOMAIN §3.3).
+"""Market method over a flat table, one row per asset, all rows at once (docs/valuation.md §Market method).
 
 Target attributes come from the shared batch columns: field, region, rights (the first right listed
 is the rights type matched against comparables), records, exclusivity, delivery_form, the six quality

@@ -1,4 +1,4 @@
-"""Comparable transactions (可比交易案例) for the market method (DOMAIN §3.3).
+"""Comparable transactions (可比交易案例) for the market method (docs/valuation.md §Market method).
 
 The shell reads the database (bundled: data/comparables.csv, ILLUSTRATIVE, see its generator) and
 passes ``tuple[Comparable, ...]``; an appraiser may also give comparables inline in the case.

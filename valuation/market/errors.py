@@ -1,4 +1,5 @@
-"""Market-method rules broken (DOMAIN §3.3), beside the shared tree of valuation/errors.py.
+"""Market-method rules broken (docs/valuation.md §Market method), beside the shared tree of
+valuation/errors.py.
 
 ``TooFewComparables`` (fewer than three comparables after selection or screening) lives in the shared
 tree; the rules below are the market method's own.

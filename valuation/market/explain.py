@@ -1,5 +1,6 @@
 """The market method's explanation: factor formulas and evidence per comparable, the screening, the
-hedonic cross-check, the figures as a declarative table, the assumptions and the notes (DOMAIN §3.3)."""
+hedonic cross-check, the figures as a declarative table, the assumptions and the notes
+(docs/valuation.md §Market method)."""
 
 from __future__ import annotations
 

@@ -157,7 +157,7 @@ def build_grid(
     level_valuation: float,
     comp_levels: np.ndarray,
 ) -> Grid:
-    """X1..X5 and the adjusted prices P' of the chosen comparables (DOMAIN §3.3)."""
+    """X1..X5 and the adjusted prices P' of the chosen comparables (docs/valuation.md §Market method)."""
     rows = np.arange(index.shape[0])[:, None]
     col = (slice(None), None)
     price = comps.price[index]

@@ -1,4 +1,4 @@
-"""Hedonic cross-check (DOMAIN §3.3): OLS of ln price on the comparables' attributes.
+"""Hedonic cross-check (docs/valuation.md §Market method): OLS of ln price on the comparables' attributes.
 
     ln Q = b0 + b1·ln(records) + b2·quality + b3·exclusive + b4·months since 2022-01
            + Σ rights-type dummies (reference: processing_use) + Σ delivery-form dummies (reference: api) + e

@@ -2,8 +2,8 @@
 
 Comparables come either inline (``comparables``: the appraiser's own set, all used) or from the
 database the shell passes in, chosen by ``selection`` (filters, then the ``top_k`` most similar).
-Coefficients follow DOMAIN §3.3: X1 quality, X2 supply and demand, X3 date (price index), X4 volume
-(records ratio ^ β), X5 other factors (coefficient table, see adjustments.py).
+Coefficients follow docs/valuation.md §Market method: X1 quality, X2 supply and demand, X3 date (price index),
+X4 volume (records ratio ^ β), X5 other factors (coefficient table, see adjustments.py).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from valuation.uncertainty import Spread
 class Weighting(StrEnum):
     """How the adjusted prices are averaged: P = Σ w_k·P'_k / Σ w_k."""
 
-    EQUAL = "equal"  # w_k = 1: the (1/m)·Σ of DOMAIN §3.3
+    EQUAL = "equal"  # w_k = 1: the guidance's (1/m)·Σ (docs/valuation.md §Market method)
     SIMILARITY = "similarity"  # w_k = similarity score of comparable k
 
 
@@ -67,7 +67,7 @@ class SimilarityWeights(FrozenModel):
 
     Defaults: field 0.25, rights type 0.15, region 0.10, delivery form 0.10, records 0.15,
     date 0.10, quality 0.15 (field and rights first: the guidance lists them first among the
-    similarity requirements of DOMAIN §3.3).
+    similarity requirements of comparables, 中评协〔2023〕17号).
     """
 
     field: Score = 0.25
@@ -160,7 +160,7 @@ class MarketUncertainty(FrozenModel):
 
 
 class MarketInputs(FrozenModel):
-    """Per-asset inputs of the market method (DOMAIN §3.3).
+    """Per-asset inputs of the market method (docs/valuation.md §Market method).
 
     ``target_quality`` (score in [0, 1]) replaces the weighted mean of the asset's six quality
     scores. ``beta`` is the X4 exponent, 0 < β ≤ 1 (default 0.5: price grows with the square root of

@@ -1,6 +1,6 @@
-"""The market method's arithmetic, once, as numpy kernels (DOMAIN §3.3).
+"""The market method's arithmetic, once, as numpy kernels (docs/valuation.md §Market method).
 
-    P = Σ_k w_k · Q_k·X1_k·X2_k·X3_k·X4_k·X5_k / Σ_k w_k      (w_k = 1: the (1/m)·Σ of §3.3)
+    P = Σ_k w_k · Q_k·X1_k·X2_k·X3_k·X4_k·X5_k / Σ_k w_k      (w_k = 1: the guidance's (1/m)·Σ)
 
 Shapes: leading axis = assets (n,), then comparables (slot axis, k or M), then Monte Carlo draws (D)
 last where there is one. The single-asset path (n = 1), the Monte Carlo, the tornado and the batch

@@ -1,4 +1,5 @@
-"""The market method's face: the value, tornado and Monte Carlo of a prepared asset (DOMAIN §3.3).
+"""The market method's face: the value, tornado and Monte Carlo of a prepared asset
+(docs/valuation.md §Market method).
 
 :func:`value`, :func:`tornado` and :func:`simulate` take the :class:`PreparedMarket` that
 :func:`prepare_market` made once (selection and screening of the comparables included);
@@ -32,7 +33,8 @@ from valuation.uncertainty import TORNADO_PERCENTILES
 
 
 def value(p: PreparedMarket) -> MarketResult:
-    """Market-method value of the asset in CNY, with the full adjustment grid (DOMAIN §3.3)."""
+    """Market-method value of the asset in CNY, with the full adjustment grid
+    (docs/valuation.md §Market method)."""
     value = float(kernel.aggregate(p.grid.adjusted, p.weights, p.kept, p.median)[0])
     return explain_market(p, value)
 

@@ -1,4 +1,5 @@
-"""The market method for one asset: selection, adjustment grid and screening once (DOMAIN §3.3).
+"""The market method for one asset: selection, adjustment grid and screening once
+(docs/valuation.md §Market method).
 
     P = Σ_k w_k · Q_k·X1_k·X2_k·X3_k·X4_k·X5_k / Σ_k w_k     (equal weights: (1/m)·Σ)
 

@@ -135,7 +135,7 @@ class MarketDetail(FrozenModel):
 
 
 class MarketResult(MethodResult):
-    """Market-method value (CNY) with its grid (DOMAIN §3.3)."""
+    """Market-method value (CNY) with its grid (docs/valuation.md §Market method)."""
 
     method: Literal[Method.MARKET] = Method.MARKET
     detail: MarketDetail

@@ -1,4 +1,4 @@
-"""数据质量 data quality measured from the data (GB/T 36344-2018, DOMAIN §3), pure.
+"""数据质量 data quality measured from the data (GB/T 36344-2018, docs/quality.md), pure.
 
 The six dimensions — 准确性 accuracy, 一致性 consistency, 完整性 completeness, 规范性 conformance,
 时效性 timeliness, 可访问性 accessibility — are scored in [0, 1] from counts of checks run over the

@@ -1,4 +1,5 @@
-"""Quality-profiling rules broken (GB/T 36344, DOMAIN §3). Messages name the rule (dotted path) and column.
+"""Quality-profiling rules broken (GB/T 36344, docs/quality.md).
+Messages name the rule (dotted path) and column.
 
 Added to the tree of base/errors.py under ``ValuationError``::
 

@@ -174,7 +174,7 @@ class SourceInfo(FrozenModel):
 
 
 class QualityProfile(FrozenModel):
-    """A data-quality profile under GB/T 36344 (DOMAIN §3): Q = Σ w_j s_j over the six dimensions."""
+    """A data-quality profile under GB/T 36344 (docs/quality.md): Q = Σ w_j s_j over the six dimensions."""
 
     schema_version: str = PROFILE_SCHEMA_VERSION
     dataset: str

@@ -4,7 +4,8 @@
     s_accessibility = mean(achieved / total) over declared metrics  (figures in different units)
     Q = Σ_j w_j · s_j,  w given (summing to 1), by AHP (valuation.cost.ahp), or equal 1/6
 
-The cost method's δ_quality and the market method's X1 take the six scores (DOMAIN §3.1, §3.3).
+The cost method's δ_quality and the market method's X1 take the six scores (docs/valuation.md §Cost method,
+docs/valuation.md §Market method).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""AHP weights and consistency (DOMAIN §3): eigenvector, λmax, CI, CR with Saaty's RI."""
+"""AHP weights and consistency (docs/valuation.md §Cost method): eigenvector, λmax, CI, CR with Saaty's RI."""
 
 from __future__ import annotations
 

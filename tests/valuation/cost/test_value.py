@@ -1,4 +1,5 @@
-"""Cost method P = C × δ on one asset, every expected value computed by hand (DOMAIN §3.1)."""
+"""Cost method P = C × δ on one asset, every expected value computed by hand
+(docs/valuation.md §Cost method)."""
 
 from __future__ import annotations
 

@@ -237,7 +237,7 @@ def test_synthetic_columns_are_valid_and_realistic():
     assert out.errors == []
     assert np.isfinite(out.values).all() and (out.values > 0).all()
     assert set(cols["income_form"]) == {"direct", "split", "excess_earnings", "incremental"}
-    assert 1e5 < np.median(out.values) < 1e8  # DOMAIN §5: single data assets ~ ¥0.1 m to ¥100 m
+    assert 1e5 < np.median(out.values) < 1e8  # plausible magnitude: single data assets ~ ¥0.1 m to ¥100 m
     assert cols["income_discount_rate"].between(0.08, 0.16).all()
 
 

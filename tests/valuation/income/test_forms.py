@@ -1,4 +1,5 @@
-"""The four forms of F_t (DOMAIN §3.2), each valued by hand and cross-checked with numpy_financial.npv.
+"""The four forms of F_t (docs/valuation.md §Income method), each valued by hand and cross-checked with
+numpy_financial.npv.
 
 npf.npv discounts its first value at t = 0, so a leading 0 is prepended to F_1..F_n.
 """

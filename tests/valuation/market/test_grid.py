@@ -1,4 +1,5 @@
-"""The adjustment grid by hand (DOMAIN §3.3): P = (1/m)·Σ Q_k·X1_k·X2_k·X3_k·X4_k·X5_k, and weighted.
+"""The adjustment grid by hand (docs/valuation.md §Market method): P = (1/m)·Σ Q_k·X1_k·X2_k·X3_k·X4_k·X5_k,
+and weighted.
 
 Target (conftest.make_asset): logistics, Zhejiang (tier_1, 1.11), processing_use (1.00),
 non-exclusive (1.00), API (1.00), rights not limited (> 5 years band, 1.11), 4,000,000 records,

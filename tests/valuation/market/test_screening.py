@@ -1,4 +1,4 @@
-"""Outlier screening on ln P' and the three-comparable minimum (DOMAIN §3.3).
+"""Outlier screening on ln P' and the three-comparable minimum (docs/valuation.md §Market method).
 
 The comparables below match the target in every attribute and are dated in the valuation month, so
 every X is 1 and P'_k = Q_k: the screen works on the prices as written.
