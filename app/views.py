@@ -235,7 +235,6 @@ def other_disclosures(notes: Any) -> None:
         "impairments": ("减值", "impairment"),
         "lapses": ("权利失效与终止确认", "lapse of rights and derecognition"),
         "held_for_sale": ("持有待售", "held for sale (CAS 42)"),
-        "voluntary": ("自愿披露", "voluntary disclosure"),
     }
     for key, (zh, en) in titles.items():
         items = getattr(notes, key)
@@ -244,6 +243,7 @@ def other_disclosures(notes: Any) -> None:
             table(models_df(items))
         else:
             st.caption(t("none"))
+    voluntary_disclosures(notes.voluntary)
     st.markdown(f"**{bi('数据资源研发支出', 'R&D spending on data')}**")
     if notes.rd.items:
         table(models_df(notes.rd.items))
@@ -256,6 +256,23 @@ def other_disclosures(notes: Any) -> None:
     for a in notes.appraisal:
         with st.expander(f"{bi('评估信息披露', 'appraisal disclosure')} {md(a.asset_id)} ({md(a.used_in)})"):
             st.markdown(defang(bi(a.text_zh, a.text_en)))
+
+
+def voluntary_disclosures(items: Sequence[Any]) -> None:
+    """自愿披露 (财会〔2023〕11号 三（二）): the eight items of each data resource, recognized or not, as the
+    entity recorded them; an item not recorded reads 未披露 (never invented)."""
+    st.markdown(f"**{bi('自愿披露（已确认及未确认的数据资源）', 'voluntary disclosure (recognized and unrecognized)')}**")
+    if not items:
+        st.caption(t("none"))
+        return
+    for v in items:
+        status = bi("已确认", "recognized") if v.recognized else bi("未确认", "not recognized")
+        with st.expander(f"{md(v.asset_id)} {md(v.name)} · {status}"):
+            if not v.recognized and v.reason:
+                st.caption(f"{bi('未确认原因', 'why not recognized')}: {md(v.reason)}")
+            table(pd.DataFrame([{bi("项目", "item"): f"({e.number}) {bi(e.title_zh, e.title_en)}",
+                                 bi("披露内容", "disclosure"): e.text if e.disclosed else bi("未披露", "not disclosed")}
+                                for e in v.items]))
 
 
 def ties_caption(ties: Sequence[Any]) -> None:

@@ -140,3 +140,23 @@ def test_a_purchase_with_two_cost_lines_is_previewed(page: Any, users: dict[Role
     debits = [(a, d) for a, d in zip(journal["科目"], journal["借方"], strict=True) if d]
     assert [d for _, d in debits] == ["¥80,000.00", "¥5,000.00"] and all(a.startswith("1701.01") for a, _ in debits)
     assert [c for c in journal["贷方"] if c] == ["¥80,000.00", "¥5,000.00"]
+
+
+def test_voluntary_items_entered_with_the_facts_are_disclosed(page: Any, users: dict[Role, User]) -> None:
+    fin = users[Role.FINANCE]
+    _on_books(fin, "F-5", "电力负荷 power load")
+    at = page(fin, "recognition", company=CO)
+    at.selectbox(key="rec_asset").set_value("F-5")
+    at.run()
+    _set(at, "text_area", "facts.F-5.voluntary.use_cases", "用于电网负荷预测，降低备用容量成本 grid load forecasting")
+    next(b for b in at.button if b.key == "facts_save").click()
+    at.run()
+    no_exception(at)
+    saved = store.asset_facts(fin, CO, "F-5")
+    assert saved is not None and saved.voluntary.use_cases.startswith("用于电网负荷预测")
+    led = page(fin, "ledger", company=CO)
+    no_exception(led)
+    item = next(f for f in frames(led) if "项目" in f.columns and "披露内容" in f.columns
+                and any("电网负荷" in str(x) for x in f["披露内容"]))
+    assert list(item["披露内容"])[0].startswith("用于电网负荷预测")
+    assert list(item["披露内容"])[1:] == ["未披露"] * 7  # the other seven items were not recorded: not invented
