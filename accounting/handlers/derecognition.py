@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 
 from accounting.citations import DISCLOSURE
@@ -33,6 +34,22 @@ def _removal(tx: Tx, movement: Movement) -> tuple[Decimal, Decimal, Decimal, Dec
     return cost + dev + held - acc - provisions, cost + dev + held, acc, provisions, debits, credits
 
 
+def _release_grant(tx: Tx, s: AssetState, on: date, to: AccountRole, why: list[str]) -> Decimal:
+    """The 递延收益 of an asset-related grant not yet released, released at once to the period's profit or
+    loss when the asset leaves before its life ends (CAS 16 art. 8, gross method); the amount released."""
+    left = s.grant_deferred
+    if left <= 0:
+        return ZERO
+    d = tx.draft()
+    d.dr(AccountRole.DEFERRED_INCOME, left)
+    d.cr(to, left)
+    text = (f"尚未分配的递延收益 {left} 于资产终止确认当期一次性转入损益 — the deferred grant income not yet released, "
+            f"{left}, goes to profit or loss when the asset is derecognized before its life ends (CAS 16 art. 8)")
+    tx.add(d, on, EntryType.GRANT_RELEASE, text)
+    why.append(text)
+    return left
+
+
 def lapse(tx: Tx, s: AssetState, ev: Lapse) -> Outcome:
     """Lapse: derecognized, carrying amount to 营业外支出 (CAS 6 art. 21)."""
     why = [f"Lapse ({ev.reason}): no future economic benefit expected; derecognized, carrying amount to "
@@ -59,7 +76,10 @@ def lapse(tx: Tx, s: AssetState, ev: Lapse) -> Outcome:
         figs = {"cost": cost, "provision": prov, "carrying": cost - prov}
     else:
         figs = {"carrying": ZERO}
-    new = replace(s, derecognized=ev.date, qty=Decimal("0"), lots=())
+    released = _release_grant(tx, s, ev.date, AccountRole.NON_OPERATING_INCOME, why)
+    if released:
+        figs["grant_released"] = released
+    new = replace(s, derecognized=ev.date, qty=Decimal("0"), lots=(), grant_deferred=ZERO)
     return new, f"derecognized (lapse), loss {figs.get('carrying', ZERO)}", why, figs
 
 
@@ -82,8 +102,12 @@ def disposal(tx: Tx, s: AssetState, ev: Disposal) -> Outcome:
     why = [f"Disposal for {ev.proceeds}: carrying amount {carrying}; difference {gain} to 资产处置损益 "
            "(CAS 6 art. 22). Not amortized in the month of disposal (当月减少当月不摊销)."]
     tx.add(d, ev.date, EntryType.DISPOSAL, why[0])
-    new = replace(s, derecognized=ev.date)
-    return new, f"disposed, gain {gain}", why, {"proceeds": ev.proceeds, "carrying": carrying, "gain": gain}
+    figs = {"proceeds": ev.proceeds, "carrying": carrying, "gain": gain}
+    released = _release_grant(tx, s, ev.date, AccountRole.DISPOSAL_GAIN, why)
+    if released:
+        figs["grant_released"] = released
+    new = replace(s, derecognized=ev.date, grant_deferred=ZERO)
+    return new, f"disposed, gain {gain}", why, figs
 
 
 def held_for_sale(tx: Tx, s: AssetState, ev: ClassifiedHeldForSale) -> Outcome:

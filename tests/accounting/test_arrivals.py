@@ -93,3 +93,28 @@ def test_authorized_operation_with_fees_is_no_grant() -> None:
     with pytest.raises(InvalidEvent, match="not a government grant"):
         book(case([res], [ev("government_grant", "FEE", "2025-01-15", grantor="市数据局", free=False,
                              fair_value="100000.00", basis="授权运营协议：年费 20 万元")]), date(2025, 12, 31), chart=CHART)
+
+
+def _granted_then(kind: str, **event: str):  # type: ignore[no-untyped-def]
+    res = resource("PUB", formation="other", useful_life={"estimated_months": 24})
+    return book(case([res], [
+        ev("government_grant", "PUB", "2025-01-15", grantor="市数据局", free=True, fair_value="240000.00",
+           basis="公共数据无偿授权；评估报告 (2025) 第002号"),
+        ev(kind, "PUB", "2025-06-20", **event)]), date(2025, 12, 31), chart=CHART)
+
+
+def test_a_granted_asset_disposed_of_early_releases_the_rest_of_its_deferred_income() -> None:
+    r = _granted_then("disposal", proceeds="100000.00")
+    # 24 months from January: 10,000.00 a month amortized and released; January–May booked (June, the
+    # month of disposal, is not amortized): 50,000.00 each. At disposal: carrying 240,000.00 − 50,000.00 =
+    # 190,000.00; loss on disposal 100,000.00 − 190,000.00 = −90,000.00; the 递延收益 not yet released,
+    # 240,000.00 − 50,000.00 = 190,000.00, goes at once to 资产处置损益 (CAS 16 art. 8)
+    assert _net(r, "grant_release") == {"2401": D("240000.00"), "6117": D("-50000.00"), "6115": D("-190000.00")}
+    assert r.all_checks_pass
+
+
+def test_a_granted_asset_whose_rights_lapse_releases_the_rest_to_non_operating_income() -> None:
+    r = _granted_then("lapse", reason="授权到期未续 authorization not renewed")
+    # carrying 190,000.00 to 营业外支出 (6711); the 190,000.00 of 递延收益 left to 营业外收入 (6301)
+    assert _net(r, "lapse") == {"1701.01": D("-240000.00"), "1702.01": D("50000.00"), "6711": D("190000.00")}
+    assert _net(r, "grant_release") == {"2401": D("240000.00"), "6117": D("-50000.00"), "6301": D("-190000.00")}
