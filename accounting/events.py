@@ -316,6 +316,10 @@ class Contribution(_EventBase):
     share_capital: Amount = Field(description="the investor's share of registered capital (实收资本/股本)")
     quantity: Quantity = Decimal("1")
     valuation: ValuationReference | None = None
+    from_valuation: ValuationLink | None = Field(None, description="the capital-contribution appraisal (作价出资评估): "
+                                                 "its concluded market value is the fair value checked")
+    deviation_reason: str = Field("", description="why the agreed value is fair although it differs from the fair "
+                                  "value by more than 10 %")
 
     @model_validator(mode="after")
     def _fair_value_when_needed(self) -> Contribution:

@@ -362,7 +362,7 @@ def build_notes(books: PeriodBooks, states: Mapping[str, AssetState], outcomes: 
             lapses.append(LapseNote(asset_id=o.asset_id, date=o.date, reason=o.rationale[0],
                                     carrying_written_off=o.figures.get("carrying", ZERO)))
         if o.valuation is not None and o.kind in (EventKind.IMPAIRMENT_TEST, EventKind.NRV_TEST,
-                                                  EventKind.CLASSIFIED_HELD_FOR_SALE):
+                                                  EventKind.CLASSIFIED_HELD_FOR_SALE, *ARRIVAL_KINDS):
             appraisal.append(_appraisal(o, o.valuation, states[o.asset_id].resource.name))
 
     voluntary = [_voluntary(states[d.asset_id], d, lapses) for d in decisions
@@ -417,15 +417,25 @@ def _held_for_sale(books: PeriodBooks, states: Mapping[str, AssetState],
     return tuple(items)
 
 
+ARRIVAL_KINDS = (EventKind.CONTRIBUTION, EventKind.BUSINESS_COMBINATION, EventKind.GOVERNMENT_GRANT)
+
+
 def _appraisal(o: EventOutcome, v: ValuationReference, name: str) -> AppraisalDisclosure:
-    """Appraisal disclosure text (财会〔2023〕11号 三（二）) from the valuation actually used in a test."""
+    """Appraisal disclosure text (财会〔2023〕11号 三（二）) from the valuation actually used in a test or in
+    measuring a resource that arrived otherwise (contribution, business combination, grant at fair value)."""
     used_zh, used_en = {
         EventKind.IMPAIRMENT_TEST: ("减值测试（可收回金额）", "impairment test (recoverable amount)"),
         EventKind.CLASSIFIED_HELD_FOR_SALE: ("持有待售计量（公允价值减出售费用）",
                                              "held-for-sale measurement (fair value less costs to sell)"),
+        EventKind.CONTRIBUTION: ("作价出资（约定价值的公允性核对）", "capital contribution (fair-value check of the "
+                                 "agreed value)"),
+        EventKind.BUSINESS_COMBINATION: ("企业合并（购买日公允价值）", "business combination (fair value)"),
+        EventKind.GOVERNMENT_GRANT: ("政府补助（公允价值）", "government grant (fair value)"),
     }.get(o.kind, ("可变现净值测试", "net realizable value test"))
     effect = o.figures.get("loss", ZERO) + o.figures.get("write_down", ZERO) + o.figures.get("reversal", ZERO) \
         + o.figures.get("unreversed_recovery", ZERO)
+    if o.kind in ARRIVAL_KINDS and o.figures.get("cost", ZERO) != o.figures.get("agreed_value", ZERO):
+        effect = o.figures.get("cost", ZERO)  # the resource was measured at the appraised fair value
     params_zh = "；".join(f"{p.name}={p.value}（来源：{p.source}；分析比较：{p.analysis}；计算：{p.calculation}）"
                          for p in v.key_parameters) or "无"
     params_en = "; ".join(f"{p.name} = {p.value} (source: {p.source}; analysis and comparison: {p.analysis}; "

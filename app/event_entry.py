@@ -53,7 +53,7 @@ def event_entry(user: User, company: str, case: BookCase) -> None:
     kinds = [k.value for k in EVENT_NAMES if k != EventKind.EVENT_REVERSAL]
     kind = c2.selectbox(bi("事项类型", "Event"), kinds, key="ev_kind", format_func=_kind_label)
     choices: dict[str, dict[Any, str]] = {}
-    if kind in ("impairment_test", "nrv_test"):
+    if kind in ("impairment_test", "nrv_test", "contribution"):
         vals = [v for v in store.valuation_results(user, company) if v.asset_code == asset] or \
             store.valuation_results(user, company)
         choices["register_valuation"] = {v.id: f"#{v.id} {v.case_id} · {v.asset_code} · {v.valuation_date} · "
@@ -63,9 +63,12 @@ def event_entry(user: User, company: str, case: BookCase) -> None:
     raw.update(kind=kind, asset_id=asset)
     event: Event | None = None
     try:
-        event = EVENT.validate_python({k: v for k, v in raw.items() if v is not None})
+        entered = store.resolve_valuation_link(user, {k: v for k, v in raw.items() if v is not None})
+        event = EVENT.validate_python(entered)
     except ValidationError as exc:
         st.error(md(str(invalid(exc, f"{asset} {_kind_label(kind)}"))))
+    except Exception as exc:  # a link the register cannot resolve: the bridge's message names the field
+        session.show_error(exc)
     if event is not None:
         try:
             named, entries, refused = store.preview_event(user, company, event)

@@ -31,6 +31,7 @@ from app import services
 from app.auth import User, authorize
 from app.db import register as open_register
 from app.db import transaction
+from app.i18n import bi as bi_text
 from app.i18n import cny
 from app.services import chart_of_accounts
 from base import DEFAULT_SEED
@@ -112,6 +113,24 @@ def save_facts(user: User, company: str, facts: DataResource) -> None:
     authorize(user, "books.edit")
     with transaction(user.username) as s:
         register.books_input.save_facts(s, company, facts)
+
+
+def resolve_valuation_link(user: User, raw_event: dict[str, Any]) -> dict[str, Any]:
+    """An event entered in the dashboard with its ``from_valuation`` link to a saved valuation resolved:
+    the recoverable amount, the estimated selling price or the fair value, and the appraisal reference,
+    from the register (``bridges.appraisal.resolve_valuation_links``, as ``dataval db post`` does)."""
+    authorize(user, "ledger.view")
+    link = raw_event.get("from_valuation")
+    if not isinstance(link, dict) or link.get("register_valuation") is None:
+        return raw_event
+    from bridges.appraisal import resolve_valuation_links
+    from bridges.register_case import valuation_from_register
+
+    with transaction(user.username) as s:
+        resolved = resolve_valuation_links({"events": [raw_event]},
+                                           lambda lk: valuation_from_register(s, int(lk.register_valuation or 0)),
+                                           source=bi_text("事项", "event"))
+    return dict(resolved["events"][0])
 
 
 def preview_event(user: User, company: str, event: Event) -> tuple[Event, list[JournalEntry], str | None]:

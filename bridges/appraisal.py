@@ -73,7 +73,7 @@ def appraisal_reference(engagement: Engagement, valuation: AssetValuation, *, re
 Loader = Callable[[ValuationLink], tuple[Engagement, Sequence[AssetValuation]]]
 """Reads the valuation a link names: its engagement and the asset valuations (a file or the register)."""
 
-LINKED_EVENTS = {"impairment_test", "nrv_test"}
+LINKED_EVENTS = {"impairment_test", "nrv_test", "contribution"}
 
 
 def resolve_valuation_links(raw_books: Mapping[str, Any], load: Loader, *, source: str = "books") -> dict[str, Any]:
@@ -113,7 +113,13 @@ def _resolved(ev: dict[str, Any], link: ValuationLink, load: Loader, where: str)
                            field="from_valuation.asset_id")
     valuation = found[0]
     ref = appraisal_reference(engagement, valuation)
-    if ev["kind"] == "nrv_test":
+    if ev["kind"] == "contribution":
+        if engagement.value_type is not ValueType.MARKET_VALUE:
+            raise InvalidInput(f"{where}: a contribution is checked against fair value: the appraisal must be of "
+                               f"market value (市场价值), got {engagement.value_type.value}", asset_id=asset_id,
+                               field="from_valuation")
+        ev["fair_value"] = str(money(valuation.conclusion.value))
+    elif ev["kind"] == "nrv_test":
         ev["estimated_selling_price"] = str(money(valuation.conclusion.value))
         ev.pop("nrv", None)
         ev["basis"] = (f"估计售价取自评估 {ref.report_id}（{engagement.value_type.value}）；可变现净值 = 估计售价 − 至完工成本 − "

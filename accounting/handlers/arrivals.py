@@ -40,6 +40,10 @@ def _arrived(tx: Tx, s: AssetState, on: date, cost: Decimal, qty: Decimal) -> As
     return s
 
 
+FAIR_TOLERANCE = Decimal("0.10")  # our convention: an agreed value more than 10 % from the appraised fair value
+# is taken as not fair unless the entity says why it is (CAS 6 art. 14 leaves "not fair" to judgement)
+
+
 def contribution(tx: Tx, s: AssetState, ev: Contribution) -> Outcome:
     """作价出资: Dr the data resource at cost; Cr 实收资本 (share of registered capital), 资本公积—资本溢价 the rest."""
     role = _asset_role(s, "a contribution")
@@ -48,6 +52,17 @@ def contribution(tx: Tx, s: AssetState, ev: Contribution) -> Outcome:
         cost = ev.agreed_value
         why = [f"投资者 {ev.investor} 作价出资，按投资合同约定价值 {cost} 入账 — contributed by {ev.investor}: cost = "
                f"the value agreed in the investment contract ({standard})."]
+        if ev.fair_value is not None and ev.fair_value > 0:
+            gap = abs(ev.agreed_value - ev.fair_value) / ev.fair_value
+            shown = f"{gap * 100:.1f}%"
+            if gap > FAIR_TOLERANCE and not ev.deviation_reason.strip():
+                raise InvalidEvent(
+                    f"约定价值 {ev.agreed_value} 与公允价值 {ev.fair_value} 相差 {shown}，超过 10%：约定价值不公允的按公允价值入账"
+                    f"（{standard}）— set agreed_value_fair false with the reason, or give deviation_reason for why "
+                    f"the agreed value is fair", field="agreed_value")
+            why.append(f"约定价值与公允价值 {ev.fair_value} 相差 {shown}"
+                       + (f"（{ev.deviation_reason}）" if gap > FAIR_TOLERANCE else "，在 10% 以内，视为公允")
+                       + f" — agreed value within {shown} of the fair value {ev.fair_value}.")
     else:
         assert ev.fair_value is not None
         cost = ev.fair_value

@@ -65,6 +65,7 @@ ACTIONS: dict[str, str] = {
     "store.asset_facts": "ledger.view",
     "store.save_facts": "books.edit",
     "store.preview_event": "ledger.view",
+    "store.resolve_valuation_link": "ledger.view",
     "store.record_event": "books.edit",
     "store.reverse_event": "books.edit",
     "store.recorded_events": "ledger.view",

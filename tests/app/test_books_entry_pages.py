@@ -160,3 +160,39 @@ def test_voluntary_items_entered_with_the_facts_are_disclosed(page: Any, users: 
                 and any("电网负荷" in str(x) for x in f["披露内容"]))
     assert list(item["披露内容"])[0].startswith("用于电网负荷预测")
     assert list(item["披露内容"])[1:] == ["未披露"] * 7  # the other seven items were not recorded: not invented
+
+
+def test_an_impairment_test_takes_its_recoverable_amount_from_a_saved_valuation(page: Any,
+                                                                               users: dict[Role, User]) -> None:
+    from accounting import DataResource, Event
+    from pydantic import TypeAdapter
+
+    from tests.app.conftest import COMPANY_PARK
+
+    fin = users[Role.FINANCE]
+    store.save_facts(fin, COMPANY_PARK, DataResource.model_validate({
+        "asset_id": "PARK-001", "name": "城市公共停车泊位实时数据", "purpose": "internal_use", "formation": "purchased",
+        "controlled": True, "separable": True, "benefits_probable": True, "cost_reliably_measurable": True,
+        "useful_life": {"estimated_months": 60}}))
+    if not store.recorded_events(fin, COMPANY_PARK, "PARK-001"):
+        store.record_event(fin, COMPANY_PARK, TypeAdapter(Event).validate_python({
+            "kind": "purchase", "asset_id": "PARK-001", "date": "2025-01-10",
+            "cost_lines": [{"category": "purchase_price", "amount": "2400000.00"}]}))
+    saved = next(v for v in store.valuation_results(fin, COMPANY_PARK) if v.asset_code == "PARK-001")
+    at = page(fin, "ledger", company=COMPANY_PARK)
+    at.selectbox(key="ev_asset").set_value("PARK-001")
+    at.selectbox(key="ev_kind").set_value("impairment_test")
+    at.run()
+    k = "ev.PARK-001.impairment_test"
+    _set(at, "date_input", f"{k}.date", date(2025, 12, 31))
+    _set(at, "checkbox", f"{k}.from_valuation.on", True)
+    _set(at, "selectbox", f"{k}.from_valuation.register_valuation", saved.id)
+    _set(at, "selectbox", f"{k}.from_valuation.basis", "fair_value_less_costs_of_disposal")
+    _set(at, "text_input", f"{k}.from_valuation.costs_of_disposal", "50,000.00")
+    # 2,400,000.00 / 60 = 40,000.00 a month, January–December: carrying 1,920,000.00; recoverable = the saved
+    # conclusion less 50,000.00 costs of disposal; loss = 1,920,000.00 − recoverable
+    recoverable = (saved.value - Decimal("50000.00")).quantize(Decimal("0.01"))
+    loss = Decimal("1920000.00") - recoverable
+    journal = next(f for f in frames(at) if "借方" in f.columns)
+    assert [d for d in journal["借方"] if d] == [f"¥{loss:,.2f}"]
+    assert any(str(a).startswith("1703") for a in journal["科目"])  # 无形资产减值准备
