@@ -158,15 +158,15 @@ def test_voluntary_items_entered_with_the_facts_are_disclosed(page: Any, users: 
     no_exception(led)
     item = next(f for f in frames(led) if "项目" in f.columns and "披露内容" in f.columns
                 and any("电网负荷" in str(x) for x in f["披露内容"]))
-    assert list(item["披露内容"])[0].startswith("用于电网负荷预测")
+    assert next(iter(item["披露内容"])).startswith("用于电网负荷预测")
     assert list(item["披露内容"])[1:] == ["未披露"] * 7  # the other seven items were not recorded: not invented
 
 
 def test_an_impairment_test_takes_its_recoverable_amount_from_a_saved_valuation(page: Any,
                                                                                users: dict[Role, User]) -> None:
-    from accounting import DataResource, Event
     from pydantic import TypeAdapter
 
+    from accounting import DataResource, Event
     from tests.app.conftest import COMPANY_PARK
 
     fin = users[Role.FINANCE]

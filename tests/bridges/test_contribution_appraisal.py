@@ -47,7 +47,7 @@ def test_an_agreed_value_within_10_percent_of_the_appraisal_is_the_cost() -> Non
 def test_an_agreed_value_far_from_the_appraisal_is_refused_without_a_reason() -> None:
     # agreed 200,000.00 vs 173,553.72: (200,000.00 − 173,553.72) / 173,553.72 = 15.2 % > 10 %
     assert round((200_000.00 - V) / V * 100, 1) == 15.2
-    with pytest.raises(InvalidEvent, match="相差 15.2%"):
+    with pytest.raises(InvalidEvent, match=r"相差 15\.2%"):
         _booked(agreed_value="200000.00")
 
 
