@@ -5,8 +5,10 @@ One sheet per method, a block per asset, then the conclusion and the sensitivity
 - 成本法 Cost: the build-up lines, restated = historical × I(valuation month) / I(incurred month); the
   category totals by SUMIFS; 机会成本 = r × (前期 + 直接 + 间接) × years and 相关税费 = rate × base;
   C = Σ categories; δ_q = SUMPRODUCT(w, s); δ_life = remaining / (elapsed + remaining); δ; P = C × δ.
-- 收益法 Income: i = Σ rate components; per period decay (1 − d)^(k−1), contribution B × S × decay × c,
-  F = contribution × τ, DF = (1 + i)^(−t), PV = F × DF; P = Σ PV (+ TV × DF_n).
+- 收益法 Income: a WACC built from its parts (β_L = β_U × (1 + (1 − T) × D/E), Ke = rf + β_L × ERP +
+  size + specific, WACC = E/V × Ke + D/V × Kd × (1 − T)); i = Σ rate components; per period decay
+  (1 − d)^(k−1), contribution B × S × decay × c, F = contribution × τ, DF = (1 + i)^(−t), PV = F × DF;
+  P = Σ PV (+ TV × DF_n) (+ TAB = PV × (1 / (1 − T × AF / n) − 1), AF = (1 − (1 + i)^(−n)) / i).
 - 市场法 Market: X5 = Π items; P' = Q × X1 × X2 × X3 × X4 × X5; P = Σ w P' (w normalized over the
   comparables kept).
 - 评估结论 Conclusion: V_m from each method's sheet (defined names), V = Σ w_m V_m, differences and the
@@ -25,14 +27,15 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ledger_export.cells import Plain
-from ledger_export.style import CNY, DATE, FACTOR, FACTOR_LONG, RATIO, YEARS
+from ledger_export.style import CNY, DATE, FACTOR, FACTOR_LONG, INTEGER, RATIO, YEARS
 from ledger_export.workbook import Book, Formula, Kind, Sheet, Styled
 
 if TYPE_CHECKING:
     from valuation.cost import CostResult
     from valuation.engine import AssetValuation, CaseResult
-    from valuation.income import IncomeResult
+    from valuation.income import IncomeResult, TabDetail
     from valuation.market import MarketResult
+    from valuation.models import Figure
     from valuation.price_index import PriceIndex
 
 COST = "成本法 Cost"
@@ -269,11 +272,15 @@ def _income(book: Book, sh: Sheet, v: AssetValuation, r_: IncomeResult) -> None:
     if d.growth is not None:
         book.define(f"{p}_g", sh, 2, sh.kv("预测增长率 g", _inp(d.growth, RATIO)))
 
+    wacc_row = _capm(book, sh, p, r_)
     sh.blank()
     sh.header(["折现率构成 rate component", "代码 code", "比率 rate", "依据 evidence"])
     rfirst = sh.row + 1
     for c in d.rate.components:
-        sh.append([c.label_zh, c.name, _inp(c.rate, RATIO), c.evidence])
+        if c.name == "wacc" and wacc_row is not None:  # the WACC built above, live
+            sh.append([c.label_zh, c.name, Formula(f"=C{wacc_row}", c.rate, "ratio", RATIO), c.evidence])
+        else:
+            sh.append([c.label_zh, c.name, _inp(c.rate, RATIO), c.evidence])
     rlast = sh.row
     i_row = sh.append([f"折现率 i ({d.rate.approach}, {d.rate.basis.value})", d.rate.formula,
                        Formula(f"=SUM(C{rfirst}:C{max(rlast, rfirst)})", d.rate.rate, "ratio", RATIO, bold=True),
@@ -327,7 +334,10 @@ def _income(book: Book, sh: Sheet, v: AssetValuation, r_: IncomeResult) -> None:
         pv_tv = sh.kv("终值现值 TV_n × DF_n", Formula(f"=B{tvn}*B{dfn}", tv.present_value, fmt=CNY))
         book.define(f"{p}_PV_terminal", sh, 2, pv_tv)
         total += f"+{p}_PV_terminal"
-    p_row = sh.kv("收益法评估值 P", Formula(f"={total}", d.total, fmt=CNY, bold=True))
+    if d.tab is not None:
+        total = _tab(book, sh, p, d.tab, total)
+    p_row = sh.kv("收益法评估值 P" + (" (含税收摊销收益 with TAB)" if d.tab is not None else ""),
+                  Formula(f"={total}", d.total, fmt=CNY, bold=True))
     book.define(f"{p}_P_income", sh, 2, p_row)
     if d.charges:
         sh.blank()
@@ -352,12 +362,81 @@ def _income(book: Book, sh: Sheet, v: AssetValuation, r_: IncomeResult) -> None:
     _texts(sh, "假设 assumption", r_.assumptions)
     _texts(sh, "说明 note", r_.notes)
     aid = v.asset.asset_id
+    if wacc_row is not None:
+        _engine_check(book, SECTION_INCOME, f"{aid} WACC（底稿）= 引擎", f"{aid}: WACC (workpaper) = engine",
+                      f"{p}_WACC", _figure(r_, "capm_wacc").value, ratio=True)
     _engine_check(book, SECTION_INCOME, f"{aid} 折现率 i（底稿）= 引擎", f"{aid}: i (workpaper) = engine", f"{p}_i",
                   d.rate.rate, ratio=True)
+    if d.tab is not None:
+        _engine_check(book, SECTION_INCOME, f"{aid} 税收摊销收益 TAB（底稿）= 引擎", f"{aid}: TAB (workpaper) = engine",
+                      f"{p}_TAB", d.tab.amount)
     _engine_check(book, SECTION_INCOME, f"{aid} Σ PV（底稿）= 引擎", f"{aid}: Σ PV (workpaper) = engine",
                   f"{p}_PV_explicit", d.pv_explicit)
     _engine_check(book, SECTION_INCOME, f"{aid} 收益法 P（底稿）= 引擎", f"{aid}: income P (workpaper) = engine",
                   f"{p}_P_income", r_.value)
+
+
+# The inputs of a WACC built from its parts (the explanation's figures), in the order of the rows below.
+CAPM_INPUTS = ("capm_risk_free", "capm_beta_unlevered", "capm_debt_to_equity", "capm_tax_rate", "capm_erp",
+               "capm_size_premium", "capm_specific_premium", "capm_cost_of_debt")
+
+
+def _figure(r_: IncomeResult, name: str) -> Figure:
+    return next(f for f in r_.figures if f.name == name)
+
+
+def _capm(book: Book, sh: Sheet, p: str, r_: IncomeResult) -> int | None:
+    """The WACC built from its parts, when the rate was (docs/valuation.md §Income method): each input a
+    yellow cell with its evidence, then β_L = β_U × (1 + (1 − T) × D/E), Ke = rf + β_L × ERP + size +
+    specific, E/V = 1 / (1 + D/E), D/V = (D/E) / (1 + D/E), WACC = E/V × Ke + D/V × Kd × (1 − T), live.
+    Returns the WACC's row (None when the rate is not built this way)."""
+    names = {f.name for f in r_.figures}
+    if "capm_wacc" not in names or not names.issuperset(CAPM_INPUTS):
+        return None
+    shared = _figure(r_, "capm_risk_free").evidence  # one source note for every part (CapmWacc.evidence)
+    sh.blank()
+    sh.header(["WACC 构成 (CAPM) part", "代码 code", "取值 value", "依据 / 公式 evidence / formula"])
+    at: dict[str, int] = {}
+    for name in CAPM_INPUTS:
+        f = _figure(r_, name)
+        fmt = FACTOR if f.unit == "ratio" else RATIO
+        at[name] = sh.append([f.label_zh, name.removeprefix("capm_"), _inp(f.value, fmt), f.evidence or shared])
+    rf, bu, de, t, erp, size, spec, kd = (f"C{at[n]}" for n in CAPM_INPUTS)
+
+    def live(name: str, text: str, fmt: str, defined: str | None = None) -> int:
+        f = _figure(r_, name)
+        r = sh.append([f.label_zh, name.removeprefix("capm_"), Formula(text, f.value, "ratio", fmt), f.formula])
+        if defined is not None:
+            book.define(f"{p}_{defined}", sh, 3, r)
+        return r
+
+    bl = live("capm_beta_levered", f"={bu}*(1+(1-{t})*{de})", FACTOR_LONG, "beta_L")
+    ke = live("capm_cost_of_equity", f"={rf}+C{bl}*{erp}+{size}+{spec}", RATIO, "Ke")
+    ev = live("capm_equity_weight", f"=1/(1+{de})", FACTOR_LONG)
+    dv = live("capm_debt_weight", f"={de}/(1+{de})", FACTOR_LONG)
+    return live("capm_wacc", f"=C{ev}*C{ke}+C{dv}*{kd}*(1-{t})", RATIO, "WACC")
+
+
+def _tab(book: Book, sh: Sheet, p: str, tab: TabDetail, total: str) -> str:
+    """The tax amortization benefit (fair value only): AF = Σ_{t=1..n} (1 + i)^(−t) = (1 − (1 + i)^(−n)) / i,
+    TAB = PV × (1 / (1 − T × AF / n) − 1), live on the PV before it and the discount rate i.
+    Returns the formula text of the value with the TAB."""
+    sh.blank()
+    pv = sh.kv("税收摊销收益前价值 PV before TAB", Formula(f"={total}", tab.value_before, fmt=CNY))
+    book.define(f"{p}_PV_before_TAB", sh, 2, pv)
+    n = sh.kv("税法摊销年限 n (years)", _inp(tab.period_years, INTEGER), tab.basis_text)
+    book.define(f"{p}_TAB_n", sh, 2, n)
+    t = sh.kv("所得税税率 T (TAB)", _inp(tab.tax_rate, RATIO), tab.basis_text)
+    book.define(f"{p}_TAB_T", sh, 2, t)
+    af = sh.kv("年金系数 AF = Σ (1 + i)^(−t), t = 1..n",
+               Formula(f"=(1-(1+{p}_i)^(-B{n}))/{p}_i", tab.annuity_factor, "ratio", FACTOR_LONG),
+               "期末年金 end of year, at the discount rate i")
+    book.define(f"{p}_AF", sh, 2, af)
+    amount = sh.kv("税收摊销收益 TAB = PV × (1 / (1 − T × AF / n) − 1)",
+                   Formula(f"=B{pv}*(1/(1-B{t}*B{af}/B{n})-1)", tab.amount, fmt=CNY),
+                   "公允价值（市场参与者）适用；在用价值不适用 fair value only, never a value in use")
+    book.define(f"{p}_TAB", sh, 2, amount)
+    return f"{p}_PV_before_TAB+{p}_TAB"
 
 
 # ---------------------------------------------------------------------------------------------- market

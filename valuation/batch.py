@@ -205,6 +205,9 @@ OUTPUT_EXTRAS: tuple[tuple[str, str], ...] = (
     ("income_binding_cap", "str"),
     ("income_cash_flow_1", "float"),
     ("income_tax_factor", "float"),
+    ("income_split_base", "str"),
+    ("income_implied_profit_share", "float"),
+    ("income_implied_revenue_rate", "float"),
     ("market_pool", "float"),
     ("market_selected", "float"),
     ("market_kept", "float"),
@@ -213,6 +216,8 @@ OUTPUT_EXTRAS: tuple[tuple[str, str], ...] = (
     ("market_adjusted_min", "float"),
     ("market_adjusted_max", "float"),
     ("market_comparables", "str"),
+    ("market_aggregation", "str"),
+    ("market_rights_valued", "str"),
 )
 
 

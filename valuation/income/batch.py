@@ -5,7 +5,17 @@ Each row is the flat equivalent of a case file's income inputs with a ``projecti
 (direct ``income_margin``, split ``income_split_rate`` K_1, excess earnings 1 − ``income_contributory_rate``,
 incremental 1), a finite ``income_economic_life`` capped by the shared ``rights_term_end``, and the
 default :class:`IncomeUncertainty` (or the one passed as ``uncertainty=``). Rows of different forms
-mix freely. An indefinite life with a terminal value, forecast rows, contributory charges and ETS
+mix freely.
+
+A split row names its base in ``income_split_base`` as a case file does (``split_base``): ``revenue``
+(销售收入分成, ``income_base_y1`` is the revenue R_1, ≥ 0) or ``profit`` (利润分成, ``income_base_y1`` is
+the profit P_1 — EBIT or the case's defined profit — and may be negative). On revenue a K above 15 %
+is refused unless ``income_split_rate_reason`` says why (the case file's rule and wording, naming the
+row's asset and ``income_split_rate``). ``income_profit_margin`` (销售利润率) shows the conversion:
+implied profit share K / margin on revenue, revenue royalty equivalent K × margin on profit. A split
+row with a blank base is valued on ``income_base_y1`` as revenue, as before the column existed, and
+is not held to the 15 % rule (whether B_1 is revenue is not stated); the output's
+``income_split_base`` says ``unstated``. An indefinite life with a terminal value, forecast rows, contributory charges and ETS
 histories need a case file.
 
 The discount rate's basis is ``income_rate_basis`` (blank = after_tax). Draws use the streams of
@@ -34,13 +44,16 @@ from .draws import (
     value_drawn,
 )
 from .inputs import (
+    MAX_REVENUE_SPLIT_RATE,
     DiscountRateSpec,
     IncomeForm,
     IncomeInputs,
     IncomeUncertainty,
     Projection,
+    SplitBase,
     TaxBasis,
     Timing,
+    revenue_split_rate_message,
 )
 
 DRAW_CHUNK_CELLS = 262_144  # rows × draws × periods per Monte Carlo step: 2 MB arrays, near the cache
@@ -59,8 +72,9 @@ INCOME_BATCH_COLUMNS: tuple[BatchColumn, ...] = (
         "float",
         True,
         "CNY",
-        "首年收益基数 B_1, CNY a year: revenue (direct, split), earnings E_1 (excess_earnings), increment "
-        "(incremental); a partial first period gets B_1 × f; in a batch within ±1e15",
+        "首年收益基数 B_1, CNY a year: revenue (direct; split on revenue), profit P_1 (split on profit, may be "
+        "negative), earnings E_1 (excess_earnings), increment (incremental); a partial first period gets "
+        "B_1 × f; in a batch within ±1e15",
         ModelField(Projection, "base_y1"),
         Bounds(-1e15, 1e15),  # batch only: a bound on the projected amounts (a case file has none)
     ),
@@ -156,6 +170,33 @@ INCOME_BATCH_COLUMNS: tuple[BatchColumn, ...] = (
         "折现率口径 after_tax | pre_tax; blank = after_tax",
         ModelField(DiscountRateSpec, "basis"),
     ),
+    BatchColumn(
+        "income_split_base",
+        "str",
+        False,
+        "",
+        "分成基数 revenue | profit (销售收入分成 / 利润分成): what K multiplies, income_base_y1 being R_1 or the "
+        "profit P_1 (EBIT or the defined profit); split rows only; blank = revenue without the 15 % check "
+        "(rows written before the column; output income_split_base 'unstated')",
+        ModelField(IncomeInputs, "split_base"),
+    ),
+    BatchColumn(
+        "income_split_rate_reason",
+        "str",
+        False,
+        "",
+        f"分成率理由: why a K above {MAX_REVENUE_SPLIT_RATE:.0%} holds on revenue (without it such a row is refused)",
+        ModelField(IncomeInputs, "split_rate_reason"),
+    ),
+    BatchColumn(
+        "income_profit_margin",
+        "float",
+        False,
+        "ratio",
+        "销售利润率 profit / revenue of period 1, in (0, 1]; split rows only, shown: implied profit share "
+        "K / margin (revenue split), revenue royalty equivalent K × margin (profit split)",
+        ModelField(IncomeInputs, "profit_margin"),
+    ),
 )
 
 # A row's cells are read against these fields (valuation.batch_reader), the errors worded as below.
@@ -173,6 +214,9 @@ _SHARE_COLUMN: dict[IncomeForm, str] = {
     IncomeForm.SPLIT: "income_split_rate",
     IncomeForm.EXCESS_EARNINGS: "income_contributory_rate",
 }
+# Columns only a split row uses (a case file refuses split_base and profit_margin with another form).
+_SPLIT_ONLY = ("income_split_base", "income_profit_margin")
+UNSTATED = "unstated"  # income_split_base of a split row whose base is blank
 
 
 def _draws(
@@ -240,17 +284,30 @@ def value_income_batch(
 
     form_text = rows.choice("income_form", what="the income form")
     forms = {f: form_text == f.value for f in IncomeForm}
-    revenue_form = forms[IncomeForm.DIRECT] | forms[IncomeForm.SPLIT]
+    is_split = forms[IncomeForm.SPLIT]
+    split_base = rows.choice("income_split_base", what="the split base (revenue or profit)")
+    on_profit = is_split & (split_base == SplitBase.PROFIT.value)
+    on_revenue = is_split & (split_base == SplitBase.REVENUE.value)
+    for column in _SPLIT_ONLY:
+        misplaced = (form_text != "") & ~is_split & rows.given(column)
+        rows.fail(
+            misplaced,
+            "invalid_input",
+            column,
+            [f"{column} is only used by form split, got it with form {t}" for t in form_text[misplaced]],
+        )
+    revenue_form = forms[IncomeForm.DIRECT] | (is_split & ~on_profit)
     base_y1 = number("income_base_y1", "B_1 (CNY a year)", 0.0)
     negative = revenue_form & (base_y1 < 0)
     rows.fail(
         negative,
         "invalid_input",
         "income_base_y1",
-        [f"expected revenue >= 0 CNY for a direct or split row, got {v:g}" for v in base_y1[negative]],
+        [f"expected revenue >= 0 CNY for a direct or split-on-revenue row, got {v:g}" for v in base_y1[negative]],
     )
     growth = number("income_growth", "growth", 0.0)
     share = np.ones(n)
+    k_given = np.zeros(n, dtype=bool)  # a usable K_1 on a split row
     for form, column in _SHARE_COLUMN.items():
         is_form = forms[form]
         misplaced = (form_text != "") & ~is_form & rows.given(column)
@@ -264,12 +321,26 @@ def value_income_batch(
             ],
         )
         if form is IncomeForm.SPLIT:
-            share = np.where(is_form, number(column, "K_1", 1.0, required=is_form), share)
+            k_1 = rows.numbers(column, what="K_1", required=is_form)
+            k_given = is_form & k_1.given
+            share = np.where(is_form, np.where(np.isnan(k_1.value), 1.0, k_1.value), share)
         elif form is IncomeForm.DIRECT:
             share = np.where(is_form, number(column, "the margin", 1.0, required=is_form), share)
         else:
             value = number(column, "the contributory rate", 0.0, required=is_form)
             share = np.where(is_form, 1.0 - value, share)
+    reason = rows.raw("income_split_rate_reason").astype("string").fillna("").str.strip().to_numpy(dtype=object)
+    too_high = on_revenue & k_given & (share > MAX_REVENUE_SPLIT_RATE) & (reason == "")
+    rows.fail(
+        too_high,
+        "invalid_input",
+        "income_split_rate",
+        [
+            revenue_split_rate_message(k, reason="income_split_rate_reason", base="income_split_base")
+            for k in share[too_high]
+        ],
+    )
+    margin = rows.numbers("income_profit_margin", what="the profit margin (profit / revenue)").value
     decay = number("income_decay", "the decay", 0.0)
     life = number("income_economic_life", "the economic life in years (finite in a batch)", 1.0)
     rate = number("income_discount_rate", "the discount rate", 0.1, required=True)
@@ -362,5 +433,9 @@ def value_income_batch(
         "income_binding_cap": binding,
         "income_cash_flow_1": np.where(ok, flows_1, np.nan),
         "income_tax_factor": np.where(ok, tax, np.nan),
+        "income_split_base": np.where(ok & is_split, np.where(split_base == "", UNSTATED, split_base),
+                                      np.full(n, None, dtype=object)),
+        "income_implied_profit_share": np.where(ok & on_revenue, share / margin, np.nan),
+        "income_implied_revenue_rate": np.where(ok & on_profit, share * margin, np.nan),
     }
     return BatchMethodOutput(values=values, draws=draws, errors=rows.errors, extra=extra)

@@ -603,14 +603,19 @@ def _check_revenue_split_rate(inputs: IncomeInputs) -> None:
     rates += [(f"forecast[{k}].split_rate", r.split_rate) for k, r in enumerate(inputs.forecast)]
     for field, k in rates:
         if k is not None and k > MAX_REVENUE_SPLIT_RATE:
-            raise _bad(
-                field,
-                f"以销售收入为分成基数时分成率 K = {k:.2%} 超过 {MAX_REVENUE_SPLIT_RATE:.0%}，且未在 "
-                "split_rate_reason 中说明理由：25%–33% 属利润分成率，应乘以利润（split_base \"profit\"），"
-                "销售收入分成率 = 利润分成率 × 销售利润率; a split rate K above "
-                f"{MAX_REVENUE_SPLIT_RATE:g} on revenue (split_base 'revenue') needs split_rate_reason, "
-                f"got K = {k:g} and no reason",
-            )
+            raise _bad(field, revenue_split_rate_message(k))
+
+
+def revenue_split_rate_message(k: float, *, reason: str = "split_rate_reason", base: str = "split_base") -> str:
+    """Why a split rate K above 15 % on revenue without a reason is refused; ``reason`` and ``base`` name
+    the fields (a case file's, or a batch table's columns)."""
+    return (
+        f"以销售收入为分成基数时分成率 K = {k:.2%} 超过 {MAX_REVENUE_SPLIT_RATE:.0%}，且未在 "
+        f"{reason} 中说明理由：25%–33% 属利润分成率，应乘以利润（{base} \"profit\"），"
+        "销售收入分成率 = 利润分成率 × 销售利润率; a split rate K above "
+        f"{MAX_REVENUE_SPLIT_RATE:g} on revenue ({base} 'revenue') needs {reason}, "
+        f"got K = {k:g} and no reason"
+    )
 
 
 def _check_history(inputs: IncomeInputs) -> None:

@@ -55,6 +55,11 @@ def synthetic_income_columns(rng: np.random.Generator, table: pd.DataFrame) -> p
             "income_tax_rate": tax_rate,
             "income_cash_flow_basis": np.where(pre_tax, "pre_tax", "after_tax"),
             "income_rate_basis": "after_tax",
+            # blank: split rows as the sample batch was written (base unstated); no draw taken, so the
+            # seeded figures do not move
+            "income_split_base": pd.Series([None] * n, dtype=object, index=table.index),
+            "income_split_rate_reason": pd.Series([None] * n, dtype=object, index=table.index),
+            "income_profit_margin": np.full(n, np.nan),
         },
         index=table.index,
     )

@@ -1,11 +1,21 @@
 """Market method over a flat table, one row per asset, all rows at once (docs/valuation.md §Market method).
 
-Target attributes come from the shared batch columns: field, region, rights (the first right listed
-is the rights type matched against comparables), records, exclusivity, delivery_form, the six quality
-scores (target quality = equal-weight mean), rights_term_end; the market columns below set top_k, β,
-X2 and the same-field restriction. Selection is an (assets × comparables) similarity matrix with
-top-k by argpartition, the grid is (n, k) arrays, the draws (n, n_draws) use the streams of
-simulate_market, so a row gets the same figures as the equivalent single asset.
+Target attributes come from the shared batch columns: field, region, rights, records, exclusivity,
+delivery_form, the six quality scores (target quality = equal-weight mean), rights_term_end; the market
+columns below set top_k, β, X2, the same-field restriction, the aggregation and the rights valued, each
+checked against the field of :class:`MarketInputs` it stands for.
+
+Rights valued (``market_rights_valued``, ';'-separated, the case file's ``rights_valued``): each right named
+must be one the asset holds (``rights``), and several named are priced at the one with the highest
+rights-type coefficient of the table (the case file's rule, prepare.strongest_right). Blank: the first
+right listed in ``rights``, as before the column existed (a case file refuses an asset holding several
+rights without ``rights_valued``); the output's ``market_rights_valued`` shows the right used.
+Aggregation (``market_aggregation``): mean, similarity_weighted or median, for the value and the
+bootstrap; blank follows the batch's ``weighting`` option (mean by default).
+
+Selection is an (assets × comparables) similarity matrix with top-k by argpartition, the grid is
+(n, k) arrays, the draws (n, n_draws) use the streams of simulate_market, so a row gets the same
+figures as the equivalent single asset.
 """
 
 from __future__ import annotations
@@ -38,9 +48,10 @@ from valuation.market.comparables import (
     ComparableColumns,
     DeliveryForm,
 )
-from valuation.market.errors import RightsTermEnded, UnknownDeliveryForm
+from valuation.market.errors import RightsNotHeld, RightsTermEnded, UnknownDeliveryForm
 from valuation.market.inputs import (
     DEFAULT_OUTLIER_K,
+    Aggregation,
     MarketInputs,
     MarketUncertainty,
     OutlierRule,
@@ -48,7 +59,7 @@ from valuation.market.inputs import (
     Selection,
     Weighting,
 )
-from valuation.market.prepare import DAYS_PER_YEAR, MIN_COMPARABLES
+from valuation.market.prepare import DAYS_PER_YEAR, MIN_COMPARABLES, strongest_right
 from valuation.models import QUALITY_DIMENSIONS, DataRight
 from valuation.price_index import month_number
 
@@ -87,6 +98,24 @@ MARKET_BATCH_COLUMNS: tuple[BatchColumn, ...] = (
         "",
         "仅同领域案例 restrict comparables to the asset's field (blank: false)",
         ModelField(Selection, "field_only"),
+    ),
+    BatchColumn(
+        "market_aggregation",
+        "str",
+        False,
+        "",
+        "汇总方式 mean | similarity_weighted | median: how the kept adjusted prices P'_k become P, for the "
+        "value and the bootstrap (blank: the batch's weighting option, mean by default)",
+        ModelField(MarketInputs, "aggregation"),
+    ),
+    BatchColumn(
+        "market_rights_valued",
+        "str",
+        False,
+        "",
+        "评估的权利 ';'-separated rights being appraised, each held by the asset (rights); several: priced at "
+        "the one with the highest rights-type coefficient (blank: the first right listed in rights)",
+        ModelField(MarketInputs, "rights_valued"),
     ),
 )
 
@@ -134,30 +163,66 @@ def _delivery(check: RowReader) -> np.ndarray:
     return forms
 
 
-def _rights(check: RowReader) -> np.ndarray:
-    raw = check.raw("rights")
-    # the first right of each distinct cell (a batch repeats a few values: split those, not every row)
-    codes, uniques = pd.factorize(raw)  # a missing cell gets code −1: the last entry below, ""
-    first = np.array([str(v).split(";")[0].strip() for v in uniques] + [""], dtype=object)[codes]
-    codes_of = {r.value: i for i, r in enumerate(RIGHTS_ORDER)}
-    codes = np.array([codes_of.get(str(v), -1) for v in pd.unique(first)])
-    out = codes[pd.Index(pd.unique(first)).get_indexer(first)]
-    blank = first == ""
-    check.fail(
-        blank,
-        MissingInput.rule,
-        "rights",
-        "rights is blank; the first right listed is the rights type matched",
-    )
-    bad = (out < 0) & ~blank
-    check.fail(
-        bad,
-        InvalidInput.rule,
-        "rights",
-        [f"first right must be one of {[r.value for r in DataRight]}, got {v!r}" for v in first[bad]],
-    )
+_CODES_OF_RIGHTS = {r.value: i for i, r in enumerate(RIGHTS_ORDER)}
+Problem = tuple[str, str, str]  # (rule, column, message)
+
+
+def _right_valued(held_cell: str, named_cell: str, adjustments: AdjustmentTable) -> tuple[int, list[Problem]]:
+    """The code (RIGHTS_ORDER) of the right one row is valued for, or −1 and its problems."""
+    held = [p.strip() for p in held_cell.split(";") if p.strip()]
+    if not named_cell:
+        first = held_cell.split(";")[0].strip()
+        if first == "":
+            return -1, [(MissingInput.rule, "rights", "rights is blank; the first right listed is the rights type matched")]
+        if first not in _CODES_OF_RIGHTS:
+            return -1, [(InvalidInput.rule, "rights",
+                         f"first right must be one of {[r.value for r in DataRight]}, got {first!r}")]
+        return _CODES_OF_RIGHTS[first], []
+    named = [p.strip() for p in named_cell.split(";") if p.strip()]
+    unknown = [p for p in named if p not in _CODES_OF_RIGHTS]
+    if unknown:
+        return -1, [(InvalidInput.rule, "market_rights_valued",
+                     f"unknown right(s) {unknown}; expected one or more of {[r.value for r in DataRight]}, "
+                     "';'-separated")]
+    not_held = [p for p in named if p not in held]
+    if not_held:
+        return -1, [(RightsNotHeld.rule, "market_rights_valued",
+                     f"评估的权利 {', '.join(not_held)} 不在资产持有的权利之中: market_rights_valued names "
+                     f"{not_held}, but the asset holds {held}")]
+    return _CODES_OF_RIGHTS[strongest_right([DataRight(p) for p in named], adjustments).value], []
+
+
+def _split_pair(pair: str) -> tuple[str, str]:
+    held, named = pair.split("\x1f", 1)
+    return held, named
+
+
+def _rights(check: RowReader, adjustments: AdjustmentTable) -> np.ndarray:
+    """The rights type of each row (a code of RIGHTS_ORDER): the strongest right named in
+    market_rights_valued, or the first right listed in rights when it is blank."""
+    def text(column: str) -> pd.Series:
+        return check.raw(column).astype("string").fillna("").str.strip()
+
+    # each distinct (rights, rights valued) pair once: a batch repeats a few values
+    codes, pairs = pd.factorize(text("rights") + "\x1f" + text("market_rights_valued"))
+    found = [_right_valued(*_split_pair(str(pair)), adjustments) for pair in pairs]
+    out = np.array([code for code, _ in found] + [-1], dtype=np.int64)[codes]
+    for j, (_, problems) in enumerate(found):
+        if problems:
+            mask = codes == j
+            for rule, column, message in problems:
+                check.fail(mask, rule, column, message)
     rights: np.ndarray = np.maximum(out, 0)
     return rights
+
+
+def _aggregation(check: RowReader, weighting: Weighting) -> np.ndarray:
+    """Each row's aggregation; a blank cell follows the batch's ``weighting`` (equal: mean)."""
+    given = check.given("market_aggregation")
+    chosen = check.choice("market_aggregation", what="market_aggregation")
+    default = Aggregation.SIMILARITY_WEIGHTED if weighting is Weighting.SIMILARITY else Aggregation.MEAN
+    out: np.ndarray = np.where(given, chosen, default.value).astype(object)
+    return out
 
 
 def _term_years(ctx: ValuationContext, check: RowReader) -> np.ndarray:
@@ -178,7 +243,7 @@ def _term_years(ctx: ValuationContext, check: RowReader) -> np.ndarray:
     return years
 
 
-def _targets(ctx: ValuationContext, check: RowReader) -> g.Targets:
+def _targets(ctx: ValuationContext, check: RowReader, adjustments: AdjustmentTable) -> g.Targets:
     """Target columns of every row; rows with a problem are reported and marked in ``check.bad``."""
     scores = np.column_stack(
         [check.numbers(f"q_{d.value}", what=f"quality score q_{d.value}").value for d in QUALITY_DIMENSIONS]
@@ -188,7 +253,7 @@ def _targets(ctx: ValuationContext, check: RowReader) -> g.Targets:
     return g.Targets(
         field_key=_text(check, "field", "general"),
         region_key=_text(check, "region", "national"),
-        rights=_rights(check),
+        rights=_rights(check, adjustments),
         delivery=_delivery(check),
         exclusivity=check.flag("exclusivity", what="exclusivity"),
         records=records,
@@ -215,10 +280,12 @@ def value_market_batch(
 ) -> BatchMethodOutput:
     """Market values (CNY) of every row; bad rows become AssetError records and NaN, the rest are valued.
 
-    ``database`` and ``adjustments`` as for value_market; ``weighting``, ``outlier_rule``, ``outlier_k``
-    and ``uncertainty`` apply to every row (defaults: those of MarketInputs). Draws (n, ctx.n_draws)
-    when ctx.n_draws > 0. ``extra``: market_pool, market_selected, market_kept, market_target_quality,
-    market_similarity_mean, market_adjusted_min, market_adjusted_max, market_comparables (kept ids).
+    ``database`` and ``adjustments`` as for value_market; ``outlier_rule``, ``outlier_k`` and
+    ``uncertainty`` apply to every row (defaults: those of MarketInputs), ``weighting`` to the rows whose
+    ``market_aggregation`` is blank. Draws (n, ctx.n_draws) when ctx.n_draws > 0. ``extra``: market_pool,
+    market_selected, market_kept, market_target_quality, market_similarity_mean, market_adjusted_min,
+    market_adjusted_max, market_comparables (kept ids), market_aggregation, market_rights_valued (the
+    right X5 and the similarity used).
     """
     if adjustments is None:
         raise MissingInput(
@@ -231,7 +298,8 @@ def value_market_batch(
     n = len(table)
     check = RowReader(table, _COLUMNS, _WORDING)
     ids = check.ids
-    targets = _targets(ctx, check)
+    targets = _targets(ctx, check, adjustments)
+    aggregation = _aggregation(check, weighting)
     comps = ComparableColumns.of(database)
     valuation_month = month_number(ctx.valuation_date)
     level_valuation = ctx.price_index.level(ctx.valuation_date, field="valuation_date")
@@ -253,6 +321,8 @@ def value_market_batch(
         )
     }
     extra["market_comparables"] = np.full(n, None, dtype=object)
+    extra["market_aggregation"] = np.full(n, None, dtype=object)
+    extra["market_rights_valued"] = np.full(n, None, dtype=object)
     good = np.flatnonzero(~check.bad)
     for start in range(0, len(good), ROW_BLOCK):
         rows = good[start : start + ROW_BLOCK]
@@ -315,8 +385,14 @@ def value_market_batch(
                 )
             )
         fine = ~(gap | few_kept)
-        w = g.weights_of(grid, weighting)
+        agg = aggregation[rows]
+        median = agg == Aggregation.MEDIAN.value
+        # w_k: 1 (mean, median), the similarity score (similarity_weighted), as grid.weights_of
+        w = np.where((agg == Aggregation.SIMILARITY_WEIGHTED.value)[:, None], grid.similarity,
+                     np.ones_like(grid.price))
         v = kernel.weighted_mean(grid.adjusted, w, kept)
+        if median.any():
+            v[median] = kernel.masked_median(grid.adjusted[median], kept[median])
         values[rows[fine]] = v[fine]
         extra["market_kept"][rows] = m
         extra["market_target_quality"][rows] = t.quality
@@ -328,7 +404,14 @@ def value_market_batch(
             extra["market_adjusted_max"][rows] = np.where(kept, grid.adjusted, -np.inf).max(axis=1)
         used = np.where(kept, comps.comp_id[index], "")
         extra["market_comparables"][rows] = [";".join(x for x in r if x) for r in used]
+        extra["market_aggregation"][rows] = agg
+        extra["market_rights_valued"][rows] = np.array([r.value for r in RIGHTS_ORDER], dtype=object)[t.rights]
         if draws is not None:
-            sim = g.simulate(grid, kept, w, t.beta, unc, ctx.seed, np.asarray(keys)[rows], ctx.n_draws)
+            sim = np.full((len(rows), ctx.n_draws), np.nan)
+            for med in (False, True):  # the median's bootstrap takes the median of each resample
+                sel = np.flatnonzero(median == med)
+                if sel.size:
+                    sim[sel] = g.simulate(grid.take(sel), kept[sel], w[sel], t.beta[sel], unc, ctx.seed,
+                                          np.asarray(keys)[rows[sel]], ctx.n_draws, median=med)
             draws[rows[fine]] = sim[fine]
     return BatchMethodOutput(values=values, draws=draws, errors=check.errors, extra=extra)

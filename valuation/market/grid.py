@@ -135,6 +135,11 @@ class Grid:
     x5: np.ndarray
     adjusted: np.ndarray
 
+    def take(self, rows: np.ndarray) -> Grid:
+        """The grid of some assets (rows of every array)."""
+        arrays = {k: v[rows] for k, v in self.__dict__.items() if k != "x5_items"}
+        return replace(self, x5_items=tuple(a[rows] for a in self.x5_items), **arrays)
+
     def with_overrides(self, x2: np.ndarray, x5_items: tuple[np.ndarray, ...]) -> Grid:
         """The grid with X2 and X5 items replaced (appraiser's per-comparable overrides)."""
         x5 = kernel.other_factor(x5_items)

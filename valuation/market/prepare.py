@@ -142,7 +142,13 @@ def rights_valued(asset: DataAsset, inputs: MarketInputs, adjustments: Adjustmen
                 asset_id=aid,
                 field=f"market.rights_valued[{i}]",
             )
-    return max(named, key=lambda r: (adjustments.rights_type[r].coefficient, -named.index(r)))
+    return strongest_right(named, adjustments)
+
+
+def strongest_right(named: Sequence[DataRight], adjustments: AdjustmentTable) -> DataRight:
+    """The right of ``named`` with the highest rights-type coefficient of the table, the first named on a
+    tie (convention: a bundle is priced at its strongest right)."""
+    return max(named, key=lambda r: (adjustments.rights_type[r].coefficient, -list(named).index(r)))
 
 
 def _target(

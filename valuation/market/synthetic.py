@@ -16,6 +16,10 @@ def synthetic_market_columns(rng: np.random.Generator, table: pd.DataFrame) -> p
             "market_beta": rng.choice(np.array([0.4, 0.5, 0.5, 0.6]), n),
             "market_x2": rng.choice(np.array([0.95, 1.0, 1.0, 1.0, 1.05]), n),
             "market_field_only": rng.random(n) < 0.2,
+            # blank: the mean and the first right listed, as the sample batch was written (no draw taken,
+            # so the seeded figures do not move)
+            "market_aggregation": pd.Series([None] * n, dtype=object, index=table.index),
+            "market_rights_valued": pd.Series([None] * n, dtype=object, index=table.index),
         },
         index=table.index,
     )

@@ -128,7 +128,8 @@ def batch(rows: list[dict[str, Any]], n_draws: int = N_DRAWS):
 
 def test_columns_are_prefixed_and_described() -> None:
     names = [c.name for c in MARKET_BATCH_COLUMNS]
-    assert names == ["market_top_k", "market_beta", "market_x2", "market_field_only"]
+    assert names == ["market_top_k", "market_beta", "market_x2", "market_field_only", "market_aggregation",
+                     "market_rights_valued"]
     assert all(c.description and not c.required for c in MARKET_BATCH_COLUMNS)
 
 
@@ -236,7 +237,7 @@ def test_synthetic_columns() -> None:
     assert list(cols.columns) == [c.name for c in MARKET_BATCH_COLUMNS] and cols.index.equals(table.index)
     assert cols["market_top_k"].between(3, 100).all() and cols["market_beta"].between(0, 1).all()
     assert (cols["market_x2"] > 0).all() and cols["market_field_only"].dtype == bool
-    full = pd.concat([table.drop(columns=cols.columns), cols], axis=1)
+    full = pd.concat([table.drop(columns=cols.columns, errors="ignore"), cols], axis=1)
     out = value_market_batch(
         full, ctx(16), asset_keys(full["asset_id"]), database=database(), adjustments=adjustments()
     )
