@@ -29,7 +29,7 @@ def result_file_loader(base_dir: Path) -> Loader:
 
     def load(link: ValuationLink) -> tuple[Engagement, Sequence[AssetValuation]]:
         if link.result_file is None:
-            raise InvalidInput("a valuation saved in the register is read by `dataval db post` (the register "
+            raise InvalidInput("登记簿中的估值须用 dataval db post 读取 a valuation saved in the register is read by `dataval db post` (the register "
                                "holds it); in a books file, name a result file of `dataval value -o`",
                                field="from_valuation.register_valuation")
         path = Path(link.result_file)
@@ -37,7 +37,7 @@ def result_file_loader(base_dir: Path) -> Loader:
         try:
             result = CaseResult.model_validate(read_json(path))
         except ValidationError as exc:
-            raise invalid(exc, f"{path.name}: not a valuation result of `dataval value -o result.json`") from None
+            raise invalid(exc, f"{path.name}: 不是估值结果文件 not a valuation result of `dataval value -o result.json`") from None
         return result.engagement, result.valuations
 
     return load
@@ -67,4 +67,4 @@ def read_books(path: Path, load: Loader | None = None) -> BookCase:
     try:
         return BookCase.model_validate(raw)
     except ValidationError as exc:
-        raise invalid(exc, f"{path.name}: the accounting case") from None
+        raise invalid(exc, f"{path.name}: 账务案例 the accounting case") from None

@@ -47,7 +47,7 @@ class DaskExecutor(Executor):
             from distributed import Client, LocalCluster
         except ImportError as exc:  # pragma: no cover - dask is a dependency
             raise DatavalError(
-                "the dask engine needs dask.distributed: pip install 'dask[distributed]'"
+                "缺少 dask.distributed the dask engine needs dask.distributed: pip install 'dask[distributed]'"
             ) from exc
         self.address = address
         self._cluster: Any = None
@@ -55,7 +55,7 @@ class DaskExecutor(Executor):
             try:
                 self.client: Any = Client(address, timeout=connect_timeout)
             except (OSError, TimeoutError) as exc:
-                raise DatavalError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+                raise DatavalError(f"无法连接 Dask 调度器 cannot reach the Dask scheduler at {address}: {exc}") from None
         else:
             import dask
 

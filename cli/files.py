@@ -18,10 +18,10 @@ MAX_INPUT_BYTES = 50 * 1024 * 1024
 def check_size(path: Path) -> None:
     """Refuse a missing file or one over :data:`MAX_INPUT_BYTES`."""
     if not path.exists():
-        raise InvalidInput(f"file not found: {path}")
+        raise InvalidInput(f"文件不存在 file not found: {path}")
     size = path.stat().st_size
     if size > MAX_INPUT_BYTES:
-        raise InvalidInput(f"{path.name} is {size / 2**20:.1f} MB; the limit is {MAX_INPUT_BYTES / 2**20:.0f} MB")
+        raise InvalidInput(f"文件过大 {path.name} is {size / 2**20:.1f} MB; the limit is {MAX_INPUT_BYTES / 2**20:.0f} MB")
 
 
 def read_json(path: Path) -> Any:
@@ -30,9 +30,9 @@ def read_json(path: Path) -> Any:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{path.name}: not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        raise InvalidInput(f"JSON 格式错误 {path.name}: not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     except UnicodeDecodeError:
-        raise InvalidInput(f"{path.name}: not UTF-8 text") from None
+        raise InvalidInput(f"不是 UTF-8 文本 {path.name}: not UTF-8 text") from None
     except ValueError:  # a number of more than 4,300 digits (Python's limit on int conversion)
         raise InvalidInput(f"数字过长 {path.name}: a number has too many digits to be an input") from None
     except RecursionError:

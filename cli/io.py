@@ -36,10 +36,10 @@ def case_from_dict(
     (:func:`cli.profiling.resolve_quality_reference`).
     """
     if not isinstance(raw, dict):
-        raise InvalidInput(f"{source}: a case is a JSON object with 'engagement' and 'assets'")
+        raise InvalidInput(f"案例格式不符 {source}: a case is a JSON object with 'engagement' and 'assets'")
     assets_raw = raw.get("assets")
     if not isinstance(assets_raw, list) or not assets_raw:
-        raise InvalidInput(f"{source}: 'assets' must be a non-empty list", field="assets")
+        raise InvalidInput(f"缺少资产 {source}: 'assets' must be a non-empty list", field="assets")
     good: list[AssetCase] = []
     errors: list[AssetError] = []
     for i, a in enumerate(assets_raw):
@@ -58,11 +58,11 @@ def case_from_dict(
             errors.append(AssetError.from_exception(asset_id, exc))
     if not good:
         lines = "\n".join(f"  {e.asset_id} {e.field or ''}: {e.message}" for e in errors)
-        raise InvalidInput(f"{source}: no asset could be read:\n{lines}")
+        raise InvalidInput(f"没有可读取的资产 {source}: no asset could be read:\n{lines}")
     try:
         case = ValuationCase.model_validate({**raw, "assets": good})
     except ValidationError as exc:
-        raise invalid(exc, f"{source}: the case") from None
+        raise invalid(exc, f"{source}: 评估案例 the case") from None
     return case, errors
 
 
@@ -125,7 +125,7 @@ def read_batch(path: Path) -> pd.DataFrame:
             return pd.read_excel(path, sheet_name=0, dtype={"asset_id": str}, engine="openpyxl", **BLANK_ONLY)
     except (ValueError, OSError, UnicodeDecodeError, zipfile.BadZipFile, KeyError, EOFError) as exc:
         raise InvalidInput(f"无法读取表格 {path.name}: cannot read the table ({type(exc).__name__}: {exc})") from None
-    raise InvalidInput(f"{path.name}: batch tables are .csv, .parquet or .xlsx, got {suffix!r}")
+    raise InvalidInput(f"文件格式不符 {path.name}: batch tables are .csv, .parquet or .xlsx, got {suffix!r}")
 
 
 def batch_valuation_date(table: pd.DataFrame, given: date | None, *, source: str) -> date:
@@ -135,11 +135,11 @@ def batch_valuation_date(table: pd.DataFrame, given: date | None, *, source: str
     if given is not None:
         return given
     if "valuation_date" not in table.columns:
-        raise InvalidInput(f"{source}: give --valuation-date or a 'valuation_date' column", field="valuation_date")
+        raise InvalidInput(f"缺少评估基准日 {source}: give --valuation-date or a 'valuation_date' column", field="valuation_date")
     values = pd.to_datetime(table["valuation_date"], errors="coerce").dropna().dt.date.unique()
     if len(values) != 1:
         raise InvalidInput(
-            f"{source}: a batch has one valuation date; found {sorted(map(str, values)) or 'none'}",
+            f"评估基准日不唯一 {source}: a batch has one valuation date; found {sorted(map(str, values)) or 'none'}",
             field="valuation_date",
         )
     return date.fromisoformat(str(values[0]))
@@ -151,7 +151,7 @@ TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
 def check_table_output(path: Path) -> None:
     """Refuse a results-table path whose suffix :func:`write_table` (and the streaming sink) cannot write."""
     if path.suffix.lower() not in TABLE_SUFFIXES:
-        raise InvalidInput(f"results are written as .csv or .parquet, got {path.name}")
+        raise InvalidInput(f"输出格式不符 results are written as .csv or .parquet, got {path.name}")
 
 
 def check_destination(path: Path) -> None:

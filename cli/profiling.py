@@ -112,10 +112,10 @@ def _arrow_text(table: Any, source: str) -> pd.DataFrame:
             elif pa.types.is_null(t):
                 text = pa.chunked_array([pa.nulls(len(col), pa.string())])
             else:
-                raise InvalidInput(f"{source}: column {name!r} has type {t}; profiling reads flat columns "
+                raise InvalidInput(f"列类型不支持 {source}: column {name!r} has type {t}; profiling reads flat columns "
                                    "(text, numbers, dates, booleans)", field=name)
         except pa.ArrowException as exc:
-            raise InvalidInput(f"{source}: column {name!r} ({t}) cannot be read as text: {exc}", field=name) from None
+            raise InvalidInput(f"列无法读取为文本 {source}: column {name!r} ({t}) cannot be read as text: {exc}", field=name) from None
         out[name] = pd.Series(text.to_pandas(), dtype="str")
     return pd.DataFrame(out)
 
@@ -156,7 +156,7 @@ class TableFile:
         except (pa.ArrowException, OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
             # a parser error mid-way: say where reading stopped (nothing has been written)
             raise InvalidInput(
-                f"{self.name}: cannot read the table after record {done:,} ({type(exc).__name__}: {_first_line(exc)})"
+                f"无法读取表格 {self.name}: cannot read the table after record {done:,} ({type(exc).__name__}: {_first_line(exc)})"
             ) from None
 
     def _csv(self, columns: list[str], chunk_rows: int) -> Iterator[pd.DataFrame]:
@@ -224,27 +224,27 @@ def _check_header(names: Sequence[Any], source: str) -> tuple[str, ...]:
     while cols and cols[-1].strip() == "":
         cols = cols[:-1]
     if not cols:
-        raise InvalidInput(f"{source}: no header row (the first row must name the columns)")
+        raise InvalidInput(f"缺少表头行 {source}: no header row (the first row must name the columns)")
     blank = [i + 1 for i, c in enumerate(cols) if c.strip() == ""]
     if blank:
-        raise InvalidInput(f"{source}: header column {blank[0]} has no name (every column needs one)")
+        raise InvalidInput(f"表头列名为空 {source}: header column {blank[0]} has no name (every column needs one)")
     repeated = sorted({c for c in cols if cols.count(c) > 1})
     if repeated:
-        raise InvalidInput(f"{source}: the header repeats column names {repeated} (each name must be unique)")
+        raise InvalidInput(f"表头列名重复 {source}: the header repeats column names {repeated} (each name must be unique)")
     return cols
 
 
 def open_table(path: Path, *, sheet: str | None = None, block_bytes: int = DEFAULT_BLOCK_BYTES) -> TableFile:
     """Open a CSV, Parquet or Excel table and read its header (the rest is read in chunks later)."""
     if not path.exists():
-        raise InvalidInput(f"file not found: {path}")
+        raise InvalidInput(f"文件不存在 file not found: {path}")
     if not path.is_file():
-        raise InvalidInput(f"{path}: not a file")
+        raise InvalidInput(f"不是文件 {path}: not a file")
     fmt = PROFILE_SUFFIXES.get(path.suffix.lower())
     if fmt is None:
-        raise InvalidInput(f"{path.name}: profiling reads .csv, .parquet or .xlsx files, got {path.suffix or 'no suffix'!r}")
+        raise InvalidInput(f"文件格式不符 {path.name}: profiling reads .csv, .parquet or .xlsx files, got {path.suffix or 'no suffix'!r}")
     if sheet is not None and fmt != "xlsx":
-        raise InvalidInput(f"{path.name}: --sheet is for .xlsx workbooks")
+        raise InvalidInput(f"参数冲突 {path.name}: --sheet is for .xlsx workbooks")
     size = path.stat().st_size
     if fmt == "csv":
         try:
@@ -252,11 +252,11 @@ def open_table(path: Path, *, sheet: str | None = None, block_bytes: int = DEFAU
                 first_row = next(csv.reader(f), None)
                 sample = f.read(1 << 16)
         except UnicodeDecodeError as exc:
-            raise InvalidInput(f"{path.name}: not UTF-8 text (byte {exc.start} of the first lines); save it as UTF-8") from None
+            raise InvalidInput(f"不是 UTF-8 文本 {path.name}: not UTF-8 text (byte {exc.start} of the first lines); save it as UTF-8") from None
         except (OSError, csv.Error) as exc:
-            raise InvalidInput(f"{path.name}: cannot read the header ({exc})") from None
+            raise InvalidInput(f"无法读取表头 {path.name}: cannot read the header ({exc})") from None
         if first_row is None:
-            raise InvalidInput(f"{path.name}: the file is empty (expected a header row)")
+            raise InvalidInput(f"文件为空 {path.name}: the file is empty (expected a header row)")
         lines = max(1, sample.count("\n"))
         estimate = int(size / max(1.0, len(sample.encode("utf-8")) / lines)) if sample else 0
         return TableFile(path, fmt, _check_header(first_row, path.name), estimated_records=estimate,
@@ -269,17 +269,17 @@ def open_table(path: Path, *, sheet: str | None = None, block_bytes: int = DEFAU
                 names = pf.schema_arrow.names
                 n = pf.metadata.num_rows
         except Exception as exc:
-            raise InvalidInput(f"{path.name}: not a readable Parquet file ({_first_line(exc)})") from None
+            raise InvalidInput(f"无法读取 Parquet 文件 {path.name}: not a readable Parquet file ({_first_line(exc)})") from None
         return TableFile(path, fmt, _check_header(names, path.name), estimated_records=n)
     from openpyxl import load_workbook
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
-        raise InvalidInput(f"{path.name}: not a readable .xlsx workbook ({type(exc).__name__}: {_first_line(exc)})") from None
+        raise InvalidInput(f"无法读取工作簿 {path.name}: not a readable .xlsx workbook ({type(exc).__name__}: {_first_line(exc)})") from None
     try:
         if sheet is not None and sheet not in wb.sheetnames:
-            raise InvalidInput(f"{path.name}: no sheet {sheet!r}; its sheets are {wb.sheetnames}")
+            raise InvalidInput(f"工作表不存在 {path.name}: no sheet {sheet!r}; its sheets are {wb.sheetnames}")
         ws = wb[sheet] if sheet else wb.worksheets[0]
         first = next(ws.iter_rows(max_row=1, values_only=True), ())
         header = _check_header(first, f"{path.name} sheet {ws.title!r}")
@@ -386,16 +386,16 @@ def read_rules(path: Path) -> QualityRules:
         return QualityRules.model_validate(raw)
     except ValidationError as exc:
         errors = exc.errors()
-        lines = "\n".join(f"  {dotted(e['loc']) or '(top level)'}: {_rule_message(dict(e))}" for e in errors)
+        lines = "\n".join(f"  {dotted(e['loc']) or '(顶层 top level)'}: {_rule_message(dict(e))}" for e in errors)
         raise InvalidQualityRules(
-            f"{path.name}: the quality rules are not valid:\n{lines}", field=dotted(errors[0]["loc"]) or None
+            f"质量规则无效 {path.name}: the quality rules are not valid:\n{lines}", field=dotted(errors[0]["loc"]) or None
         ) from None
 
 
 def _rule_message(err: dict[str, Any]) -> str:
     if err.get("type") == "extra_forbidden":
-        return "unknown key (see docs/quality.md for the rules format)"
-    if err.get("type") == "value_error":
+        return "未知的键 (unknown key: see docs/quality.md for the rules format)"
+    if err.get("type") == "value_error":  # the rule's own message, already saying what is expected
         return str(err.get("msg", "")).removeprefix("Value error, ")
     return describe(err)
 
@@ -424,7 +424,7 @@ def profile_file(
         try:
             references[name] = read_reference_table(ref_path)
         except InvalidInput as exc:
-            raise InvalidInput(f"reference table {name!r} of {rules_path.name}: {exc}") from None
+            raise InvalidInput(f"参照表 reference table {name!r} of {rules_path.name}: {exc}") from None
     with tempfile.TemporaryDirectory(prefix="dataval-keys-") as tmp:
         profiler = Profiler(
             rules,
@@ -453,8 +453,8 @@ def load_profile(path: Path) -> QualityProfile:
     try:
         return QualityProfile.model_validate(raw)
     except ValidationError as exc:
-        lines = "\n".join(f"  {dotted(e['loc']) or '(top level)'}: {_rule_message(dict(e))}" for e in exc.errors()[:10])
-        raise InvalidInput(f"{path.name}: not a valid dataval quality profile report:\n{lines}") from None
+        lines = "\n".join(f"  {dotted(e['loc']) or '(顶层 top level)'}: {_rule_message(dict(e))}" for e in exc.errors()[:10])
+        raise InvalidInput(f"不是有效的质量评价报告 {path.name}: not a valid dataval quality profile report:\n{lines}") from None
 
 
 def resolve_quality_reference(asset_case: Any, *, base_dir: Path | None = None) -> Any:
@@ -478,10 +478,10 @@ def resolve_quality_reference(asset_case: Any, *, base_dir: Path | None = None) 
     asset_id = str(asset.get("asset_id") or "") or None
     extra = sorted(set(ref) - {"profile"})
     if extra:
-        raise InvalidInput(f"a profile reference has only the key 'profile', got also {extra}",
+        raise InvalidInput(f"质量评价引用只能有 profile 键 a profile reference has only the key 'profile', got also {extra}",
                            asset_id=asset_id, field="asset.quality")
     if not isinstance(ref["profile"], str) or not ref["profile"].strip():
-        raise InvalidInput("expected the path of a profile report (dataval profile -o report.json)",
+        raise InvalidInput("应为质量评价报告的路径 expected the path of a profile report (dataval profile -o report.json)",
                            asset_id=asset_id, field="asset.quality.profile")
     path = Path(ref["profile"])
     if not path.is_absolute() and base_dir is not None:

@@ -60,11 +60,11 @@ class BatchSource:
 
     def __post_init__(self) -> None:
         if self.chunk_rows < 1:
-            raise InvalidInput(f"chunk rows must be >= 1, got {self.chunk_rows}", field="chunk_rows")
+            raise InvalidInput(f"每块行数应至少为 1 chunk rows must be >= 1, got {self.chunk_rows}", field="chunk_rows")
         if not self.path.exists():
-            raise InvalidInput(f"file not found: {self.path}")
+            raise InvalidInput(f"文件不存在 file not found: {self.path}")
         if not can_stream(self.path):
-            raise InvalidInput(f"{self.path.name}: streamed batches are .csv or .parquet (or a folder of .parquet)")
+            raise InvalidInput(f"文件格式不符 {self.path.name}: streamed batches are .csv or .parquet (or a folder of .parquet)")
         self.total_rows = self._count()
 
     @property
@@ -77,7 +77,7 @@ class BatchSource:
             return [self.path]
         files = sorted(p for p in self.path.rglob("*") if p.suffix.lower() in (".parquet", ".pq"))
         if not files:
-            raise InvalidInput(f"{self.path.name}: no .parquet file in the folder")
+            raise InvalidInput(f"文件夹中没有 .parquet 文件 {self.path.name}: no .parquet file in the folder")
         return files
 
     def _parquet_file(self, path: Path) -> Any:
@@ -86,7 +86,7 @@ class BatchSource:
         try:
             return pq.ParquetFile(str(path))
         except (OSError, ValueError) as exc:
-            raise InvalidInput(f"{path.name}: cannot read the Parquet data ({type(exc).__name__}: {exc})") from None
+            raise InvalidInput(f"无法读取 Parquet 数据 {path.name}: cannot read the Parquet data ({type(exc).__name__}: {exc})") from None
 
     def _count(self) -> int | None:
         if self.is_parquet:
@@ -112,7 +112,7 @@ class BatchSource:
             with reader:
                 yield from reader
         except (ValueError, OSError, UnicodeDecodeError) as exc:
-            raise InvalidInput(f"{self.path.name}: cannot read the table ({type(exc).__name__}: {exc})") from None
+            raise InvalidInput(f"无法读取表格 {self.path.name}: cannot read the table ({type(exc).__name__}: {exc})") from None
 
     def _parquet(self) -> Iterator[pd.DataFrame]:
         """Row group by row group (``ParquetFile.iter_batches``): memory holds about one row group."""
@@ -131,7 +131,7 @@ class BatchSource:
                         yield pa.Table.from_batches(pending).to_pandas()
                         pending, rows = [], 0
             except (OSError, ValueError) as exc:
-                raise InvalidInput(f"{path.name}: cannot read the Parquet data ({type(exc).__name__}: {exc})") from None
+                raise InvalidInput(f"无法读取 Parquet 数据 {path.name}: cannot read the Parquet data ({type(exc).__name__}: {exc})") from None
         if pending:
             yield pa.Table.from_batches(pending).to_pandas()
 
@@ -266,14 +266,14 @@ def _one_date(table: pd.DataFrame, offset: int, source: str, expected: date | No
     found = sorted({d.date() for d in parsed.dropna()})
     if expected is None:
         if len(found) > 1:
-            raise InvalidInput(f"{source}: a batch has one valuation date; found {[str(d) for d in found]}",
+            raise InvalidInput(f"评估基准日不唯一 {source}: a batch has one valuation date; found {[str(d) for d in found]}",
                                field="valuation_date")
         return found[0] if found else None
     other = [d for d in found if d != expected]
     if other:
         row = offset + 2 + int(np.flatnonzero((parsed.dt.date == other[0]).to_numpy())[0])
         raise InvalidInput(
-            f"{source}: a batch has one valuation date; row {row} has {other[0]}, the batch {expected}",
+            f"评估基准日不唯一 {source}: a batch has one valuation date; row {row} has {other[0]}, the batch {expected}",
             field="valuation_date",
         )
     return expected
@@ -302,7 +302,7 @@ def value_stream(
         first = pd.DataFrame({"asset_id": pd.Series(dtype=object)})
     vdate = _one_date(first, 0, name, valuation_date)
     if vdate is None:
-        raise InvalidInput(f"{name}: give --valuation-date or a 'valuation_date' column", field="valuation_date")
+        raise InvalidInput(f"缺少评估基准日 {name}: give --valuation-date or a 'valuation_date' column", field="valuation_date")
 
     def checked() -> Iterator[pd.DataFrame]:
         offset = 0

@@ -290,12 +290,12 @@ def test_invalid_regex_and_other_bad_rules(tmp_path: Path, capsys: pytest.Captur
     def unknown(raw: dict[str, Any]) -> None:
         raw["timeliness"]["frequency"] = "monthly"
 
-    assert "timeliness.frequency: unknown key" in _refused(capsys, tmp_path, ORDERS, _rules(tmp_path, unknown))
+    assert "timeliness.frequency: 未知的键 (unknown key" in _refused(capsys, tmp_path, ORDERS, _rules(tmp_path, unknown))
 
     def no_table(raw: dict[str, Any]) -> None:
         raw["consistency"]["foreign_keys"][0]["table"] = "clients.csv"
 
-    assert "reference table 'clients.csv' of rules.json: file not found" in _refused(
+    assert "reference table 'clients.csv' of rules.json: 文件不存在 file not found" in _refused(
         capsys, tmp_path, ORDERS, _rules(tmp_path, no_table))
     broken = tmp_path / "broken.json"
     broken.write_text('{"dataset": "x",', encoding="utf-8")

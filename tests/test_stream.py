@@ -153,7 +153,7 @@ def test_cli_dask_engine_at_a_scheduler_address(scheduler: str, batch_csv: Path,
     code = main(["value", str(batch_csv), "--engine", "dask", "--scheduler", scheduler, "--draws", "40",
                  "--seed", "9", "-o", str(out), "--chunk-rows", "100"])
     assert code == EXIT_PARTIAL
-    assert "298 valued, 2 failed" in capsys.readouterr().out
+    assert "已评估 298 valued, 失败 2 failed" in capsys.readouterr().out
     _same(_read(out), _as_csv(whole, tmp_path))
 
 
@@ -174,4 +174,4 @@ def test_small_batches_still_exit_ok(tmp_path: Path, capsys: pytest.CaptureFixtu
     src = tmp_path / "ten.parquet"
     synthetic_batch(10, seed=3, valuation_date=VDATE).to_parquet(src, index=False)
     code = main(["value", str(src), "--draws", "20", "--chunk-rows", "3"])
-    assert code == EXIT_OK and "10 valued, 0 failed" in capsys.readouterr().out
+    assert code == EXIT_OK and "已评估 10 valued, 失败 0 failed" in capsys.readouterr().out

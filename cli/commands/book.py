@@ -9,6 +9,7 @@ from typing import Any
 
 from base.errors import DatavalError
 from cli.commands.common import EXIT_OK, EXIT_PARTIAL, check_output, check_period, dump, iso_date
+from cli.i18n import h, label
 
 BOOK_JSON_PARTS = {"case_id", "company", "as_of", "period_start", "chart_name", "decisions", "journal",
                    "trial_balance", "balance_sheet", "pnl_effects", "table_a", "table_b", "disclosures",
@@ -24,7 +25,7 @@ def cmd_book(args: argparse.Namespace) -> int:
 
     check_period(args.period_start, args.as_of)
     if args.output and Path(args.output).suffix.lower() not in (".json", ".xlsx"):
-        raise DatavalError(f"-o writes the booked result as .json or the Excel workbook as .xlsx, "
+        raise DatavalError(f"输出格式不符 -o writes the booked result as .json or the Excel workbook as .xlsx, "
                            f"got {Path(args.output).name}")
     check_output(args.output)
     chart = load_chart_of_accounts()
@@ -40,34 +41,37 @@ def cmd_book(args: argparse.Namespace) -> int:
 
             write_xlsx(out, books=(path, case, result))
         elif out.suffix.lower() != ".json":
-            raise DatavalError(f"-o writes the booked result as .json or the Excel workbook as .xlsx, got {out.name}")
+            raise DatavalError(f"输出格式不符 -o writes the booked result as .json or the Excel workbook as .xlsx, "
+                               f"got {out.name}")
         else:
             write_text(dump(payload), out)
     if args.json:
         print(dump(payload))
     else:
-        print(f"账务 {result.company} · {result.period_start} 至 {result.as_of} · chart {result.chart_name}")
+        print(f"账务 books {result.company} · {result.period_start} 至 to {result.as_of} · 科目表 chart {result.chart_name}")
         for d in result.decisions:
             print(f"  入表判断 {d.asset_id}: {d.label_zh} ({d.label_en})")
-        print(f"  凭证 journal entries: {len(result.period_journal())} in the period, {len(result.journal)} to date")
+        print(f"  凭证 journal entries: 本期 {len(result.period_journal())} in the period, "
+              f"累计 {len(result.journal)} to date")
         tb = result.trial_balance
-        print(f"  试算平衡 trial balance: closing Dr {tb.total_closing_debit:,} / Cr {tb.total_closing_credit:,}"
-              f" {'balanced' if tb.balanced else 'NOT BALANCED'}")
+        print(f"  试算平衡 trial balance: 期末借方 closing Dr {tb.total_closing_debit:,} / 贷方 Cr "
+              f"{tb.total_closing_credit:,} {'平衡 balanced' if tb.balanced else '不平衡 NOT BALANCED'}")
         for line in result.balance_sheet:
-            print(f"  {line.line_zh} — {line.of_which_zh}: {line.data_closing:>16,} (opening {line.data_opening:,})")
-        failed = [c.name for c in result.checks if not c.ok]
-        print(f"  校验 checks: {'all pass' if not failed else 'FAILED: ' + ', '.join(failed)}")
+            print(f"  {line.line_zh} — {line.of_which_zh}: {line.data_closing:>16,} (期初 opening {line.data_opening:,})")
+        failed = [label(c.name) for c in result.checks if not c.ok]
+        print(f"  校验 checks: {'全部通过 all pass' if not failed else '未通过 FAILED: ' + ', '.join(failed)}")
         for r in result.rejected:
-            print(f"  拒绝 rejected {r.event_id} ({r.asset_id}, {r.kind}): {r.message}", file=sys.stderr)
+            print(f"  拒绝 rejected {r.event_id} ({r.asset_id}, {label(r.kind, 'event')}): {r.message}",
+                  file=sys.stderr)
     return EXIT_PARTIAL if result.rejected or not result.all_checks_pass else EXIT_OK
 
 
 def add_parser(sub: Any) -> None:
-    b = sub.add_parser("book", help="book a company's data resources: journal, statements, disclosures")
-    b.add_argument("path", help="accounting case JSON (see data/examples/books/)")
-    b.add_argument("--as-of", type=iso_date, required=True, help="balance-sheet date YYYY-MM-DD")
-    b.add_argument("--period-start", type=iso_date, help="first day of the period (default: fiscal year start)")
-    b.add_argument("--json", action="store_true", help="print entries, trial balance, balance sheet, notes")
-    b.add_argument("--collect", action="store_true", help="book the rest when an event is refused (listed)")
-    b.add_argument("-o", "--output", help="write the booked result (.json) or the ledger workbook (.xlsx)")
+    b = sub.add_parser("book", help=h("book"), description=h("book"))
+    b.add_argument("path", help=h("books-path"))
+    b.add_argument("--as-of", type=iso_date, required=True, help=h("as-of"))
+    b.add_argument("--period-start", type=iso_date, help=h("period-start"))
+    b.add_argument("--json", action="store_true", help=h("book.--json"))
+    b.add_argument("--collect", action="store_true", help=h("collect"))
+    b.add_argument("-o", "--output", help=h("book.-o"))
     b.set_defaults(fn=cmd_book)

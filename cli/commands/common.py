@@ -24,7 +24,7 @@ def check_output(output: str | None, suffixes: tuple[str, ...] = ()) -> Path | N
         return None
     out = Path(output)
     if suffixes and out.suffix.lower() not in suffixes:
-        raise InvalidInput(f"-o writes {' or '.join(suffixes)}, got {out.name}")
+        raise InvalidInput(f"输出格式不符 -o writes {' or '.join(suffixes)}, got {out.name}")
     check_destination(out)
     return out
 
@@ -48,7 +48,7 @@ def iso_date(text: str) -> date:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"应为日期 YYYY-MM-DD expected a date YYYY-MM-DD, got {text!r}") from None
     if not EARLIEST_DATE <= day <= LATEST_DATE:
         raise argparse.ArgumentTypeError(date_range_message(text, "date", EARLIEST_DATE, LATEST_DATE))
     return day
@@ -59,7 +59,15 @@ def draws(text: str) -> int:
     try:
         n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of draws, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"抽样次数应为整数 expected a whole number of draws, got {text!r}") from None
     if not 0 <= n <= MAX_DRAWS:
         raise argparse.ArgumentTypeError(f"抽样次数超出范围 draws out of range: expected 0 … {MAX_DRAWS:,}, got {n}")
     return n
+
+
+def integer(text: str) -> int:
+    """argparse type for a whole number (its refusal bilingual, not argparse's ``invalid int value``)."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为整数 expected a whole number, got {text!r}") from None

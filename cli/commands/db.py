@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.commands.common import EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, dump, iso_date
+from cli.i18n import h, label, refusal, tr
 
 
 def _open(args: argparse.Namespace) -> Any:
@@ -37,7 +38,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     reg = _open(args)
     try:
-        print(f"登记簿就绪 register ready: {reg!r}, schema revision {current_revision(reg.engine)}")
+        print(f"登记簿就绪 register ready: {reg!r}, 结构版本 schema revision {current_revision(reg.engine)}")
     finally:
         reg.dispose()
     return EXIT_OK
@@ -49,7 +50,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     def progress(stage: str, done: int, total: int) -> None:
         if args.progress:
-            print(f"{stage} {done}/{total}", flush=True)
+            print(f"{label(stage)} {done}/{total}", flush=True)
 
     reg = _open(args)
     try:
@@ -59,16 +60,16 @@ def cmd_import(args: argparse.Namespace) -> int:
         if args.value and summary.engagement:
             stored = _value_engagement(reg, summary.company, summary.engagement, args.actor)
     except ImportRefused as exc:
-        print(f"dataval: {exc}", file=sys.stderr)
+        print(f"dataval: {refusal(exc)}", file=sys.stderr)
         return EXIT_REFUSED
     finally:
         reg.dispose()
     if args.json:
         print(dump({**summary.__dict__, "valuation_results": len(stored)}))
     else:
-        eng = f", engagement {summary.engagement}" if summary.engagement else ""
-        print(f"导入完成 imported {summary.file} → {summary.company}: {summary.rows} assets — {summary.created} new, "
-              f"{summary.changed} changed, {summary.unchanged} unchanged{eng}")
+        eng = f", 委托 engagement {summary.engagement}" if summary.engagement else ""
+        print(f"导入完成 imported {summary.file} → {summary.company}: {summary.rows} 项资产 assets — "
+              f"新增 {summary.created} new, 变更 {summary.changed} changed, 未变 {summary.unchanged} unchanged{eng}")
         if stored:
             print(f"估值结果已保存 valuation results stored: {len(stored)}")
     return EXIT_OK
@@ -110,7 +111,7 @@ def cmd_post(args: argparse.Namespace) -> int:
                 case = read_books(path, register_or_file_loader(s, path.parent))
                 company = record_books(s, case, company=company).company
             if not company:
-                raise DatavalError("give the accounting case file or --company CODE")
+                raise DatavalError("缺少账务案例 give the accounting case file or --company CODE")
             summary = post(s, company, args.as_of, chart=load_chart_of_accounts(), actor=args.actor)
     finally:
         reg.dispose()
@@ -119,8 +120,8 @@ def cmd_post(args: argparse.Namespace) -> int:
     if args.json:
         print(dump(payload))
     else:
-        print(f"过账 posted {summary.company} to {summary.as_of}: {len(summary.posted)} new entr(y/ies), "
-              f"{len(summary.reversed)} reversed, {summary.unchanged} already posted")
+        print(f"过账 posted {summary.company} 截至 to {summary.as_of}: 新凭证 {len(summary.posted)} new entr(y/ies), "
+              f"冲回 {len(summary.reversed)} reversed, 已过账 {summary.unchanged} already posted")
         for r in summary.rejected:
             print(f"  拒绝 refused {r}", file=sys.stderr)
     return EXIT_PARTIAL if summary.rejected else EXIT_OK
@@ -135,7 +136,7 @@ def cmd_close(args: argparse.Namespace) -> int:
             close_period(s, args.company, args.start, args.end, actor=args.actor)
     finally:
         reg.dispose()
-    print(f"已结账 closed {args.company} {args.start}..{args.end}")
+    print(f"已结账 closed {args.company} {args.start} 至 {args.end}")
     return EXIT_OK
 
 
@@ -155,21 +156,23 @@ def cmd_verify(args: argparse.Namespace) -> int:
                             f"({describe_db_error(exc)}); restore it from a backup") from None
     finally:
         reg.dispose()
-    counts = (f"{rep.entries} posted entries, {rep.periods} periods, {rep.events} events, "
-              f"{rep.audit_rows} audit rows")
+    counts = (f"已过账凭证 {rep.entries} posted entries, 会计期间 {rep.periods} periods, 事项 {rep.events} events, "
+              f"审计记录 {rep.audit_rows} audit rows")
     if args.json:
         print(dump({"ok": rep.ok, "entries": rep.entries, "head_hash": rep.head_hash, "periods": rep.periods,
                     "events": rep.events, "audit_rows": rep.audit_rows, "audit_head_hash": rep.audit_head_hash,
                     "problems": [{"seq": p.seq, "table": p.table, "row": p.row, "kind": p.kind,
                                   "message": p.message} for p in rep.problems]}))
     elif rep.ok:
-        print(f"账簿校验 ledger verify: {counts}, 完好 intact; head {rep.head_hash}; audit head {rep.audit_head_hash}")
+        print(f"账簿校验 ledger verify: {counts}, 完好 intact; 链头 head {rep.head_hash}; "
+              f"审计链头 audit head {rep.audit_head_hash}")
     else:
         for p in rep.problems:
-            print(f"篡改 TAMPERED {p.where} {p.kind}: {p.message}")
+            print(f"篡改 TAMPERED {p.where} {label(p.kind)}: {p.message}")
         print(f"账簿校验失败 verification failed: 发现 {len(rep.problems)} 处问题 {len(rep.problems)} problem(s) "
-              f"({counts}); head {rep.head_hash}; audit head {rep.audit_head_hash}")
-        print(f"账簿校验失败 verification failed: {len(rep.problems)} problem(s), see above", file=sys.stderr)
+              f"({counts}); 链头 head {rep.head_hash}; 审计链头 audit head {rep.audit_head_hash}")
+        print(f"账簿校验失败 verification failed: {len(rep.problems)} 处问题，见上 {len(rep.problems)} problem(s), "
+              "see above", file=sys.stderr)
     return EXIT_OK if rep.ok else EXIT_PARTIAL
 
 
@@ -187,65 +190,64 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from register.db import resolve_url
 
     if not args.yes:
-        print("dataval: restore replaces the whole register; add --yes to confirm", file=sys.stderr)
+        print("dataval: 恢复将替换整个登记簿，请加 --yes 确认 restore replaces the whole register; add --yes to confirm",
+              file=sys.stderr)
         return EXIT_REFUSED
     done = restore(Path(args.path), resolve_url(args.db))
-    print(f"已恢复 restored from {done.source} (schema revision {done.revision}, verified): {done.companies} "
-          f"companies, {done.entries} posted entries")
+    print(f"已恢复 restored from {done.source} (结构版本 schema revision {done.revision}, 已校验 verified): "
+          f"公司 {done.companies} companies, 已过账凭证 {done.entries} posted entries")
     if done.kept is not None:
-        was = ("unknown counts" if done.replaced_companies is None
-               else f"{done.replaced_companies} companies, {done.replaced_entries} posted entries")
+        was = ("数量未知 unknown counts" if done.replaced_companies is None
+               else f"公司 {done.replaced_companies} companies, 已过账凭证 {done.replaced_entries} posted entries")
         print(f"原登记簿已保留 the replaced register ({was}) is kept at {done.kept}")
     return EXIT_OK
 
 
 def add_parser(sub: Any) -> None:
-    d = sub.add_parser("db", help="the asset register on a database (资产登记簿)")
-    dsub = d.add_subparsers(dest="db_command", required=True)
+    d = sub.add_parser("db", help=h("db.cmd"), description=h("db.cmd"))
+    dsub = d.add_subparsers(dest="db_command", required=True, metavar=tr("子命令", "SUBCOMMAND"))
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help="database URL (default: $DATAVAL_DB_URL or the embedded SQLite file)")
-    common.add_argument("--actor", default="cli", help="who is doing this, for the audit log")
+    common.add_argument("--db", help=h("db"))
+    common.add_argument("--actor", default="cli", help=h("actor"))
 
-    i = dsub.add_parser("init", parents=[common], help="create the database and migrate it to the latest schema")
-    i.set_defaults(fn=cmd_init)
+    def command(name: str) -> Any:
+        return dsub.add_parser(name, parents=[common], help=h(f"db.{name}"), description=h(f"db.{name}"))
 
-    im = dsub.add_parser("import", parents=[common],
-                         help="import the Excel template or a batch CSV: validated first, then all or nothing")
-    im.add_argument("path", help="engagement template (.xlsx) or batch table (.csv)")
-    im.add_argument("--company", help="company code (default: the template's client; required for CSV)")
-    im.add_argument("--report", help="where to write the Excel error report (default <file>.errors.xlsx)")
-    im.add_argument("--json", action="store_true")
-    im.add_argument("--progress", action="store_true", help="print progress lines")
-    im.add_argument("--value", action="store_true",
-                    help="value the imported engagement and store the results (template only)")
+    command("init").set_defaults(fn=cmd_init)
+
+    im = command("import")
+    im.add_argument("path", help=h("db.import.path"))
+    im.add_argument("--company", help=h("db.import.--company"))
+    im.add_argument("--report", help=h("db.import.--report"))
+    im.add_argument("--json", action="store_true", help=h("db.import.--json"))
+    im.add_argument("--progress", action="store_true", help=h("db.import.--progress"))
+    im.add_argument("--value", action="store_true", help=h("db.import.--value"))
     im.set_defaults(fn=cmd_import)
 
-    po = dsub.add_parser("post", parents=[common], help="record an accounting case and post its journal entries")
-    po.add_argument("path", nargs="?", help="accounting case JSON (data/examples/books/); omit to re-post --company")
-    po.add_argument("--as-of", type=iso_date, required=True, help="post entries dated up to YYYY-MM-DD")
-    po.add_argument("--company", help="company code (default: the case id)")
-    po.add_argument("--json", action="store_true")
+    po = command("post")
+    po.add_argument("path", nargs="?", help=h("db.post.path"))
+    po.add_argument("--as-of", type=iso_date, required=True, help=h("db.post.--as-of"))
+    po.add_argument("--company", help=h("db.post.--company"))
+    po.add_argument("--json", action="store_true", help=h("db.post.--json"))
     po.set_defaults(fn=cmd_post)
 
-    cl = dsub.add_parser("close-period", parents=[common], help="close a period: nothing more is posted into it")
-    cl.add_argument("--company", required=True)
-    cl.add_argument("--start", type=iso_date, required=True)
-    cl.add_argument("--end", type=iso_date, required=True)
+    cl = command("close-period")
+    cl.add_argument("--company", required=True, help=h("db.company"))
+    cl.add_argument("--start", type=iso_date, required=True, help=h("db.close-period.--start"))
+    cl.add_argument("--end", type=iso_date, required=True, help=h("db.close-period.--end"))
     cl.set_defaults(fn=cmd_close)
 
-    v = dsub.add_parser("verify", parents=[common], help="check the ledger and audit hash chains, periods and events")
-    v.add_argument("--expect-head", help="the head hash kept from an earlier verify (detects a rewritten chain)")
-    v.add_argument("--expect-audit-head", help="the audit head hash kept from an earlier verify (detects a "
-                   "rewritten audit log)")
-    v.add_argument("--json", action="store_true")
+    v = command("verify")
+    v.add_argument("--expect-head", help=h("db.verify.--expect-head"))
+    v.add_argument("--expect-audit-head", help=h("db.verify.--expect-audit-head"))
+    v.add_argument("--json", action="store_true", help=h("db.verify.--json"))
     v.set_defaults(fn=cmd_verify)
 
-    b = dsub.add_parser("backup", parents=[common], help="back up the register (SQLite backup API / pg_dump)")
-    b.add_argument("output", help="backup file to write")
+    b = command("backup")
+    b.add_argument("output", help=h("db.backup.output"))
     b.set_defaults(fn=cmd_backup)
 
-    r = dsub.add_parser("restore", parents=[common],
-                        help="replace the register with a verified backup (the replaced one is kept aside)")
-    r.add_argument("path", help="backup file made by `dataval db backup`")
-    r.add_argument("--yes", action="store_true", help="confirm: the current register is replaced")
+    r = command("restore")
+    r.add_argument("path", help=h("db.restore.path"))
+    r.add_argument("--yes", action="store_true", help=h("db.restore.--yes"))
     r.set_defaults(fn=cmd_restore)

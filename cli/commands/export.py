@@ -17,6 +17,7 @@ from typing import Any
 
 from base.errors import DatavalError
 from cli.commands.common import EXIT_OK, EXIT_PARTIAL, check_output, check_period, iso_date
+from cli.i18n import h, label
 
 
 def load_books(path: Path, as_of: date, period_start: date | None = None, collect: bool = False) -> tuple[Any, Any]:
@@ -55,14 +56,14 @@ def load_pledge(path: Path) -> tuple[Any, Any]:
     try:
         case = case_from_dict(read_json(path), policy)
     except ValidationError as exc:
-        raise invalid(exc, f"{path.name}: the pledge case") from None
+        raise invalid(exc, f"{path.name}: 质押案例 the pledge case") from None
     return case, assess(case)
 
 
 def check_xlsx(out: Path) -> None:
     """Refuse an output that is not .xlsx before any work is done."""
     if out.suffix.lower() != ".xlsx":
-        raise DatavalError(f"the workbook is written as .xlsx, got {out.name}")
+        raise DatavalError(f"输出格式不符 the workbook is written as .xlsx, got {out.name}")
 
 
 def write_xlsx(out: Path, *, books: tuple[Path, Any, Any] | None = None, valuation: tuple[Path, Any, Any, Any] | None
@@ -96,18 +97,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     check_output(args.output)
     check_period(args.period_start, args.as_of)
     if not (args.books or args.valuation or args.pledge):
-        raise DatavalError("nothing to export: give an accounting case, --valuation or --pledge")
+        raise DatavalError("没有可导出的内容 nothing to export: give an accounting case, --valuation or --pledge")
     books = valuation = pledge = None
     partial = False
     if args.books:
         if args.as_of is None:
-            raise DatavalError("an accounting case needs --as-of (the balance-sheet date)", field="--as-of")
+            raise DatavalError("缺少资产负债表日 an accounting case needs --as-of (the balance-sheet date)",
+                               field="--as-of")
         path = Path(args.books)
         case, result = load_books(path, args.as_of, args.period_start, args.collect)
         books = (path, case, result)
         partial = partial or bool(result.rejected) or not result.all_checks_pass
         for r in result.rejected:
-            print(f"  拒绝 rejected {r.event_id} ({r.asset_id}, {r.kind}): {r.message}", file=sys.stderr)
+            print(f"  拒绝 rejected {r.event_id} ({r.asset_id}, {label(r.kind, 'event')}): {r.message}",
+                  file=sys.stderr)
     if args.valuation:
         path = Path(args.valuation)
         vcase, vresult, index = load_valuation(path)
@@ -120,20 +123,19 @@ def cmd_export(args: argparse.Namespace) -> int:
         pcase, presult = load_pledge(path)
         pledge = (path, pcase, presult)
     report = write_xlsx(out, books=books, valuation=valuation, pledge=pledge, preparer=args.preparer or "")
-    print(f"wrote {out} · {len(report.sheets)} sheets · {report.n_formulas:,} formulas · {report.n_checks} checks "
-          f"({report.checks_expected})")
+    print(f"已写入 wrote {out} · {len(report.sheets)} 张工作表 sheets · {report.n_formulas:,} 个公式 formulas · "
+          f"{report.n_checks} 项校验 checks ({report.checks_expected})")
     return EXIT_PARTIAL if partial else EXIT_OK
 
 
 def add_parser(sub: Any) -> None:
-    e = sub.add_parser("export", help="write the Excel workbook of a case and period: books, valuation and "
-                       "pledge workpapers, live formulas and a check sheet")
-    e.add_argument("books", nargs="?", help="accounting case JSON (see data/examples/books/)")
-    e.add_argument("--as-of", type=iso_date, help="balance-sheet date YYYY-MM-DD (with an accounting case)")
-    e.add_argument("--period-start", type=iso_date, help="first day of the period (default: fiscal year start)")
-    e.add_argument("--collect", action="store_true", help="book the rest when an event is refused (listed)")
-    e.add_argument("--valuation", help="valuation case (JSON or the Excel template): adds the workpapers")
-    e.add_argument("--pledge", help="pledge case JSON: adds the pledge workpaper (credit memo sheets)")
-    e.add_argument("--preparer", help="编制人 shown on the cover")
-    e.add_argument("-o", "--output", required=True, help="the workbook (.xlsx)")
+    e = sub.add_parser("export", help=h("export"), description=h("export"))
+    e.add_argument("books", nargs="?", help=h("books-path"))
+    e.add_argument("--as-of", type=iso_date, help=h("export.--as-of"))
+    e.add_argument("--period-start", type=iso_date, help=h("period-start"))
+    e.add_argument("--collect", action="store_true", help=h("collect"))
+    e.add_argument("--valuation", help=h("export.--valuation"))
+    e.add_argument("--pledge", help=h("export.--pledge"))
+    e.add_argument("--preparer", help=h("export.--preparer"))
+    e.add_argument("-o", "--output", required=True, help=h("export.-o"))
     e.set_defaults(fn=cmd_export)

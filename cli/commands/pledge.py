@@ -10,6 +10,7 @@ from typing import Any
 
 from base.errors import DatavalError
 from cli.commands.common import EXIT_OK, check_output, dump
+from cli.i18n import h, label, name_pledge_codes, pad
 
 
 def cmd_pledge(args: argparse.Namespace) -> int:
@@ -23,14 +24,14 @@ def cmd_pledge(args: argparse.Namespace) -> int:
     from pledge import assess, case_from_dict
 
     if args.output and Path(args.output).suffix.lower() not in (".xlsx", ".html"):
-        raise DatavalError(f"-o writes the credit memo as .xlsx or .html, got {Path(args.output).name}")
+        raise DatavalError(f"输出格式不符 -o writes the credit memo as .xlsx or .html, got {Path(args.output).name}")
     check_output(args.output)
     policy = load_bank_policy()
     path = Path(args.path)
     try:
         case = case_from_dict(read_json(path), policy)
     except ValidationError as exc:
-        raise invalid(exc, f"{path.name}: the pledge case") from None
+        raise invalid(exc, f"{path.name}: 质押案例 the pledge case") from None
     restricted: list[dict[str, Any]] = []
     if args.books:
         case = _pledge_against_books(case, Path(args.books))
@@ -40,7 +41,7 @@ def cmd_pledge(args: argparse.Namespace) -> int:
     if args.output:
         out = Path(args.output)
         if out.suffix.lower() not in (".xlsx", ".html"):
-            raise DatavalError(f"-o writes the credit memo as .xlsx or .html, got {out.name}")
+            raise DatavalError(f"输出格式不符 -o writes the credit memo as .xlsx or .html, got {out.name}")
         if out.suffix.lower() == ".html":
             from cli.io import write_text
             from ledger_export.memo_html import credit_memo_html
@@ -60,24 +61,27 @@ def cmd_pledge(args: argparse.Namespace) -> int:
         print(dump(fen_fields({**result.model_dump(mode="json"), "restricted_items": restricted})))
     else:
         ml = result.max_loan
-        print(f"质押融资 pledge {result.case_id} · 质押物 {case.collateral.name} ({result.asset_id})")
-        print(f"  押品价值 collateral value   {money(result.collateral.collateral_value):>16,.2f} CNY")
-        print(f"  清算价值 liquidation value  {money(result.collateral.liquidation.liquidation_value):>16,.2f} CNY")
+        print(f"质押融资 pledge {result.case_id} · 质押物 collateral {case.collateral.name} ({result.asset_id})")
+        print(f"  {pad('押品价值 collateral value', 44)} {money(result.collateral.collateral_value):>16,.2f} CNY")
+        print(f"  {pad('清算价值 liquidation value', 44)} "
+              f"{money(result.collateral.liquidation.liquidation_value):>16,.2f} CNY")
         for c in ml.constraints:
-            mark = "  <- binding" if c.constraint == ml.binding else ""
-            print(f"  {c.label_zh:<12} {money(c.amount):>16,.2f} CNY{mark}")
-        print(f"  最高可贷额度 maximum loan  {money(ml.amount):>16,.2f} CNY (requested {money(ml.requested):,.2f}; "
-              f"{'within' if ml.within_limit else 'ABOVE'} the limit)")
+            mark = "  <- 约束项 binding" if c.constraint == ml.binding else ""
+            print(f"  {pad(label(c.constraint, 'pledge'), 44)} {money(c.amount):>16,.2f} CNY{mark}")
+        limit = "未超过额度 within the limit" if ml.within_limit else "超过额度 ABOVE the limit"
+        print(f"  {pad('最高可贷额度 maximum loan', 44)} {money(ml.amount):>16,.2f} CNY "
+              f"(申请 requested {money(ml.requested):,.2f}; {limit})")
         if ml.reason:
-            print(f"  原因 reason: {ml.reason}")
-        print(f"  押品不足概率 P(shortfall)   {result.simulation.prob_shortfall:>15.2%}")
+            print(f"  原因 reason: {name_pledge_codes(ml.reason)}")
+        print(f"  {pad('押品不足概率 P(shortfall)', 44)} {result.simulation.prob_shortfall:>16.2%}")
         for b in result.breaches:
-            print(f"  预警 breach period {b.period}: {b.covenant.value} → {b.trigger.value}")
+            print(f"  条款触发 breach 第 {b.period} 期 period {b.period}: {label(b.covenant, 'pledge')} → "
+                  f"{label(b.trigger, 'pledge')}")
         for item in restricted:
-            print(f"  受限资产 restricted (books): {item['asset_id']} carrying {item['carrying_amount']} CNY, "
-                  f"period amortization {item['period_amortization']} CNY, pledgee {item['pledgee']}")
+            print(f"  受限资产 restricted (books): {item['asset_id']} 账面价值 carrying {item['carrying_amount']} CNY, "
+                  f"本期摊销 period amortization {item['period_amortization']} CNY, 质权人 pledgee {item['pledgee']}")
         for w in result.warnings:
-            print(f"  提示 warning: {w}", file=sys.stderr)
+            print(f"  提示 warning: {name_pledge_codes(w)}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -89,7 +93,7 @@ def _load_books(path: Path) -> Any:
 
 def _pledge_at(case: Any) -> date:
     if case.term_sheet.drawdown_date is None:
-        raise DatavalError("--books needs term_sheet.drawdown_date: the pledge is booked from that date",
+        raise DatavalError("缺少放款日 --books needs term_sheet.drawdown_date: the pledge is booked from that date",
                            field="term_sheet.drawdown_date")
     return case.term_sheet.drawdown_date
 
@@ -117,10 +121,9 @@ def _restricted_after_pledge(books_path: Path, result: Any, case: Any) -> list[d
 
 
 def add_parser(sub: Any) -> None:
-    pl = sub.add_parser("pledge", help="size and monitor a pledge loan on a data asset (bank view)")
-    pl.add_argument("path", help="pledge case JSON (see data/examples/pledges/)")
-    pl.add_argument("--json", action="store_true", help="print the full assessment as JSON")
-    pl.add_argument("-o", "--output", help="write the credit memo: workbook (.xlsx) or web page (.html)")
-    pl.add_argument("--books", help="the company's accounting case: holding and existing pledges are read "
-                    "from it, and the pledge is booked so the disclosure lists the asset as restricted")
+    pl = sub.add_parser("pledge", help=h("pledge"), description=h("pledge"))
+    pl.add_argument("path", help=h("pledge.path"))
+    pl.add_argument("--json", action="store_true", help=h("pledge.--json"))
+    pl.add_argument("-o", "--output", help=h("pledge.-o"))
+    pl.add_argument("--books", help=h("pledge.--books"))
     pl.set_defaults(fn=cmd_pledge)

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from base.errors import InvalidInput
-from cli.commands.common import EXIT_OK, EXIT_PARTIAL, check_output, dump, iso_date
+from cli.commands.common import EXIT_OK, EXIT_PARTIAL, check_output, dump, integer, iso_date
+from cli.i18n import h, label, pad
 from cli.progress import ProgressBar
 
 OUTPUT_SUFFIXES = (".xlsx", ".json")
@@ -43,21 +44,21 @@ def _n(x: float) -> str:
 def _print_text(profile: Any) -> None:
     src = profile.source
     print(f"数据质量 data quality · {profile.dataset} · {src.name} · {profile.records:,} 条记录 records"
-          + (f" · as of {profile.as_of}" if profile.as_of else ""))
+          + (f" · 基准日 as of {profile.as_of}" if profile.as_of else ""))
     for d in profile.dimensions:
-        label = f"{d.label_zh} {d.dimension.value}"
+        name = f"{d.label_zh} {d.dimension.value}"
         score = "未度量 not measured" if d.score is None else f"{d.score:.4f}"
-        counts = (f"mean of {len(d.checks)} declared metrics" if d.method.value == "mean_of_ratios"
-                  else f"{_n(d.passed or 0)}/{_n(d.checked or 0)} passed")
+        counts = (f"{len(d.checks)} 项申报指标的平均 (mean of {len(d.checks)} declared metrics)"
+                  if d.method.value == "mean_of_ratios" else f"通过 ({_n(d.passed or 0)}/{_n(d.checked or 0)} passed)")
         w = profile.weighting.as_dict()[d.dimension.value]
-        print(f"  {label:<26} {score:>10}  weight {w:.4f}  ({counts})")
+        print(f"  {pad(name, 26)} {score:>10}  权重 weight {w:.4f}  {counts}")
         for c in d.checks:
             if c.checked > c.passed:
-                where = f" e.g. records {', '.join(map(str, c.failed_records))}" if c.failed_records else ""
-                print(f"      ✗ {c.check_id}: {_n(c.checked - c.passed)} of {_n(c.checked)} {c.unit} failed{where}")
+                where = f" 例如 e.g. records {', '.join(map(str, c.failed_records))}" if c.failed_records else ""
+                print(f"      ✗ 不合格 {c.check_id}: {_n(c.checked - c.passed)} of {_n(c.checked)} {c.unit} failed{where}")
     q = profile.quality_score
     print(f"  综合质量 Q = Σ w·s {'未度量 not measured' if q is None else f'{q:.4f}'}"
-          f"  (weights {profile.weighting.source.value})")
+          f"  (权重 weights: {label(profile.weighting.source)})")
     for note in profile.notes:
         print(f"  注 note: {note}")
 
@@ -69,17 +70,17 @@ def cmd_profile(args: argparse.Namespace) -> int:
     outputs = [Path(o) for o in args.output or []]
     for out in outputs:
         if out.suffix.lower() not in OUTPUT_SUFFIXES:
-            raise InvalidInput(f"-o writes the report as .xlsx or .json, got {out.name}")
+            raise InvalidInput(f"输出格式不符 -o writes the report as .xlsx or .json, got {out.name}")
         check_output(str(out))
     if args.chunk_rows < 1:
-        raise InvalidInput(f"--chunk-rows must be ≥ 1, got {args.chunk_rows}")
+        raise InvalidInput(f"每块记录数应至少为 1 --chunk-rows must be ≥ 1, got {args.chunk_rows}")
     profile = profile_file(
         Path(args.datafile),
         Path(args.rules),
         as_of=args.as_of,
         sheet=args.sheet,
         chunk_rows=args.chunk_rows,
-        progress=ProgressBar("profiling", force=args.progress),
+        progress=ProgressBar("质量评价中 profiling", force=args.progress),
     )
     for out in outputs:
         if out.suffix.lower() == ".json":
@@ -96,21 +97,21 @@ def cmd_profile(args: argparse.Namespace) -> int:
         _print_text(profile)
     missing = profile.missing_dimensions()
     if missing:
-        print(f"dataval: not measured: {', '.join(d.value for d in missing)} — no quality score Q",
-              file=sys.stderr)
+        names = ", ".join(d.value for d in missing)
+        print(f"dataval: 未能度量 {'、'.join(d.label_zh for d in profile.dimensions if d.dimension in missing)}，"
+              f"无综合质量 Q；not measured: {names} — no quality score Q", file=sys.stderr)
         return EXIT_PARTIAL
     return EXIT_OK
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser("profile", help="measure data quality (GB/T 36344 six dimensions) of a CSV / Parquet / Excel file")
-    p.add_argument("datafile", help="the data: .csv (UTF-8, header row), .parquet or .xlsx")
-    p.add_argument("--rules", required=True, help="quality rules JSON (see docs/quality.md, data/quality/)")
-    p.add_argument("--json", action="store_true", help="print the scores and every check's counts as JSON")
-    p.add_argument("-o", "--output", action="append",
-                   help="write the report: .xlsx (workbook with formulas) or .json (for a case's quality.profile); repeatable")
-    p.add_argument("--as-of", type=iso_date, help="reference date of timeliness (default: the rules' as_of)")
-    p.add_argument("--sheet", help="worksheet of an .xlsx file (default: the first)")
-    p.add_argument("--chunk-rows", type=int, default=100_000, help="records per chunk for Parquet and Excel")
-    p.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
+    p = sub.add_parser("profile", help=h("profile"), description=h("profile"))
+    p.add_argument("datafile", help=h("profile.datafile"))
+    p.add_argument("--rules", required=True, help=h("profile.--rules"))
+    p.add_argument("--json", action="store_true", help=h("profile.--json"))
+    p.add_argument("-o", "--output", action="append", help=h("profile.-o"))
+    p.add_argument("--as-of", type=iso_date, help=h("profile.--as-of"))
+    p.add_argument("--sheet", help=h("profile.--sheet"))
+    p.add_argument("--chunk-rows", type=integer, default=100_000, help=h("profile.--chunk-rows"))
+    p.add_argument("--progress", action="store_true", help=h("progress"))
     p.set_defaults(fn=cmd_profile)

@@ -13,6 +13,7 @@ from typing import Any
 
 from base.errors import DatavalError
 from cli.commands.common import EXIT_OK, check_output, dump
+from cli.i18n import h
 
 SCHEMA_KINDS = ("case", "books", "pledge")
 """The file formats ``dataval schema`` describes: valuation case, accounting case, pledge case."""
@@ -45,14 +46,14 @@ def file_schema(kind: str = "case") -> dict[str, Any]:
             policy["description"] = ("the bank's policy; when left out, data/bank_policy.json is used"
                                      + (f". {policy['description']}" if policy.get("description") else ""))
         return schema
-    raise DatavalError(f"unknown schema {kind!r}: choose one of {', '.join(SCHEMA_KINDS)}")
+    raise DatavalError(f"未知的格式 unknown schema {kind!r}: choose one of {', '.join(SCHEMA_KINDS)}")
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
     kind = args.kind or "case"
     if args.batch:
         if kind != "case":
-            raise DatavalError(f"--batch lists the valuation batch columns; it does not apply to {kind!r}")
+            raise DatavalError(f"参数冲突 --batch lists the valuation batch columns; it does not apply to {kind!r}")
         from valuation.batch import batch_columns
 
         print(dump([c.__dict__ for c in batch_columns()]))
@@ -70,24 +71,22 @@ def cmd_template(args: argparse.Namespace) -> int:
     source = Path(args.source) if args.source else data_dir() / "examples" / "parking_city_investment.json"
     case, errors = read_case(source)
     if errors:
-        raise DatavalError(f"{source.name} has invalid assets; fix them before making a template")
+        raise DatavalError(f"案例含无效资产 {source.name} has invalid assets; fix them before making a template")
     from ledger_export.workbook import temp_files_in
 
     with temp_files_in(Path(args.output).parent):
         write_case_workbook(case, Path(args.output))
-    print(f"wrote {args.output} (from {source.name})")
+    print(f"已写入 wrote {args.output} (来源 from {source.name})")
     return EXIT_OK
 
 
 def add_parser(sub: Any) -> None:
-    s = sub.add_parser("schema", help="print the JSON Schema of an input file: valuation case (default), "
-                       "accounting case (books) or pledge case (or the batch columns)")
-    s.add_argument("kind", nargs="?", choices=SCHEMA_KINDS,
-                   help="case: valuation case (default); books: accounting case; pledge: pledge case")
-    s.add_argument("--batch", action="store_true", help="list the flat batch table's columns instead")
+    s = sub.add_parser("schema", help=h("schema"), description=h("schema"))
+    s.add_argument("kind", nargs="?", choices=SCHEMA_KINDS, help=h("schema.kind"))
+    s.add_argument("--batch", action="store_true", help=h("schema.--batch"))
     s.set_defaults(fn=cmd_schema)
 
-    t = sub.add_parser("template", help="write the Excel engagement template")
-    t.add_argument("-o", "--output", required=True)
-    t.add_argument("--from", dest="source", help="case JSON to fill it from (default: a bundled example)")
+    t = sub.add_parser("template", help=h("template"), description=h("template"))
+    t.add_argument("-o", "--output", required=True, help=h("template.-o"))
+    t.add_argument("--from", dest="source", help=h("template.--from"))
     t.set_defaults(fn=cmd_template)

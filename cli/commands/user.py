@@ -13,6 +13,7 @@ from typing import Any
 
 from base.errors import InvalidInput
 from cli.commands.common import EXIT_OK, dump
+from cli.i18n import h, pad, tr
 
 
 def _password(args: argparse.Namespace) -> str:
@@ -20,10 +21,10 @@ def _password(args: argparse.Namespace) -> str:
         line = sys.stdin.readline()
         return line.rstrip("\r\n")
     if not sys.stdin.isatty():
-        raise InvalidInput("no terminal to ask the password: pipe it with --password-stdin")
+        raise InvalidInput("无法在终端询问密码 no terminal to ask the password: pipe it with --password-stdin")
     first = getpass.getpass("密码 password: ")
     if getpass.getpass("再次输入 repeat: ") != first:
-        raise InvalidInput("the two passwords differ; nothing was saved")
+        raise InvalidInput("两次输入的密码不一致，未保存 the two passwords differ; nothing was saved")
     return first
 
 
@@ -57,23 +58,24 @@ def cmd_list(args: argparse.Namespace) -> int:
                      "active": u.active} for u in users]))
     else:
         for u in users:
-            print(f"{u.username:<24} {u.role_label:<20} {'active' if u.active else 'disabled'}  {u.display_name}")
+            print(f"{u.username:<24} {pad(u.role_label, 22)} {'启用 active' if u.active else '停用 disabled'}  "
+                  f"{u.display_name}")
     return EXIT_OK
 
 
 def add_parser(sub: Any) -> None:
-    u = sub.add_parser("user", help="users of the register and their roles (用户与角色)")
-    usub = u.add_subparsers(dest="user_command", required=True)
+    u = sub.add_parser("user", help=h("user"), description=h("user"))
+    usub = u.add_subparsers(dest="user_command", required=True, metavar=tr("子命令", "SUBCOMMAND"))
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help="database URL (default: $DATAVAL_DB_URL or the embedded SQLite file)")
-    common.add_argument("--actor", default="cli", help="who is doing this, for the audit log")
-    a = usub.add_parser("add", parents=[common], help="add a user with a role and a password")
-    a.add_argument("username")
+    common.add_argument("--db", help=h("db"))
+    common.add_argument("--actor", default="cli", help=h("actor"))
+    a = usub.add_parser("add", parents=[common], help=h("user.add"), description=h("user.add"))
+    a.add_argument("username", help=h("user.add.username"))
     # checked by the register (register.users.Role), so building the parser loads no database driver
-    a.add_argument("--role", required=True, help="admin, finance, appraiser, bank or analyst")
-    a.add_argument("--name", help="display name")
-    a.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    a.add_argument("--role", required=True, help=h("user.add.--role"))
+    a.add_argument("--name", help=h("user.add.--name"))
+    a.add_argument("--password-stdin", action="store_true", help=h("user.add.--password-stdin"))
     a.set_defaults(fn=cmd_add)
-    ls = usub.add_parser("list", parents=[common], help="list users and roles")
-    ls.add_argument("--json", action="store_true")
+    ls = usub.add_parser("list", parents=[common], help=h("user.list"), description=h("user.list"))
+    ls.add_argument("--json", action="store_true", help=h("user.list.--json"))
     ls.set_defaults(fn=cmd_list)

@@ -9,7 +9,8 @@ from typing import Any
 
 from base import DEFAULT_SEED
 from base.errors import DatavalError
-from cli.commands.common import EXIT_OK, EXIT_PARTIAL, draws, dump, iso_date
+from cli.commands.common import EXIT_OK, EXIT_PARTIAL, draws, dump, integer, iso_date
+from cli.i18n import h, label, pad
 from cli.progress import ProgressBar
 
 
@@ -45,15 +46,17 @@ def _case_summary(result: Any) -> dict[str, Any]:
 
 
 def _print_case_text(summary: dict[str, Any]) -> None:
-    print(f"案例 case {summary['case_id']} · 评估基准日 valuation date {summary['valuation_date']}")
+    print(f"案例 case {summary['case_id']} · 评估基准日 valuation date {summary['valuation_date']} · "
+          f"评估目的 purpose {label(summary['purpose'], 'method')} · "
+          f"价值类型 value type {label(summary['value_type'], 'method')}")
     for a in summary["assets"]:
         print(f"\n{a['asset_id']}  {a['name']}")
         for m, v in a["methods"].items():
-            print(f"  {m:<8} {v:>18,.2f} CNY  weight {a['weights'].get(m, 0):.0%}")
-        print(f"  评估结论 concluded {a['concluded_value']:>14,.2f} CNY")
+            print(f"  {pad(label(m, 'method'), 26)} {v:>18,.2f} CNY  权重 weight {a['weights'].get(m, 0):.0%}")
+        print(f"  {pad('评估结论 concluded', 26)} {a['concluded_value']:>18,.2f} CNY")
         if a["range"]:
             r = a["range"]
-            print(f"  区间 range P5 {r['p5']:,.2f} · P50 {r['p50']:,.2f} · P95 {r['p95']:,.2f}")
+            print(f"  价值区间 range P5 {r['p5']:,.2f} · P50 {r['p50']:,.2f} · P95 {r['p95']:,.2f}")
     for e in summary["errors"]:
         print(f"\n错误 error  {e['asset_id']} {e['field'] or ''}: {e['message']}", file=sys.stderr)
 
@@ -75,7 +78,7 @@ def _value_case(path: Path, args: argparse.Namespace) -> int:
         default_price_index=load_price_index(),
         market_data=load_market_data(),
         prior_errors=load_errors,
-        progress=ProgressBar("valuing", force=args.progress),
+        progress=ProgressBar("估值中 valuing", force=args.progress),
     )
     summary = _case_summary(result)
     if args.output:
@@ -105,7 +108,7 @@ def _executor(args: argparse.Namespace) -> Any:
     if args.engine == "dask":
         return make_executor("dask", address=args.scheduler, n_workers=args.workers)
     if args.scheduler:
-        raise DatavalError("--scheduler needs --engine dask")
+        raise DatavalError("参数冲突 --scheduler needs --engine dask")
     return make_executor("local", threads=args.threads)
 
 
@@ -140,7 +143,7 @@ def _value_streamed(path: Path, args: argparse.Namespace) -> int:
                 executor,
                 sink=sink,
                 valuation_date=args.valuation_date,
-                progress=ProgressBar(f"valuing {rows}assets ({executor.describe()})", force=args.progress),
+                progress=ProgressBar(f"估值中 valuing {rows}assets ({executor.describe()})", force=args.progress),
                 keep_records=args.json,
             )
         except BaseException:
@@ -170,12 +173,12 @@ def _report_batch(summary: dict[str, Any], errors: list[Any], records: list[dict
     if args.json:
         print(dump({"summary": summary, "assets": records, "errors": [e.__dict__ for e in errors]}))
         return
-    print(f"批量评估 batch {summary['source']}: {summary['n_ok']:,} valued, {summary['n_failed']:,} failed; "
-          f"total concluded value {summary['total_concluded_value']:,.2f} CNY")
+    print(f"批量评估 batch {summary['source']}: 已评估 {summary['n_ok']:,} valued, 失败 {summary['n_failed']:,} failed; "
+          f"评估结论合计 total concluded value {summary['total_concluded_value']:,.2f} CNY")
     for e in errors[:20]:
         print(f"  错误 error {e.asset_id} {e.field or ''}: {e.message}", file=sys.stderr)
     if n_errors > 20:
-        print(f"  ... and {n_errors - 20} more (use --json or -o)", file=sys.stderr)
+        print(f"  …另有 {n_errors - 20} 项 and {n_errors - 20} more (见 --json 或 -o; use --json or -o)", file=sys.stderr)
 
 
 def _value_batch(path: Path, args: argparse.Namespace) -> int:
@@ -203,7 +206,7 @@ def _value_batch(path: Path, args: argparse.Namespace) -> int:
             table,
             ctx,
             market_kwargs={"database": md.database, "adjustments": md.adjustments},
-            progress=ProgressBar(f"valuing {len(table):,} assets", force=args.progress),
+            progress=ProgressBar(f"估值中 valuing {len(table):,} assets", force=args.progress),
             executor=executor,
             chunk_rows=args.chunk_rows,
         )
@@ -240,7 +243,8 @@ def _check_output(args: argparse.Namespace, *, case: bool) -> None:
         return
     out = Path(args.output)
     if case and out.suffix.lower() not in (".json", ".xlsx"):
-        raise DatavalError(f"-o for a case writes the full result as .json or the workpapers as .xlsx, got {out.name}")
+        raise DatavalError(f"输出格式不符 -o for a case writes the full result as .json or the workpapers as .xlsx, "
+                           f"got {out.name}")
     if not case:
         check_table_output(out)
     check_destination(out)
@@ -256,26 +260,19 @@ def cmd_value(args: argparse.Namespace) -> int:
 
 
 def add_parser(sub: Any) -> None:
-    v = sub.add_parser("value", help="value one engagement (JSON / Excel case) or a batch table (CSV / Parquet / Excel)")
-    v.add_argument("path")
-    v.add_argument("--json", action="store_true", help="print JSON (per-method values, conclusion, range)")
-    v.add_argument("--full", action="store_true", help="with --json on a case: include every explanation")
-    v.add_argument("--disclosure", action="store_true",
-                   help="case: print the appraisal disclosure (财会〔2023〕11号 三（二）) of each asset as Markdown")
-    v.add_argument("-o", "--output", help="case: full result .json or the workpapers .xlsx; batch: tidy results "
-                   ".csv or .parquet")
-    v.add_argument("--seed", type=int, help=f"Monte Carlo seed (default: the case's, or {DEFAULT_SEED})")
-    v.add_argument("--draws", type=draws, help="Monte Carlo draws per asset (0 = off; default 1000)")
-    v.add_argument("--valuation-date", type=iso_date, help="batch valuation date (else the valuation_date column)")
-    v.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
-    v.add_argument("--engine", choices=("local", "dask"), default="local",
-                   help="batch: where chunks are valued — this process (local) or dask.distributed (dask)")
-    v.add_argument("--scheduler", help="batch, --engine dask: scheduler address tcp://HOST:PORT "
-                   "(default: start a LocalCluster on this machine)")
-    v.add_argument("--workers", type=int, default=2, help="batch, --engine dask without --scheduler: "
-                   "LocalCluster worker processes (default 2)")
-    v.add_argument("--threads", type=int, default=1, help="batch, --engine local: threads (default 1)")
-    v.add_argument("--chunk-rows", type=int, default=50_000,
-                   help="batch: rows read, valued and written per chunk (default 50,000); results do not "
-                   "depend on it")
+    v = sub.add_parser("value", help=h("value"), description=h("value"))
+    v.add_argument("path", help=h("value.path"))
+    v.add_argument("--json", action="store_true", help=h("value.--json"))
+    v.add_argument("--full", action="store_true", help=h("value.--full"))
+    v.add_argument("--disclosure", action="store_true", help=h("value.--disclosure"))
+    v.add_argument("-o", "--output", help=h("value.-o"))
+    v.add_argument("--seed", type=integer, help=h("value.--seed", seed=DEFAULT_SEED))
+    v.add_argument("--draws", type=draws, help=h("value.--draws"))
+    v.add_argument("--valuation-date", type=iso_date, help=h("value.--valuation-date"))
+    v.add_argument("--progress", action="store_true", help=h("progress"))
+    v.add_argument("--engine", choices=("local", "dask"), default="local", help=h("value.--engine"))
+    v.add_argument("--scheduler", help=h("value.--scheduler"))
+    v.add_argument("--workers", type=integer, default=2, help=h("value.--workers"))
+    v.add_argument("--threads", type=integer, default=1, help=h("value.--threads"))
+    v.add_argument("--chunk-rows", type=integer, default=50_000, help=h("value.--chunk-rows"))
     v.set_defaults(fn=cmd_value)

@@ -44,13 +44,13 @@ def test_sigkill_mid_import_changes_nothing(db_url: str, tmp_path: Path) -> None
     assert proc.stdout is not None
     for line in proc.stdout:
         seen.append(line.strip())
-        if line.startswith("writing"):  # rows are being written inside the open transaction
+        if line.startswith("写入中 (writing)"):  # rows are being written inside the open transaction
             os.kill(proc.pid, signal.SIGKILL)
             break
     proc.wait(timeout=60)
     assert proc.returncode == -signal.SIGKILL, (seen, proc.stderr.read() if proc.stderr else "")
-    assert seen[-1].startswith("writing") and not any(s.startswith("commit") for s in seen)
-    assert int(seen[-1].split()[1].split("/")[0]) < BIG
+    assert seen[-1].startswith("写入中 (writing)") and not any("commit" in s for s in seen)
+    assert int(seen[-1].split()[-1].split("/")[0]) < BIG
 
     reg = Register(db_url)
     try:

@@ -232,8 +232,8 @@ def test_restore_keeps_the_register_it_replaces(
     capsys.readouterr()
     assert main(["db", "restore", str(out), "--db", db_url, "--yes"]) == EXIT_OK
     said = capsys.readouterr().out
-    assert "1 companies, 0 posted entries" in said
-    assert "the replaced register (2 companies, 4 posted entries) is kept at " in said
+    assert "公司 1 companies, 已过账凭证 0 posted entries" in said
+    assert "the replaced register (公司 2 companies, 已过账凭证 4 posted entries) is kept at " in said
     kept = Path(said.split("is kept at ")[1].strip())
     assert kept.is_file() and ".replaced-" in kept.name
     if reg.dialect == "sqlite":
