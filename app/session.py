@@ -19,7 +19,7 @@ from typing import Any
 import streamlit as st
 
 from app import store
-from app.auth import User, current, may_open
+from app.auth import User, current, may, may_open
 from app.db import transaction
 from app.i18n import bi, t
 from app.safe import md
@@ -214,9 +214,29 @@ def show_error(exc: BaseException) -> None:
     st.error(f"{t('error')}: {md(error_text(exc))}")
 
 
+def _new_company_form(user: User) -> None:
+    """新建公司 in the sidebar (finance): a company code and name; the new company becomes the one picked."""
+    if not may(user, "assets.edit"):
+        return
+    with st.sidebar.expander(bi("新建公司", "New company")), st.form("new_company", border=False):
+        code = st.text_input(bi("公司代码", "company code"), key="new_company_code",
+                             help=bi("如统一社会信用代码或内部简称；创建后不能修改", "e.g. the unified social credit code "
+                                     "or a short name; fixed once created"))
+        name = st.text_input(bi("公司名称", "company name"), key="new_company_name")
+        if st.form_submit_button(bi("创建", "Create")):
+            try:
+                made = store.add_company(user, code, name)
+                st.session_state["company"] = made.code
+                st.session_state.pop("company_switch", None)
+                st.rerun()
+            except Exception as exc:
+                show_error(exc)
+
+
 def company_picker(user: User) -> str | None:
     """The company the pages work on (sidebar), kept in ``company`` across pages. None when there is none."""
     comps = store.companies(user)
+    _new_company_form(user)
     if not comps:
         return None
     names = {c.code: c.name for c in comps}

@@ -63,6 +63,13 @@ def companies(user: User) -> list[CompanyInfo]:
         return register.assets.list_companies(s)
 
 
+def add_company(user: User, code: str, name: str) -> CompanyInfo:
+    """A new company in the register (``register.assets.add_company``: the code must be new)."""
+    authorize(user, "assets.edit")
+    with transaction(user.username) as s:
+        return register.assets.add_company(s, code, name)
+
+
 # ---------------------------------------------------------------- books and periods
 def books_case(user: User, company: str) -> tuple[BookCase, list[str]]:
     """The company's books as an accounting case, and the late events left out of it

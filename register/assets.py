@@ -66,6 +66,22 @@ def get_company(session: Session, code: str, *, name: str | None = None, create:
     return row
 
 
+def add_company(session: Session, code: str, name: str) -> CompanyInfo:
+    """Create a company (its code stripped, 1–64 characters, new; its name 1–200 characters)."""
+    code, name = code.strip(), name.strip()
+    if not 1 <= len(code) <= 64 or any(ch.isspace() for ch in code):
+        raise RegisterError("公司代码须为 1–64 个字符且不含空格 — the company code takes 1–64 characters, no spaces",
+                            field="company")
+    if not 1 <= len(name) <= 200:
+        raise RegisterError("公司名称须为 1–200 个字符 — the company name takes 1–200 characters", field="name")
+    if session.scalar(select(Company.id).where(Company.code == code)) is not None:
+        raise RegisterError(f"公司代码 {code} 已存在 — a company {code!r} is already in the register", field="company")
+    comp = Company(code=code, name=name)
+    session.add(comp)
+    session.flush()
+    return CompanyInfo(comp.code, comp.name)
+
+
 def get_asset(session: Session, company: str, asset_code: str) -> DataAsset:
     comp = get_company(session, company)
     row = session.scalar(select(DataAsset).where(DataAsset.company_id == comp.id, DataAsset.code == asset_code))

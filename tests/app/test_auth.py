@@ -32,6 +32,7 @@ ACTIONS: dict[str, str] = {
     "services.credit_memo_html_bytes": "workpapers.download",
     "services.export_workbook_bytes": "workpapers.download",
     "store.companies": "assets.view",
+    "store.add_company": "assets.edit",
     "store.books_case": "ledger.view",
     "store.post_period": "ledger.post",
     "store.close_period": "ledger.post",

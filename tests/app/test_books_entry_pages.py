@@ -196,3 +196,21 @@ def test_an_impairment_test_takes_its_recoverable_amount_from_a_saved_valuation(
     journal = next(f for f in frames(at) if "借方" in f.columns)
     assert [d for d in journal["借方"] if d] == [f"¥{loss:,.2f}"]
     assert any(str(a).startswith("1703") for a in journal["科目"])  # 无形资产减值准备
+
+
+def test_finance_creates_a_company_in_the_sidebar(page: Any, users: dict[Role, User]) -> None:
+    fin = users[Role.FINANCE]
+    at = page(fin, "register")
+    at.text_input(key="new_company_code").set_value("NEW-CO")  # a form: the values go in with the submit
+    at.text_input(key="new_company_name").set_value("新设数据公司 New data company")
+    next(b for b in at.button if "创建" in str(b.label)).click()
+    at.run()
+    no_exception(at)
+    assert any(c.code == "NEW-CO" for c in store.companies(fin)) and at.session_state["company"] == "NEW-CO"
+    at.text_input(key="new_company_code").set_value("NEW-CO")
+    at.text_input(key="new_company_name").set_value("again")
+    next(b for b in at.button if "创建" in str(b.label)).click()
+    at.run()
+    assert "公司代码 NEW-CO 已存在" in "\n".join(str(e.value) for e in at.error)
+    ana = page(users[Role.ANALYST], "ledger")
+    assert not any(k == "new_company_code" for k in (w.key for w in ana.text_input))  # finance only

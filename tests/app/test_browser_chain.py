@@ -1,6 +1,6 @@
 """The whole chain on a fresh company, in a real browser (``streamlit run`` + Debian's Chromium via Playwright,
-as test_browser.py): finance registers a self-developed dataset, enters its recognition facts and its
-lifecycle events; the appraiser values it by the cost method and saves the conclusion; finance records the
+as test_browser.py): finance creates the company in the sidebar, registers a self-developed dataset, enters
+its recognition facts and its lifecycle events; the appraiser values it by the cost method and saves the conclusion; finance records the
 year-end impairment test against that valuation and posts 2025; the bank sizes a pledge on the saved
 valuation and records it; the analyst downloads the books workbook, which LibreOffice recalculates.
 
@@ -9,9 +9,6 @@ docs/pledge.md, data/bank_policy.json), never copied from the program's output.
 
 What is not entered through the pages, and why:
 
-- the company CHAIN-CO is created in the register before the test (``register.assets.get_company(...,
-  create=True)``): the dashboard has no form that creates a company — the sidebar lists the register's
-  companies and the register page adds assets to the one chosen;
 - the cost lines the appraiser's cost method reads are seeded with ``app.store.save_cost_lines`` (the function
   the register page's cost grid saves with): the grid is a canvas whose rows, selectbox and date cells cannot
   be typed into reliably (test_browser.py does the same; the grid's save path is covered by the AppTest tests).
@@ -53,8 +50,10 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from register import Register
+from register.models import Company
 from tests.app.browser import (
     Server,
     after_run,
@@ -87,12 +86,6 @@ CRITERIA_ZH = {"technical_feasibility": "技术上具有可行性", "intention":
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
     with seeded_server("dataval-browser-chain-", PASSWORD) as srv:
-        reg = Register(srv.db_url)  # the fresh company (no page creates one, see the module doc)
-        with reg.session(actor="tests") as s:
-            from register.assets import get_company
-
-            get_company(s, CO, name=CO_NAME, create=True)
-        reg.dispose()
         yield srv
 
 
@@ -251,6 +244,12 @@ def test_the_whole_chain_on_a_fresh_company(server: Server, pw: Any, tmp_path: P
     # ---- 1. finance registers the self-developed dataset on 资产登记
     with browser_page(pw) as page:
         _log_in(page, server, "finance1", "register")
+        page.locator("[data-testid=stSidebar] summary", has_text="新建公司").click()  # the sidebar's form
+        page.locator(".st-key-new_company_code input").fill(CO)
+        page.locator(".st-key-new_company_name input").fill(CO_NAME)
+        after_run(page, "register", lambda: page.get_by_role("button", name="创建").click())
+        with Register(server.db_url).session() as s:  # created in the register
+            assert (s.scalar(select(Company.name).where(Company.code == CO))) == CO_NAME
         pick_company(page, CO, "register")
         _tab(page, "新增资产 New asset")
         page.locator(".st-key-new_code input").fill(A)
