@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from app.auth import User, authorize
+from app.i18n import bi
 from base import DEFAULT_SEED
 from base.errors import InvalidInput
 
@@ -244,6 +245,23 @@ def pledge_label(value: str) -> str:
     from pledge import LABELS_ZH
 
     return str(LABELS_ZH.get(value, value))
+
+
+def pledge_text(value: Any) -> str:
+    """A pledge enum value as the reader sees it: its Chinese label, or the English one on the switch
+    (``cli.i18n.label_pair``); never the raw code."""
+    from cli.i18n import label_pair
+
+    pair = label_pair(value, "pledge")
+    text = str(getattr(value, "value", value))
+    return bi(*pair) if pair else text.replace("_", " ")
+
+
+def pledge_codes_named(text: str) -> str:
+    """An engine message with its pledge codes (``binding: policy_pledge_rate``) replaced by their labels."""
+    from cli.i18n import name_pledge_codes
+
+    return name_pledge_codes(text)
 
 
 def case_from_dict(user: User, raw: Any, *, source: str = "case") -> tuple[ValuationCase, list[Any]]:

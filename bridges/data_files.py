@@ -44,7 +44,10 @@ def load_price_index(path: Path | None = None) -> PriceIndex:
         points = {r["month"]: float(r["level"]) for r in rows}
     except (KeyError, ValueError) as exc:
         raise InvalidInput(f"{path}: expected columns month, level with numeric levels ({exc})") from exc
-    return PriceIndex(name="illustrative CPI-shaped index", source=str(path.name), points=points)
+    bundled = path.resolve() == (data_dir() / "price_index.csv").resolve()
+    return PriceIndex(name="示例物价指数（按 CPI 形态编制）illustrative CPI-shaped index" if bundled else path.stem,
+                      source=("dataval 随附示例数据，非官方统计 — bundled illustrative series, not an official statistic"
+                              if bundled else path.name), points=points)
 
 
 @cache

@@ -390,6 +390,11 @@ def _pair(value: str, kind: str) -> tuple[str, str] | None:
     return LABELS_ZH.get(value)
 
 
+def label_pair(value: object, kind: str = "cli") -> tuple[str, str] | None:
+    """(中文, English) of an enum value (see :func:`label` for ``kind``), None when it has no label."""
+    return _pair(str(getattr(value, "value", value)), kind)
+
+
 def label(value: object, kind: str = "cli") -> str:
     """An enum value as its label, ``中文 (English)``: ``ltv_max`` -> ``平仓线 (LTV liquidation line)``.
 

@@ -14,7 +14,7 @@ from valuation.cost import CostResult
 from valuation.engine import AssetValuation
 from valuation.income import IncomeResult
 from valuation.market import MarketResult
-from valuation.models import LABELS_ZH, Engagement, Figure, MethodResult
+from valuation.models import Engagement, Figure, MethodResult, bilingual
 
 
 def _fmt(f: Figure) -> str:
@@ -75,11 +75,11 @@ def appraisal_disclosure(engagement: Engagement, valuation: AssetValuation) -> s
         "",
         "## 一、评估基本事项 Engagement",
         f"- 委托人 client: {engagement.client}",
-        f"- 评估目的 purpose: {LABELS_ZH[engagement.purpose.value]} ({engagement.purpose.value})",
-        f"- 价值类型 value type: {LABELS_ZH[engagement.value_type.value]} ({engagement.value_type.value})",
+        f"- 评估目的 purpose: {bilingual(engagement.purpose.value)}",
+        f"- 价值类型 value type: {bilingual(engagement.value_type.value)}",
         f"- 评估基准日 valuation date: {engagement.valuation_date.isoformat()}",
-        "- 评估对象权利 rights appraised: " + "、".join(f"{LABELS_ZH[r.value]} ({r.value})" for r in a.rights),
-        f"- 数据来源 source: {LABELS_ZH[a.source.value]} ({a.source.value})"
+        "- 评估对象权利 rights appraised: " + "、".join(f"{bilingual(r.value)}" for r in a.rights),
+        f"- 数据来源 source: {bilingual(a.source.value)}"
         + (f"; 权利期限至 rights term ends {a.rights_term_end} ({a.term_basis})" if a.rights_term_end else ""),
         f"- 登记证书 registration certificate: {a.registration_certificate or '未提供 not provided'}",
         "",
@@ -98,13 +98,13 @@ def appraisal_disclosure(engagement: Engagement, valuation: AssetValuation) -> s
     for r in valuation.method_results():
         out += [
             "",
-            f"### {LABELS_ZH[r.method.value]} {r.method.value}: {r.value:,.2f} 元",
+            f"### {bilingual(r.method.value)}: {r.value:,.2f} 元",
             f"公式 formula: `{r.formula}`",
             "",
             "| 参数 parameter | 取值 value | 测算 calculation | 来源与依据 source and evidence |",
             "|---|---|---|---|",
             *(
-                f"| {f.label_zh} ({f.name}) | {_fmt(f)} | {f.formula or '—'} | {f.evidence or '—'} |"
+                f"| {f.label_zh} | {_fmt(f)} | {f.formula or '—'} | {f.evidence or '—'} |"
                 for f in r.figures
             ),
             *_detail_table(r),
@@ -121,7 +121,7 @@ def appraisal_disclosure(engagement: Engagement, valuation: AssetValuation) -> s
         )
     for bar in c.tornado[:5]:
         out.append(
-            f"- 敏感性 sensitivity: {bar.label_zh} ({bar.method.value}.{bar.input_name}) "
+            f"- 敏感性 sensitivity: {bar.label_zh} ({bilingual(bar.method.value)}) "
             f"{bar.low_input:,.4g} → {bar.high_input:,.4g}: 结论 {bar.value_at_low:,.2f} – {bar.value_at_high:,.2f} 元"
         )
     return "\n".join(out) + "\n"

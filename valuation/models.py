@@ -7,6 +7,7 @@ the boundary into accounting). Rates are annual decimals (0.08 = 8 %). Periods a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated
 
@@ -115,6 +116,12 @@ LABELS_ZH: dict[str, str] = {
     "licence": "授权许可",
     "authorized_operation": "公共数据授权运营",
 }
+
+
+def bilingual(value: str, labels: Mapping[str, str] | None = None) -> str:
+    """An enum value as a reader sees it: the Chinese label (from ``labels``, default :data:`LABELS_ZH`), then
+    the English words (``value_in_use`` → ``在用价值 (value in use)``), never the raw code."""
+    return f"{(labels or LABELS_ZH).get(value, value)} ({value.replace('_', ' ')})"
 
 
 class QualityScores(FrozenModel):

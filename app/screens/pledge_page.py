@@ -60,7 +60,7 @@ with st.form("pl_terms"):
                            key=f"pl_term_{kk}")
     c4, c5, c6 = st.columns(3)
     repayment = c4.selectbox(t("repayment"), repayments, index=repayments.index(ts0["repayment"]),
-                             format_func=lambda v: bi(services.pledge_label(v), v), key=f"pl_repayment_{kk}")
+                             format_func=services.pledge_text, key=f"pl_repayment_{kk}")
     frequency = c5.selectbox(t("pay_frequency"), freqs, index=freqs.index(ts0.get("frequency", "monthly")),
                              format_func=lambda v: t(f"freq_{v}"), key=f"pl_frequency_{kk}")
     grace = c6.number_input(t("grace_periods"), min_value=0, max_value=120, value=int(ts0.get("grace_periods", 0)),
@@ -105,13 +105,13 @@ if result is not None and case is not None:
     m1.metric(t("max_loan", both=True), cny(ml.amount),
               delta=f"{t('within_limit') if ml.within_limit else t('above_limit')}: {cny(ml.headroom)}",
               delta_color="normal" if ml.within_limit else "inverse")
-    m2.metric(t("binding", both=True), bi(services.pledge_label(ml.binding.value), ml.binding.value))
+    m2.metric(t("binding", both=True), services.pledge_text(ml.binding))
     m3.metric(t("prob_shortfall", both=True), pct(result.simulation.prob_shortfall),
               help=f"± {pct(result.simulation.prob_shortfall_std_error)} (n = {result.simulation.n_paths:,})")
     m4.metric(t("liquidation_value", both=True), cny(result.collateral.liquidation.liquidation_value))
 
     views.table(pd.DataFrame([
-        {t("constraints"): bi(c.label_zh, c.constraint.value), t("amount"): cny(c.amount),
+        {t("constraints"): services.pledge_text(c.constraint), t("amount"): cny(c.amount),
          t("binding"): "◀" if c.constraint == ml.binding else "", t("formula"): c.formula, t("detail"): c.detail}
         for c in ml.constraints]))
 
@@ -128,22 +128,22 @@ if result is not None and case is not None:
     with tabs[0]:
         if result.breaches:
             views.table(pd.DataFrame([{t("period_col"): b.period, bi("月", "month"): b.month,
-                                       bi("条款", "covenant"): bi(services.pledge_label(b.covenant.value), b.covenant.value),
+                                       bi("条款", "covenant"): services.pledge_text(b.covenant),
                                        bi("观测值", "observed"): "—" if b.observed is None else pct(b.observed),
                                        bi("限值", "limit"): pct(b.limit),
-                                       bi("触发措施", "trigger"): bi(services.pledge_label(b.trigger.value), b.trigger.value)}
+                                       bi("触发措施", "trigger"): services.pledge_text(b.trigger)}
                                       for b in result.breaches]))
         else:
             st.caption(t("none"))
         for w in result.warnings:
-            st.warning(md(w))
+            st.warning(md(services.pledge_codes_named(w)))
     with tabs[1]:
         views.table(pd.DataFrame([{t("period_col"): r.period, bi("还款日", "due"): str(r.due_date or ""),
                                    bi("期初本金", "opening"): cny(r.opening_balance), bi("利息", "interest"): cny(r.interest),
                                    bi("本金", "principal"): cny(r.principal), bi("费用", "fee"): cny(r.fee),
                                    bi("期末本金", "closing"): cny(r.closing_balance)} for r in result.schedule.rows]))
     with tabs[2]:
-        views.table(pd.DataFrame([{bi("条款", "covenant"): bi(services.pledge_label(x.covenant.value), x.covenant.value),
+        views.table(pd.DataFrame([{bi("条款", "covenant"): services.pledge_text(x.covenant),
                                    bi("价值下跌幅度", "value drop"): pct(x.drop),
                                    bi("首次触发期", "first period"): "—" if x.period is None else x.period,
                                    bi("触发时押品价值", "value at breach"): cny(x.value_at_breach)}

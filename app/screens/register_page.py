@@ -14,7 +14,7 @@ from app.auth import may
 from app.i18n import bi, cny, t
 from app.safe import md
 from valuation.cost.inputs import CATEGORY_LABELS_ZH, CostCategory
-from valuation.models import LABELS_ZH, DataRight, DataSource
+from valuation.models import DataRight, DataSource, bilingual
 
 PAGE_SIZE = 50
 
@@ -55,7 +55,7 @@ def asset_list(company: str) -> list[dict[str, Any]]:
             "field": st.column_config.TextColumn(t("field")),
             "region": st.column_config.TextColumn(t("region")),
             "source": st.column_config.SelectboxColumn(t("source"), options=[s.value for s in DataSource],
-                                                       help=" · ".join(f"{s.value} {LABELS_ZH[s.value]}" for s in DataSource)),
+                                                       format_func=bilingual),
             "rights": st.column_config.TextColumn(t("rights"), help="holding;processing_use;product_operation"),
             "records": st.column_config.NumberColumn(t("records"), min_value=0, step=1, format="%d"),
             "rights_term_end": st.column_config.DateColumn(t("rights_term_end"), format="YYYY-MM-DD"),
@@ -99,10 +99,9 @@ def new_asset(company: str) -> None:
         field = c3.text_input(t("field"), value="general", key="new_field")
         c4, c5, c6 = st.columns(3)
         region = c4.text_input(t("region"), value="national", key="new_region")
-        source = c5.selectbox(t("source"), [s.value for s in DataSource], key="new_source",
-                              format_func=lambda v: f"{LABELS_ZH[v]} {v}")
+        source = c5.selectbox(t("source"), [s.value for s in DataSource], key="new_source", format_func=bilingual)
         rights = c6.multiselect(t("rights"), [r.value for r in DataRight], default=["holding"], key="new_rights",
-                                format_func=lambda v: f"{LABELS_ZH[v]} {v}")
+                                format_func=bilingual)
         c7, c8, c9 = st.columns(3)
         records = c7.number_input(t("records"), min_value=0, value=0, step=1000, key="new_records")
         has_term = c8.checkbox(bi("权利有期限", "the rights have a term"), key="new_has_term")
@@ -154,7 +153,7 @@ def cost_lines(company: str, rows: list[dict[str, Any]]) -> None:
             "id": st.column_config.NumberColumn("id", disabled=True),
             "category": st.column_config.SelectboxColumn(
                 t("category"), options=cat_values, required=True,
-                help=" · ".join(f"{c.value} {CATEGORY_LABELS_ZH[c]}" for c in CostCategory)),
+                format_func=lambda v: f"{CATEGORY_LABELS_ZH[CostCategory(v)]} ({v.replace('_', ' ')})"),
             "item": st.column_config.TextColumn(t("item"), required=True),
             "amount": st.column_config.TextColumn(f"{t('amount')} (CNY)", required=True, max_chars=40,
                                                   help=bi("数字，如 1234.56（0 至 10^15 元）",

@@ -7,6 +7,7 @@ from functools import partial
 from typing import NamedTuple
 
 from valuation.explain import FigureRow, FigureRows, FigureTable, render_figures
+from valuation.models import bilingual
 
 from .inputs import LABELS_ZH, MIN_TAB_PERIOD_CN, IncomeForm, IncomeInputs, SplitBase, TaxBasis
 from .prepare import PreparedIncome
@@ -364,8 +365,8 @@ def _formula(p: PreparedIncome) -> str:
 def _assumptions(p: PreparedIncome) -> tuple[str, ...]:
     inputs = p.inputs
     out = [
-        f"收益口径: {LABELS_ZH[inputs.form.value]} ({inputs.form.value}); cash flows are "
-        f"{LABELS_ZH[inputs.cash_flow_basis.value]} ({inputs.cash_flow_basis.value}), discounted at a "
+        f"收益口径: {bilingual(inputs.form.value, LABELS_ZH)}; cash flows are "
+        f"{bilingual(inputs.cash_flow_basis.value, LABELS_ZH)}, discounted at a "
         f"{LABELS_ZH[inputs.discount_rate.basis.value]} rate",
         "cash flows and the discount rate are nominal, in CNY",
         f"收益期 {p.horizon.reason}",
@@ -390,7 +391,7 @@ def _assumptions(p: PreparedIncome) -> tuple[str, ...]:
         )
     if inputs.form is IncomeForm.SPLIT and inputs.split_base is not None:
         out.append(
-            f"分成基数 split base: {LABELS_ZH[inputs.split_base.value]} ({inputs.split_base.value}); "
+            f"分成基数 split base: {bilingual(inputs.split_base.value, LABELS_ZH)}; "
             "销售收入分成率 = 利润分成率 × 销售利润率"
             + (f"; K above 15 % on revenue because: {inputs.split_rate_reason}" if inputs.split_rate_reason else "")
         )

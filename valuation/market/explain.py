@@ -34,6 +34,7 @@ from valuation.market.result import (
     TargetProfile,
     X5ItemFactor,
 )
+from valuation.models import bilingual
 from valuation.price_index import month_label, month_number
 
 FORMULA = "P = Σ w_k·Q_k·X1_k·X2_k·X3_k·X4_k·X5_k / Σ w_k  (等权时 P = (1/m)·Σ Q_k·X1_k·X2_k·X3_k·X4_k·X5_k)"
@@ -355,7 +356,7 @@ def explain_market(p: PreparedMarket, value: float) -> MarketResult:
     )
     m = int(kept.sum())
     adjusted_kept = grid.adjusted[0, : len(chosen)][kept]
-    weighting_text = f"aggregation {inputs.aggregation.value}: {AGGREGATION_LABELS[inputs.aggregation]}"
+    weighting_text = f"{AGGREGATION_LABELS[inputs.aggregation]} ({inputs.aggregation.value.replace('_', ' ')})"
     figures = render_figures(
         FIGURES,
         Explained(
@@ -372,8 +373,8 @@ def explain_market(p: PreparedMarket, value: float) -> MarketResult:
         f"X5 其他因素: {adj.name} {adj.version} — {adj.source}",
         f"异常值筛选 outlier screen: {screening.description}",
         f"汇总方式 aggregation: {weighting_text}",
-        f"评估的权利 rights valued: {', '.join(r.value for r in (inputs.rights_valued or (p.rights_valued,)))}; "
-        f"X5 权利类型 and similarity use {p.rights_valued.value}"
+        f"评估的权利 rights valued: {'、'.join(bilingual(r.value) for r in (inputs.rights_valued or (p.rights_valued,)))}; "
+        f"X5 权利类型 and similarity use {bilingual(p.rights_valued.value)}"
         + (" (the strongest right named: a bundle is priced at its strongest right)"
            if len(inputs.rights_valued) > 1 else "")
         + (f" — {inputs.rights_valued_evidence}" if inputs.rights_valued_evidence else ""),

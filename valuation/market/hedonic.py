@@ -23,7 +23,7 @@ ALPHA = 0.10
 MONTH_2022_01 = 2022 * 12
 FORMULA = (
     "ln Q = b0 + b1·ln(records) + b2·quality + b3·exclusive + b4·months_since_2022 "
-    "+ rights-type dummies (ref. processing_use) + delivery-form dummies (ref. api) + e"
+    "+ rights-type dummies (ref. 数据加工使用权 processing use) + delivery-form dummies (ref. API) + e"
 )
 
 

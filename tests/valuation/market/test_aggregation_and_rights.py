@@ -54,7 +54,7 @@ def test_median_by_hand() -> None:
     assert sorted(ADJUSTED)[1] == MEDIAN
     assert result.value == pytest.approx(MEDIAN, abs=0.005)  # 435,127.75
     assert result.formula.startswith("P = median")
-    assert any("aggregation median" in a for a in result.assumptions)
+    assert any("汇总方式 aggregation: 中位数 P = median(P'_k) (median)" in a for a in result.assumptions)
     assert result.detail.aggregation is Aggregation.MEDIAN
     value_figure = next(f for f in result.figures if f.name == "value")
     assert "median" in value_figure.formula and "median" in value_figure.evidence
