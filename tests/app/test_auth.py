@@ -73,7 +73,8 @@ ACTIONS: dict[str, str] = {
     "store.attach_fact_evidence": "books.edit",
     "store.fact_evidence": "ledger.view",
 }
-NOT_ACTIONS = {"services.pledge_label", "store.cost_line_problems"}  # labels and pure validation
+NOT_ACTIONS = {"services.pledge_label", "services.pledge_text", "services.pledge_codes_named",
+               "store.cost_line_problems"}  # labels and pure validation
 
 # who may do each task (docs/dashboard.md §Sign-in and roles; admin may do everything)
 ALLOWED: dict[str, set[Role]] = {
