@@ -18,6 +18,18 @@ from valuation.models import DataRight, DataSource, bilingual
 
 PAGE_SIZE = 50
 
+
+
+def _shown(v: str | int | float | bool) -> str:
+    """A grid choice (a data source) as the reader sees it: Chinese label and English words."""
+    return bilingual(str(v))
+
+
+def _category_shown(v: str | int | float | bool) -> str:
+    """A cost-line category as the reader sees it."""
+    return f"{CATEGORY_LABELS_ZH[CostCategory(str(v))]} ({str(v).replace('_', ' ')})"
+
+
 user = session.guard_page("register")
 st.title(t("page_register", both=True))
 st.caption(t("register_intro"))
@@ -55,7 +67,7 @@ def asset_list(company: str) -> list[dict[str, Any]]:
             "field": st.column_config.TextColumn(t("field")),
             "region": st.column_config.TextColumn(t("region")),
             "source": st.column_config.SelectboxColumn(t("source"), options=[s.value for s in DataSource],
-                                                       format_func=bilingual),
+                                                       format_func=_shown),
             "rights": st.column_config.TextColumn(t("rights"), help="holding;processing_use;product_operation"),
             "records": st.column_config.NumberColumn(t("records"), min_value=0, step=1, format="%d"),
             "rights_term_end": st.column_config.DateColumn(t("rights_term_end"), format="YYYY-MM-DD"),
@@ -153,7 +165,7 @@ def cost_lines(company: str, rows: list[dict[str, Any]]) -> None:
             "id": st.column_config.NumberColumn("id", disabled=True),
             "category": st.column_config.SelectboxColumn(
                 t("category"), options=cat_values, required=True,
-                format_func=lambda v: f"{CATEGORY_LABELS_ZH[CostCategory(v)]} ({v.replace('_', ' ')})"),
+                format_func=_category_shown),
             "item": st.column_config.TextColumn(t("item"), required=True),
             "amount": st.column_config.TextColumn(f"{t('amount')} (CNY)", required=True, max_chars=40,
                                                   help=bi("数字，如 1234.56（0 至 10^15 元）",
