@@ -96,6 +96,7 @@ def _run(case: BookCase, as_of: date, chart: ChartOfAccounts, framework: Framewo
     indexed.sort(key=lambda t: (t[1].date, event_rank(t[1].kind), t[0]))
     rejected: list[RejectedEvent] = []
     for i, ev in indexed:
+        keeper.issue_inventory_through(ev.date - timedelta(days=1))
         if case.policy.auto_amortize:
             if ev.kind in LATE_KINDS:
                 keeper.amortize_through(ev.date)
@@ -111,6 +112,7 @@ def _run(case: BookCase, as_of: date, chart: ChartOfAccounts, framework: Framewo
                                           rule=exc.rule, message=str(exc)))
     if case.policy.auto_amortize:
         keeper.amortize_through(as_of)
+    keeper.issue_inventory_through(as_of, cut=True)
     return keeper, rejected
 
 

@@ -45,8 +45,8 @@ class Policy(FrozenModel):
     auto_amortize: bool = True
     inventory_cost_formula: InventoryCostFormula = Field(
         InventoryCostFormula.WEIGHTED_AVERAGE,
-        description="cost of data inventory issued: moving weighted average, FIFO or specific identification "
-                    "(CAS 1 art. 14)",
+        description="cost of data inventory issued: moving or periodic (monthly) weighted average, FIFO or "
+                    "specific identification (CAS 1 art. 14)",
     )
     nrv_basis: str = "estimated selling price less costs to complete, selling costs and related taxes"
     grant_method: GrantMethod = Field(GrantMethod.GROSS, description="asset-related government grants: gross "

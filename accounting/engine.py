@@ -73,6 +73,9 @@ HANDLERS: Mapping[EventKind, Handler] = {
 }
 
 # What a resource classified as held for sale may still go through (CAS 42): its sale, a write-off, pledges.
+# events that leave the month's pool open under the periodic weighted average: sales and additions
+_POOL_EVENTS = frozenset({EventKind.SALE, EventKind.PURCHASE, EventKind.PROCESSING, EventKind.CONTRIBUTION,
+                          EventKind.BUSINESS_COMBINATION, EventKind.GOVERNMENT_GRANT, EventKind.LICENCE_REVENUE})
 _AFTER_HELD_FOR_SALE = frozenset({EventKind.DISPOSAL, EventKind.LAPSE, EventKind.PLEDGE, EventKind.PLEDGE_RELEASE,
                                   EventKind.LICENCE_REVENUE})
 
@@ -171,6 +174,14 @@ class BookKeeper:
                     f"{event.kind.value} on {event.date} refused: the resource is held for sale since "
                     f"{state.held_for_sale}; it is no longer amortized or tested as an intangible (CAS 42 art. 13); "
                     "book its disposal or write-off", field="kind")
+            if state.unissued > 0 and (state.unissued_month != month_index(event.date)
+                                       or event.kind not in _POOL_EVENTS):
+                # periodic weighted average: an earlier month's sales are issued at that month end; an event
+                # that reads the balance (an NRV test, a lapse ...) in the same month has them issued that day
+                on = (month_end(state.unissued_month) if state.unissued_month is not None
+                      and state.unissued_month < month_index(event.date) else event.date)
+                self._issue_inventory(event.asset_id, on)
+                state = self.states[event.asset_id]
             handler = HANDLERS.get(event.kind)
             if handler is None:  # a reversal cancels another event: accounting.book leaves both out
                 raise InvalidEvent(f"{event.kind.value} is not booked by itself: book the case with "
@@ -210,6 +221,23 @@ class BookKeeper:
             self.ledger.post(tx.entries)
             heapq.heappop(self._queue)
             self._set_state(asset_id, new)
+
+    def issue_inventory_through(self, d: date, *, cut: bool = False) -> None:
+        """Periodic weighted average: issue the cost of each month's sales at its month end when that is on or
+        before ``d``; with ``cut`` (the balance-sheet date), the sales of ``d``'s own month are issued on ``d``."""
+        for asset_id, s in list(self.states.items()):
+            if s.unissued <= 0 or s.unissued_month is None:
+                continue
+            if month_end(s.unissued_month) <= d:
+                self._issue_inventory(asset_id, month_end(s.unissued_month))
+            elif cut and s.unissued_month == month_index(d):
+                self._issue_inventory(asset_id, d)
+
+    def _issue_inventory(self, asset_id: str, on: date) -> None:
+        tx = self._tx(asset_id, f"auto:cost_of_sales:{on:%Y-%m-%d}", f"cost of sales issued {on}", None)
+        new = sales.issue_month(tx, self.states[asset_id], on)
+        self.ledger.post(tx.entries)
+        self._set_state(asset_id, new)
 
     # ------------------------------------------------------------------ state
     def _tx(self, asset_id: str, event_id: str, event_label: str, kind: EventKind | None) -> Tx:

@@ -167,6 +167,7 @@ class InventoryCostFormula(StrEnum):
     """How the cost of data inventory issued is determined (CAS 1 art. 14), chosen by policy and disclosed."""
 
     WEIGHTED_AVERAGE = "weighted_average"  # 移动加权平均法 moving weighted average
+    PERIODIC_WEIGHTED_AVERAGE = "periodic_weighted_average"  # 月末一次加权平均法: the month's sales at month end
     FIFO = "fifo"  # 先进先出法 first in, first out
     SPECIFIC_IDENTIFICATION = "specific_identification"  # 个别计价法: the sale names its lots
 
@@ -326,6 +327,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "units_of_usage": ("工作量法（按使用量）", "units of usage"),
     # inventory cost formulas
     "weighted_average": ("移动加权平均法", "moving weighted average"),
+    "periodic_weighted_average": ("月末一次加权平均法", "periodic (monthly) weighted average"),
     "fifo": ("先进先出法", "first in, first out"),
     "specific_identification": ("个别计价法", "specific identification"),
     # cost-line categories (财会〔2023〕11号 二 (一)(二))

@@ -23,6 +23,7 @@ from accounting.enums import (
     Classification,
     EntryType,
     EventKind,
+    Movement,
     ResourceNature,
     RestrictionKind,
     label,
@@ -343,7 +344,12 @@ def build_notes(books: PeriodBooks, states: Mapping[str, AssetState], outcomes: 
     impairments: list[ImpairmentNote] = []
     lapses: list[LapseNote] = []
     appraisal: list[AppraisalDisclosure] = []
-    provided = reversed_ = written_off = ZERO
+    provided = reversed_ = ZERO
+    # 转销: the provision leaving with units sold or lapsed, read from the books (a periodic weighted
+    # average issues it at the month end, apart from the sale event)
+    prov_code = chart.code(AccountRole.INVENTORY_PROVISION)
+    written_off = sum((ln.debit for e in entries if _in(e.date, period_start, as_of) for ln in e.lines
+                       if ln.account_code == prov_code and ln.movement == Movement.DECREASE_WRITE_OFF), ZERO)
     for o in outcomes:
         if not _in(o.date, period_start, as_of):
             continue
@@ -355,10 +361,7 @@ def build_notes(books: PeriodBooks, states: Mapping[str, AssetState], outcomes: 
         if o.kind == EventKind.NRV_TEST:
             provided += o.figures["write_down"]
             reversed_ += o.figures["reversal"]
-        if o.kind == EventKind.SALE:
-            written_off += o.figures["provision_released"]
         if o.kind == EventKind.LAPSE:
-            written_off += o.figures.get("provision", ZERO)
             lapses.append(LapseNote(asset_id=o.asset_id, date=o.date, reason=o.rationale[0],
                                     carrying_written_off=o.figures.get("carrying", ZERO)))
         if o.valuation is not None and o.kind in (EventKind.IMPAIRMENT_TEST, EventKind.NRV_TEST,

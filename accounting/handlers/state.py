@@ -76,6 +76,8 @@ class AssetState:
     units_used: Decimal = Decimal("0")
     qty: Decimal = Decimal("0")
     lots: tuple[Lot, ...] = ()
+    unissued: Decimal = Decimal("0")  # periodic weighted average: units sold whose cost is issued at month end
+    unissued_month: int | None = None
     grant_deferred: Decimal = ZERO  # 递延收益 of an asset-related grant not yet released (CAS 16 art. 8)
     grant_rate: Decimal | None = None
     derecognized: date | None = None
