@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -21,7 +22,7 @@ from accounting.chart import ChartOfAccounts
 from accounting.classify import classify
 from accounting.enums import AmortizationMethod, EventKind, Framework
 from accounting.errors import AccountingError, AssetDerecognized, ClosedPeriod, InvalidEvent, UnknownAsset
-from accounting.events import Event, ValuationReference
+from accounting.events import Event, NonMonetaryExchange, ValuationReference
 from accounting.facts import DataResource
 from accounting.handlers import (
     acquisition,
@@ -43,6 +44,7 @@ _EARLY = {
     EventKind.OPENING_BALANCE: -1,
     EventKind.PURCHASE: 0, EventKind.RD_SPEND: 0, EventKind.PROCESSING: 0, EventKind.CRITERIA_MET: 0,
     EventKind.CONTRIBUTION: 0, EventKind.BUSINESS_COMBINATION: 0, EventKind.GOVERNMENT_GRANT: 0,
+    EventKind.EXCHANGE: 0,
     EventKind.READY_FOR_USE: 1, EventKind.LICENCE_REVENUE: 2, EventKind.SALE: 3, EventKind.DISPOSAL: 3,
     EventKind.LAPSE: 3, EventKind.CLASSIFIED_HELD_FOR_SALE: 3,
 }
@@ -182,6 +184,19 @@ class BookKeeper:
                       and state.unissued_month < month_index(event.date) else event.date)
                 self._issue_inventory(event.asset_id, on)
                 state = self.states[event.asset_id]
+            if isinstance(event, NonMonetaryExchange):
+                tx = self._tx(event.asset_id, event_id, ev_label, event.kind)
+                given = self.states.get(event.given_asset_id) if event.given_asset_id else None
+                new_state, treatment, why, figures = arrivals.exchange(tx, state, event, given)
+                self.ledger.post(tx.entries)
+                if given is not None and event.given_asset_id is not None:  # the asset given leaves the books
+                    self._set_state(event.given_asset_id, replace(given, derecognized=event.date))
+                self._set_state(event.asset_id, new_state)
+                out = EventOutcome(event_id=event_id, asset_id=event.asset_id, kind=event.kind, date=event.date,
+                                   treatment=treatment, rationale=tuple(why),
+                                   entry_ids=tuple(e.entry_id for e in tx.entries), figures=figures)
+                self.outcomes.append(out)
+                return out
             handler = HANDLERS.get(event.kind)
             if handler is None:  # a reversal cancels another event: accounting.book leaves both out
                 raise InvalidEvent(f"{event.kind.value} is not booked by itself: book the case with "

@@ -153,6 +153,7 @@ class EventKind(StrEnum):
     CONTRIBUTION = "contribution"  # 作价出资: contributed by an investor (CAS 6 art. 14; CAS 1 art. 11)
     BUSINESS_COMBINATION = "business_combination"  # acquired in a business combination (CAS 20)
     GOVERNMENT_GRANT = "government_grant"  # free public data or data right from government (CAS 16)
+    EXCHANGE = "exchange"  # 非货币性资产交换 (CAS 7): received for another non-monetary asset
     EVENT_REVERSAL = "event_reversal"  # 事项冲销: cancels a recorded event; its posted entries are reversed
 
 
@@ -280,6 +281,7 @@ class EntryType(StrEnum):
     CONTRIBUTION = "contribution"  # 接受作价出资
     BUSINESS_COMBINATION = "business_combination"  # 企业合并取得
     GOVERNMENT_GRANT = "government_grant"  # 取得政府补助（非货币性）
+    EXCHANGE = "exchange"  # 非货币性资产交换换入
     GRANT_RELEASE = "grant_release"  # 递延收益 released to 其他收益 over the asset's life
     CONTRACT_COST_AMORTIZATION = "contract_cost_amortization"  # 合同履约成本摊销 as the service is delivered
     CONTRACT_COST_IMPAIRMENT = "contract_cost_impairment"  # CAS 14 art. 30

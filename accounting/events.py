@@ -366,6 +366,44 @@ class GovernmentGrant(_EventBase):
     valuation: ValuationReference | None = None
 
 
+class NonMonetaryExchange(_EventBase):
+    """非货币性资产交换 (CAS 7): the data resource ``asset_id`` is received for another non-monetary asset — a
+    data resource of these books (``given_asset_id``, derecognized by this event) or any other asset
+    (``given_account`` credited with ``given_carrying_amount``). Fair value basis when the exchange has
+    commercial substance and a fair value is reliable (the asset given's, or the one received's when that is
+    more reliable), else the carrying amount with no gain; boot (补价) paid or received in both."""
+
+    kind: Literal[EventKind.EXCHANGE] = EventKind.EXCHANGE
+    counterparty: str = Field(min_length=1)
+    given_asset_id: str | None = Field(None, max_length=64, description="a data resource of these books given")
+    given_description: str = Field("", description="what was given, when it is not a data resource of these books")
+    given_account: str | None = Field(None, description="its account, credited with its carrying amount")
+    given_carrying_amount: Amount | None = None
+    given_fair_value: Amount | None = None
+    received_fair_value: Amount | None = Field(None, description="when the received asset's fair value is the "
+                                               "more reliable (CAS 7 art. 3)")
+    commercial_substance: bool = Field(description="具有商业实质 (CAS 7 art. 4)")
+    boot_paid: Amount = Decimal("0.00")
+    boot_received: Amount = Decimal("0.00")
+    related_taxes: Amount = Field(Decimal("0.00"), description="taxes paid for the asset received, capitalized")
+    settled_to: str | None = None
+    basis: str = Field(min_length=1, description="evidence: the contract, the fair values' source, the substance")
+    valuation: ValuationReference | None = None
+
+    @model_validator(mode="after")
+    def _one_asset_given(self) -> NonMonetaryExchange:
+        mine = self.given_asset_id is not None
+        other = self.given_account is not None or self.given_carrying_amount is not None
+        if mine == other or (other and (self.given_account is None or self.given_carrying_amount is None)):
+            raise ValueError("name the asset given: given_asset_id (a data resource of these books), or "
+                             "given_account with given_carrying_amount (any other asset)")
+        if self.given_asset_id == self.asset_id:
+            raise ValueError("the asset given and the asset received are the same")
+        if self.boot_paid > 0 and self.boot_received > 0:
+            raise ValueError("boot is paid or received, not both")
+        return self
+
+
 class EventReversal(_EventBase):
     """事项冲销: cancels a recorded event of the same asset (recorded events are never edited). The engine
     books as if the reversed event had not happened; entries it had already posted are reversed by
@@ -380,7 +418,7 @@ Event = Annotated[
     Purchase | RDSpend | Processing | CriteriaMet | ReadyForUse | Amortization | ImpairmentTest
     | NRVTest | Sale | LicenceRevenue | Lapse | Disposal | Pledge | PledgeRelease | ChangeOfEstimate
     | ClassifiedHeldForSale | OpeningBalance | Contribution | BusinessCombination | GovernmentGrant
-    | EventReversal,
+    | NonMonetaryExchange | EventReversal,
     Field(discriminator="kind"),
 ]
 
@@ -405,6 +443,7 @@ EVENT_NAMES: dict[EventKind, tuple[str, str]] = {
     EventKind.CONTRIBUTION: ("接受作价出资", "contribution by an investor"),
     EventKind.BUSINESS_COMBINATION: ("企业合并取得", "business combination"),
     EventKind.GOVERNMENT_GRANT: ("政府补助取得", "government grant"),
+    EventKind.EXCHANGE: ("非货币性资产交换换入", "received in a non-monetary exchange"),
     EventKind.EVENT_REVERSAL: ("事项冲销", "event reversal"),
 }
 

@@ -100,7 +100,7 @@ class EntryDraft:
         return self.chart.get(account, asset_id=self.asset_id, event=self.event_label, field=self.field)
 
     def _add(self, account: AccountRole | str, debit: Decimal, credit: Decimal,
-             movement: Movement | None, memo: str) -> EntryDraft:
+             movement: Movement | None, memo: str, asset_id: str | None = None) -> EntryDraft:
         acc = self._account(account)
         debit, credit = money(debit), money(credit)
         if debit == 0 and credit == 0:
@@ -109,23 +109,23 @@ class EntryDraft:
             raise ValueError(f"line on data account {acc.code} needs a movement")  # programming error
         self._lines.append(JournalLine(
             account_code=acc.code, account_zh=acc.name_zh, account_en=acc.name_en, debit=debit, credit=credit,
-            asset_id=self.asset_id, movement=movement if acc.role in DATA_ROLES else None, memo=memo,
+            asset_id=asset_id or self.asset_id, movement=movement if acc.role in DATA_ROLES else None, memo=memo,
         ))
         return self
 
     def dr(self, account: AccountRole | str, amount: Decimal, movement: Movement | None = None,
-           memo: str = "") -> EntryDraft:
-        """Debit ``amount`` (a negative amount is credited)."""
+           memo: str = "", asset_id: str | None = None) -> EntryDraft:
+        """Debit ``amount`` (a negative amount is credited), on ``asset_id`` (default the entry's asset)."""
         amount = money(amount)
-        return self._add(account, amount, ZERO, movement, memo) if amount >= 0 else \
-            self._add(account, ZERO, -amount, movement, memo)
+        return self._add(account, amount, ZERO, movement, memo, asset_id) if amount >= 0 else \
+            self._add(account, ZERO, -amount, movement, memo, asset_id)
 
     def cr(self, account: AccountRole | str, amount: Decimal, movement: Movement | None = None,
-           memo: str = "") -> EntryDraft:
-        """Credit ``amount`` (a negative amount is debited)."""
+           memo: str = "", asset_id: str | None = None) -> EntryDraft:
+        """Credit ``amount`` (a negative amount is debited), on ``asset_id`` (default the entry's asset)."""
         amount = money(amount)
-        return self._add(account, ZERO, amount, movement, memo) if amount >= 0 else \
-            self._add(account, -amount, ZERO, movement, memo)
+        return self._add(account, ZERO, amount, movement, memo, asset_id) if amount >= 0 else \
+            self._add(account, -amount, ZERO, movement, memo, asset_id)
 
     def build(self, *, entry_id: str, on: date, event_id: str, event_kind: EventKind | None,
               entry_type: EntryType, description_zh: str, description_en: str,

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from accounting.enums import AccountRole, Classification, EntryType, GrantMethod, Movement
 from accounting.errors import InvalidEvent
-from accounting.events import BusinessCombination, Contribution, GovernmentGrant
+from accounting.events import BusinessCombination, Contribution, GovernmentGrant, NonMonetaryExchange
 from accounting.handlers.development import make_ready
 from accounting.handlers.inventory_lots import with_cost
 from accounting.handlers.state import AssetState, Outcome, Tx, settle
@@ -153,3 +153,76 @@ def government_grant(tx: Tx, s: AssetState, ev: GovernmentGrant) -> Outcome:
         figures = {"cost": cost, "grant": cost, "deferred": ZERO}
     tx.add(d, ev.date, EntryType.GOVERNMENT_GRANT, " ".join(why))
     return _arrived(tx, state, ev.date, cost, Decimal("1")), f"granted by {ev.grantor}", why, figures
+
+
+BOOT_LIMIT = Decimal("0.25")  # CAS 7 application guidance: boot below 25 % keeps it a non-monetary exchange
+
+
+def exchange(tx: Tx, s: AssetState, ev: NonMonetaryExchange, given: AssetState | None) -> Outcome:
+    """非货币性资产交换 (CAS 7 art. 3-6): one entry receiving ``s`` and giving up the other asset.
+
+    Fair value basis (commercial substance and a reliable fair value): cost = fair value given + boot paid
+    − boot received + taxes (or the received asset's fair value + taxes when that is the more reliable);
+    the difference between the fair value given and its carrying amount to 资产处置损益. Otherwise the
+    carrying amount given + boot paid − boot received + taxes, no gain or loss.
+    """
+    if s.cls != Classification.INTANGIBLE_ASSET:
+        raise InvalidEvent(f"a non-monetary exchange under CAS 7 receives an intangible asset; the resource is "
+                           f"{s.cls.value} (inventory received or given in ordinary activities is CAS 1 / CAS 14)",
+                           field="kind")
+    if ev.given_asset_id is not None:
+        if given is None:
+            raise InvalidEvent(f"no data resource {ev.given_asset_id!r} in the case", field="given_asset_id")
+        if given.cls != Classification.INTANGIBLE_ASSET or given.derecognized is not None or given.ready is None:
+            raise InvalidEvent(f"the asset given, {ev.given_asset_id}, must be a data intangible in use on the books "
+                               f"(inventory given to customers is a sale under CAS 14)", field="given_asset_id")
+        g_cost, g_acc, g_imp = tx.carrying(ev.given_asset_id)
+        carrying = g_cost - g_acc - g_imp
+        what = f"{ev.given_asset_id} {given.resource.name}"
+    else:
+        assert ev.given_carrying_amount is not None and ev.given_account is not None
+        g_cost = g_acc = g_imp = ZERO
+        carrying = ev.given_carrying_amount
+        what = ev.given_description or ev.given_account
+    fair = ev.commercial_substance and (ev.given_fair_value is not None or ev.received_fair_value is not None)
+    if fair:
+        if ev.given_fair_value is not None:
+            given_value = ev.given_fair_value
+            cost = money(given_value + ev.boot_paid - ev.boot_received + ev.related_taxes)
+        else:  # the received asset's fair value is the reliable one
+            assert ev.received_fair_value is not None
+            given_value = money(ev.received_fair_value - ev.boot_paid + ev.boot_received)
+            cost = money(ev.received_fair_value + ev.related_taxes)
+        gain = given_value - carrying
+        basis_zh, basis_en = "以公允价值为基础计量", "fair value basis"
+    else:
+        given_value, gain = carrying, ZERO
+        cost = money(carrying + ev.boot_paid - ev.boot_received + ev.related_taxes)
+        basis_zh, basis_en = "以账面价值为基础计量，不确认损益", "carrying-amount basis, no gain or loss"
+    base = given_value if given_value > 0 else carrying
+    share = (ev.boot_paid / (ev.boot_paid + base) if ev.boot_paid > 0 else ev.boot_received / base) if base > 0 \
+        else Decimal("1")
+    if share >= BOOT_LIMIT:
+        raise InvalidEvent(f"补价占比 {share * 100:.1f}% ≥ 25%：不属于非货币性资产交换，按购买或出售处理 — boot is "
+                           f"{share * 100:.1f}% of the exchange, 25 % or more: not a non-monetary exchange "
+                           f"(CAS 7 application guidance); book a purchase and a disposal", field="boot_paid")
+    d = tx.draft(field="settled_to")
+    d.dr(AccountRole.DATA_INTANGIBLE, cost, Movement.INCREASE_OTHER)
+    if ev.given_asset_id is not None:
+        g = ev.given_asset_id
+        d.dr(AccountRole.ACCUMULATED_AMORTIZATION, g_acc, Movement.DECREASE_DISPOSAL, asset_id=g)
+        d.dr(AccountRole.INTANGIBLE_IMPAIRMENT, g_imp, Movement.DECREASE_DISPOSAL, asset_id=g)
+        d.cr(AccountRole.DATA_INTANGIBLE, g_cost, Movement.DECREASE_DISPOSAL, asset_id=g)
+    else:
+        d.cr(str(ev.given_account), carrying)
+    d.dr(settle(ev.settled_to), ev.boot_received - ev.boot_paid - ev.related_taxes)
+    d.cr(AccountRole.DISPOSAL_GAIN, gain)
+    why = [f"非货币性资产交换（与 {ev.counterparty}），{basis_zh}：换出 {what}（账面价值 {carrying}"
+           + (f"，公允价值 {given_value}" if fair else "") + f"），补价 支付 {ev.boot_paid} / 收到 {ev.boot_received}"
+           f"（占比 {share * 100:.1f}% < 25%），换入成本 {cost}" + (f"，处置损益 {gain}" if fair else "")
+           + f" — non-monetary exchange with {ev.counterparty}, {basis_en} (CAS 7 art. 3-6): cost {cost}; "
+           f"{ev.basis}"]
+    tx.add(d, ev.date, EntryType.EXCHANGE, why[0])
+    return _arrived(tx, s, ev.date, cost, Decimal("1")), f"received in exchange at {cost}", why, {
+        "cost": cost, "given_carrying": carrying, "given_value": given_value, "gain": gain,
+        "boot_share": money(share * 100)}

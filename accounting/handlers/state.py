@@ -131,6 +131,7 @@ _DESC: dict[EntryType, tuple[str, str]] = {
     EntryType.OPENING_BALANCE: ("期初余额：{n}", "Opening balance: {n}"),
     EntryType.CONTRIBUTION: ("接受投资者作价出资：{n}", "Contributed by an investor: {n}"),
     EntryType.BUSINESS_COMBINATION: ("企业合并取得数据资源：{n}", "Acquired in a business combination: {n}"),
+    EntryType.EXCHANGE: ("非货币性资产交换换入数据资源：{n}", "Data resource received in a non-monetary exchange: {n}"),
     EntryType.GOVERNMENT_GRANT: ("取得政府补助（数据资源）：{n}", "Government grant of data: {n}"),
     EntryType.GRANT_RELEASE: ("递延收益摊销计入其他收益{p}：{n}", "Deferred grant income released {p}: {n}"),
     EntryType.CONTRACT_COST_AMORTIZATION: ("合同履约成本摊销{p}：{n}", "Contract fulfilment cost amortized {p}: {n}"),
@@ -168,18 +169,19 @@ class Tx:
         if e is not None:
             self.entries.append(e)
             for ln in e.lines:
-                key = (ln.account_code, self.asset_id)
+                key = (ln.account_code, ln.asset_id or self.asset_id)
                 self.pending[key] = self.pending.get(key, ZERO) + ln.debit - ln.credit
 
-    def bal(self, role: AccountRole) -> Decimal:
-        """Debit-positive balance of the asset on ``role``, including entries built so far."""
-        code = self.context.chart.code(role)
-        return self.ledger.balance(code, self.asset_id) + self.pending.get((code, self.asset_id), ZERO)
+    def bal(self, role: AccountRole, asset_id: str | None = None) -> Decimal:
+        """Debit-positive balance of the asset (default the event's) on ``role``, with entries built so far."""
+        code, asset = self.context.chart.code(role), asset_id or self.asset_id
+        return self.ledger.balance(code, asset) + self.pending.get((code, asset), ZERO)
 
-    def carrying(self) -> tuple[Decimal, Decimal, Decimal]:
-        """Cost, accumulated amortization, impairment provision (all positive, CNY)."""
-        return (self.bal(AccountRole.DATA_INTANGIBLE), -self.bal(AccountRole.ACCUMULATED_AMORTIZATION),
-                -self.bal(AccountRole.INTANGIBLE_IMPAIRMENT))
+    def carrying(self, asset_id: str | None = None) -> tuple[Decimal, Decimal, Decimal]:
+        """Cost, accumulated amortization, impairment provision of the asset (default the event's), CNY."""
+        return (self.bal(AccountRole.DATA_INTANGIBLE, asset_id),
+                -self.bal(AccountRole.ACCUMULATED_AMORTIZATION, asset_id),
+                -self.bal(AccountRole.INTANGIBLE_IMPAIRMENT, asset_id))
 
     def development(self) -> tuple[Decimal, Decimal]:
         """Capitalized development expenditure and its impairment provision (both positive, CNY)."""
