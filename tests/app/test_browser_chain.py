@@ -255,7 +255,7 @@ def test_the_whole_chain_on_a_fresh_company(server: Server, pw: Any, tmp_path: P
         page.locator(".st-key-new_code input").fill(A)
         page.locator(".st-key-new_name input").fill(A_NAME)
         page.locator(".st-key-new_field input").fill("finance")
-        _pick(page, "new_source", "own_collection", exact=False)  # inside the form: no rerun
+        _pick(page, "new_source", "自行采集", exact=False)  # inside the form: no rerun
         after_run(page, "register", lambda: page.get_by_role("button", name="添加资产").click())
         _see(page, f"资产已添加: {A} (1 new, 0 unchanged)")
         shot(page, "chain_1_register")
