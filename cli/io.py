@@ -66,8 +66,10 @@ def case_from_dict(
     return case, errors
 
 
-UNREADABLE_WORKBOOK = (zipfile.BadZipFile, KeyError, EOFError, OSError, ValueError, TypeError, IndexError)
-"""What openpyxl raises on an empty, truncated or foreign file named .xlsx."""
+UNREADABLE_WORKBOOK = (zipfile.BadZipFile, KeyError, EOFError, OSError, ValueError, TypeError, IndexError,
+                       SyntaxError)
+"""What openpyxl raises on an empty, truncated or foreign file named .xlsx (``SyntaxError``: lxml's and
+ElementTree's parse errors, a zip whose XML parts are malformed — found by the long hostile run)."""
 
 
 def unreadable_workbook(path: Path, exc: BaseException) -> InvalidInput:
@@ -123,7 +125,7 @@ def read_batch(path: Path) -> pd.DataFrame:
             return pd.read_parquet(path)
         if suffix == ".xlsx":
             return pd.read_excel(path, sheet_name=0, dtype={"asset_id": str}, engine="openpyxl", **BLANK_ONLY)
-    except (ValueError, OSError, UnicodeDecodeError, zipfile.BadZipFile, KeyError, EOFError) as exc:
+    except (*UNREADABLE_WORKBOOK, UnicodeDecodeError) as exc:
         raise InvalidInput(f"无法读取表格 {path.name}: cannot read the table ({type(exc).__name__}: {exc})") from None
     raise InvalidInput(f"文件格式不符 {path.name}: batch tables are .csv, .parquet or .xlsx, got {suffix!r}")
 

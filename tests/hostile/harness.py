@@ -10,6 +10,7 @@ reproducer folder (the input files, ``cmd.sh``, ``stderr.txt``).
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -481,6 +482,11 @@ def _xlsx_variant(how: str) -> bytes:
         return whole[: len(whole) // 2]
     if how == "random":
         return bytes((i * 7919 + 13) % 256 for i in range(3000))
+    if how == "bad_xml":  # a zip whose one XML part is cut short (found by the long run: an lxml parse error)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("[Content_Types].xml", b"<x>")
+        return buf.getvalue()
     if how == "formulas":
         rows: list[list[Any]] = [list(r) for r in gen._csv_rows(BATCH_CSV, 3)]
         for r in rows[1:]:
@@ -510,7 +516,7 @@ def pinned_jobs(target: str) -> list[Job]:
                             for how in ("bom", "empty", "semicolon", "formula", "nan", "far_dates")],
         "value in.xlsx": [Job(target, (("in.xlsx", _xlsx_variant(how)),),
                               ("value", "{d}/in.xlsx", "--draws", "20", "-o", "{d}/out/out.csv"), ("out/out.csv",))
-                          for how in ("empty", "truncated", "random", "formulas")],
+                          for how in ("empty", "truncated", "random", "formulas", "bad_xml")],
         "book": [Job(target, (("books.json", huge),), ("book", "{d}/books.json", "--as-of", "2025-12-31")),
                  *(Job(target, (("books.json", _example("books")),),
                        ("book", "{d}/books.json", "--as-of", d, "-o", "{d}/out/books.json"), ("out/books.json",))
