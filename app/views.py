@@ -6,7 +6,8 @@ same figure as the books and the workbooks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -46,10 +47,29 @@ def table(df: pd.DataFrame, *, key: str | None = None, height: int | None = None
     plain table (text a reader can select and copy, printed as shown); longer ones are a scrollable grid
     (its own height unless ``height`` px is given).
     """
+    right = figure_columns(df)
     if full or (height is None and len(df) <= SMALL_TABLE_ROWS):
-        st.table(md_frame(df), hide_index=True)  # st.table renders Markdown in its cells: text stays text
+        shown = md_frame(df)  # st.table renders Markdown in its cells: text stays text
+        st.table(shown.style.set_properties(subset=right, **{"text-align": "right"}) if right else shown,
+                 hide_index=True)
     else:
-        st.dataframe(df, hide_index=True, width="stretch", key=key, height="auto" if height is None else height)
+        st.dataframe(df, hide_index=True, width="stretch", key=key, height="auto" if height is None else height,
+                     column_config={str(c): st.column_config.TextColumn(alignment="right") for c in right})
+
+
+FIGURE = re.compile(r"-?¥[\d,]+\.\d{2}|-?[\d,]+(?:\.\d+)?%|—|")
+
+
+def figure_columns(df: pd.DataFrame) -> list[Hashable]:
+    """The columns of amounts (``¥1,234.56``) or rates (``12.50%``) shown as text: right-aligned, as a
+    reader of figures expects (blank and "—" cells allowed)."""
+    out: list[Hashable] = []
+    for c in df.columns:
+        values = [v for v in df[c].tolist() if v not in (None, "")]
+        if values and all(isinstance(v, str) and FIGURE.fullmatch(v) for v in values) and \
+                any(v not in ("—",) for v in values):
+            out.append(c)
+    return out
 
 
 def cost_lines_df(result: Any) -> pd.DataFrame:

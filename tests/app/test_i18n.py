@@ -43,3 +43,13 @@ def test_every_label_key_used_by_the_pages_exists() -> None:
                 used.add(node.args[0].value)
     missing = sorted(used - set(LABELS))
     assert not missing, missing
+
+
+def test_amount_and_rate_columns_are_right_aligned() -> None:
+    import pandas as pd
+
+    from app.views import figure_columns
+
+    df = pd.DataFrame({"科目": ["1701.01 无形资产", "6602 管理费用"], "借方": ["¥1,200,000.00", ""],
+                       "贷方": ["—", "-¥3.50"], "比率": ["12.50%", "—"], "备注": ["¥ 部分", "x"]})
+    assert figure_columns(df) == ["借方", "贷方", "比率"]
