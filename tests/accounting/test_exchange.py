@@ -10,6 +10,7 @@ import pytest
 
 from accounting import InvalidEvent, book
 from tests.accounting.conftest import CHART, case, cost, ev, resource
+from tests.accounting.test_arrivals import OTHER
 
 
 def _swap(**exchange: str):  # type: ignore[no-untyped-def]
@@ -46,6 +47,11 @@ def test_fair_value_basis_with_boot_paid() -> None:
     assert r.table_a.value("cost.closing") == D("550000.00")
     assert r.table_a.value("amortization.closing") == D("106944.46")
     assert r.table_a.value("cost.decrease.disposal") == D("600000.00") and r.all_checks_pass
+    # Table A: the new resource in 其他方式取得 (an increase), the old one's 600,000.00 out of 外购 (处置);
+    # balance sheet 其中：数据资源 = 550,000.00 − 106,944.46 = 443,055.54
+    assert r.table_a.value("cost.increase.other", OTHER) == D("550000.00")
+    assert r.table_a.value("cost.decrease.disposal", 0) == D("600000.00")
+    assert {b.key: b.data_closing for b in r.balance_sheet}["intangible"] == D("443055.54")
 
 
 def test_carrying_amount_basis_without_commercial_substance() -> None:
