@@ -444,6 +444,18 @@ def engagements_with_results(user: User, company: str | None) -> dict[str, str]:
     return {f"eng:{e.id}": f"{e.case_id} · {e.valuation_date}" for e in found}
 
 
+def engagement_of_result(user: User, result_id: int) -> str:
+    """The engagement key (``eng:<id>``) of a saved valuation result (what an impairment test names)."""
+    authorize(user, "valuation.view")
+    from register.models import ValuationResult
+
+    with transaction(user.username) as s:
+        row = s.get(ValuationResult, result_id)
+        if row is None:
+            raise register.errors.NotFound(f"没有已保存的估值 #{result_id} — no saved valuation #{result_id}")
+        return f"eng:{row.engagement_id}"
+
+
 def pledges(user: User, company: str | None) -> dict[int, str]:
     """The company's recorded pledges that keep their assessment (for the pledge workpaper)."""
     authorize(user, "workpapers.download")

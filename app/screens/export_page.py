@@ -4,6 +4,7 @@ the pledge workpaper / credit memo. Each is the workbook ``dataval export`` writ
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import streamlit as st
 
@@ -79,6 +80,35 @@ if may(user, "valuation.view"):
         _offer(t("case_workbook"), f"tpl_{ek}", _template, f"{engs[ek].split(' · ')[0]}_case.xlsx")
     else:
         st.caption(bi("尚无已保存的评估结论", "no saved valuation yet"))
+
+# ----------------------------------------------------------------------------------- the analyst's whole file
+st.subheader(bi("完整工作底稿 Complete workpapers", "Complete workpapers"))
+st.caption(bi("一个工作簿：本期账务、减值/可变现净值测试所依据的估值底稿、质押底稿；校验表中交叉核对三者。",
+              "One workbook: the period's books, the valuation workpapers an impairment or NRV test rests on, and "
+              "the pledge workpaper, tied to each other on the checks sheet."))
+if may(user, "ledger.view") and may(user, "valuation.view"):
+    def _complete() -> bytes:
+        case, _late = store.books_case(user, company)
+        result = services.book_period(user, case, end, period_start=start)
+        named: list[int] = [int(n) for e in case.events if e.date <= end
+                            if (n := getattr(getattr(e, "from_valuation", None), "register_valuation", None))]
+        valuation = price_index = None
+        inputs: list[tuple[str, str, Any]] = [("账务案例 accounting case", f"register:{company}", case)]
+        if named:
+            vcase, valuation = store.stored_case_result(user, store.engagement_of_result(user, named[-1]))
+            price_index = vcase.price_index
+            inputs.append(("评估案例 valuation case", f"register:{valuation.engagement.case_id}", vcase))
+        recorded_now = store.pledges(user, company)
+        pledge = store.pledge_record(user, int(list(recorded_now)[-1])) if recorded_now else None
+        if pledge is not None:
+            inputs.append(("质押案例 pledge case", "register:pledge", pledge[0]))
+        return services.export_workbook_bytes(user, books=result, valuation=valuation, pledge=pledge,
+                                              price_index=price_index, inputs=inputs, name="complete.xlsx")
+
+    _offer(bi("完整工作底稿", "complete workpapers"), f"all_{company}_{start}_{end}", _complete,
+           f"{company}_{start}_{end}_complete.xlsx")
+else:
+    st.caption(f"{t('page_not_allowed')}")
 
 # ----------------------------------------------------------------------------------- pledges
 st.subheader(t("credit_memo", both=True))

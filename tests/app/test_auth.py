@@ -62,6 +62,7 @@ ACTIONS: dict[str, str] = {
     "store.stored_case_result": "valuation.view",
     "store.engagements_with_results": "valuation.view",
     "store.pledges": "workpapers.download",
+    "store.engagement_of_result": "valuation.view",
     "store.pledge_record": "workpapers.download",
     "store.asset_facts": "ledger.view",
     "store.save_facts": "books.edit",

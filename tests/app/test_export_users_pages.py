@@ -74,3 +74,43 @@ def test_users_page_adds_a_user_who_can_sign_in(page: Any, users: dict[Role, Use
     assert carol is not None and carol.role is Role.BANK
     with pytest.raises(PermissionDenied, match=r"users\.manage"):
         store.add_user(users[Role.FINANCE], "mallory", "mallory-password", "admin")
+
+
+def test_complete_workpapers_hold_the_books_and_the_valuation_their_impairment_rests_on(
+        page: Any, users: dict[Role, User]) -> None:
+    from pydantic import TypeAdapter
+
+    from accounting import DataResource, Event
+    from ledger_export.checks import TITLE as CHECKS
+
+    fin = users[Role.FINANCE]
+    store.save_facts(fin, COMPANY_PARK, DataResource.model_validate({
+        "asset_id": "PARK-001", "name": "城市公共停车泊位实时数据", "purpose": "internal_use", "formation": "purchased",
+        "controlled": True, "separable": True, "benefits_probable": True, "cost_reliably_measurable": True,
+        "useful_life": {"estimated_months": 60}}))
+    kinds = {e.kind for e in store.recorded_events(fin, COMPANY_PARK, "PARK-001")}
+    adapter = TypeAdapter(Event)
+    if "purchase" not in kinds:
+        store.record_event(fin, COMPANY_PARK, adapter.validate_python({
+            "kind": "purchase", "asset_id": "PARK-001", "date": "2025-01-10",
+            "cost_lines": [{"category": "purchase_price", "amount": "2400000.00"}]}))
+    saved = next(v for v in store.valuation_results(fin, COMPANY_PARK) if v.asset_code == "PARK-001")
+    if "impairment_test" not in kinds:
+        raw = store.resolve_valuation_link(fin, {
+            "kind": "impairment_test", "asset_id": "PARK-001", "date": "2025-12-31",
+            "from_valuation": {"register_valuation": saved.id, "basis": "fair_value_less_costs_of_disposal",
+                               "costs_of_disposal": "50000.00"}})
+        store.record_event(fin, COMPANY_PARK, adapter.validate_python(raw))
+    at = page(users[Role.ANALYST], "export", company=COMPANY_PARK)
+    at.date_input(key="ex_start").set_value(date(2025, 1, 1))
+    at.date_input(key="ex_end").set_value(date(2025, 12, 31))
+    at.run()
+    next(b for b in at.button if b.key.startswith("prep_all_")).click()
+    at.run()
+    no_exception(at)
+    data, _name = at.session_state[f"wb_all_{COMPANY_PARK}_2025-01-01_2025-12-31"]
+    wb = load_workbook(io.BytesIO(data))
+    assert {"凭证 Journal", CHECKS} <= set(wb.sheetnames) and any("成本法" in n for n in wb.sheetnames)
+    ties = [r for r in wb[CHECKS].iter_rows(values_only=True) if r[1] == "交叉引用 cross-reference"]
+    # the impairment test's recoverable amount = the saved conclusion − 50,000.00 costs of disposal
+    assert ties and ties[0][4] == "=PARK_001_V-PARK_001_recoverable" and ties[0][5] == 50000.0
