@@ -27,6 +27,9 @@ RUNS = [
      str(EX / "books" / "self_developed_dataset.json")],
     ["portfolio", str(EX / "pledges"), "--paths", "200"],
     ["--help"],
+    ["--lang", "en", "pledge", str(EX / "pledges" / "retail_6m_bullet_over_limit.json")],
+    ["--lang", "en", "value", str(EX / "credit_scoring_internal.json"), "--disclosure"],
+    ["--lang", "en", "book", str(EX / "books" / "data_inventory.json"), "--as-of", "2025-12-31"],
 ]
 
 
@@ -37,7 +40,7 @@ def test_the_scan_knows_the_raw_values() -> None:
     assert offending(["价值类型: value_in_use"], values) != []
 
 
-@pytest.mark.parametrize("argv", RUNS, ids=lambda a: " ".join(Path(x).name for x in a[:2]))
+@pytest.mark.parametrize("argv", RUNS, ids=lambda a: " ".join(Path(x).name for x in a[:4]))
 def test_sample_runs_print_no_raw_value(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with contextlib.suppress(SystemExit):  # --help exits
         main(argv)
