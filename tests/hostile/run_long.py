@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
 
     targets = args.only or list(harness.TARGETS)
-    per_target = max(1, args.inputs // len(targets))
+    per_target = max(1, -(-args.inputs // len(targets)))  # rounded up: --inputs 5000 runs at least 5,000
     print(f"hostile run: {per_target} inputs × {len(targets)} commands, seed {args.seed}, {args.jobs} at a time, "
           f"timeout {args.timeout:.0f} s, reproducers in {args.keep}", flush=True)
     outcomes: list[harness.Outcome] = []
