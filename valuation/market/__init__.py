@@ -13,8 +13,9 @@ which the shell loads and passes as ``database=`` and ``adjustments=``.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from base.lazy import lazy_api
 
 if TYPE_CHECKING:
     from valuation.market.adjustments import AdjustmentTable, CoefficientRow, RegionTier, TermBand, X5Item
@@ -145,23 +146,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Load a public name (or a submodule, e.g. ``method``) on first use (PEP 562): importing one
-    submodule, e.g. the inputs, does not load the batch, scipy or statsmodels."""
-    module = _WHERE.get(name)
-    if module is None:
-        if not name.startswith("_"):
-            try:
-                return importlib.import_module(f"{__name__}.{name}")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{__name__}.{name}":
-                    raise
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    loaded = importlib.import_module(module)
-    value = loaded if module == f"{__name__}.{name}" else getattr(loaded, name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_WHERE])
+__getattr__, __dir__ = lazy_api(__name__, _WHERE, globals(), submodules=True)
