@@ -85,15 +85,19 @@ def test_browser_add_over_an_existing_code_is_refused(server: Server, pw: Any) -
     assert store.asset_detail(fin, SELF, "HB-001")["name"] == "第一次 first"
 
 
-def _type_in_cost_grid(page: Any, row: int, col: int, text: str) -> None:
+def _type_in_cost_grid(page: Any, row: int, col: int, text: str, expect: str) -> None:
     """Type ``text`` into cell (row, col) of the cost grid (a canvas: click the row's first data cell, move
-    with the arrow keys, open the editor, type, Enter) and wait for the rerun the edit causes. The grid
-    redraws after each rerun, so a click landing during the redraw is retried."""
+    with the arrow keys, open the editor, type, Enter) and wait for the rerun the edit causes, until the page
+    shows ``expect``. The grid redraws after each rerun, so a click landing during the redraw is retried;
+    an edit whose rerun came late is not typed again (the same value again would cause no rerun)."""
+    shown = page.get_by_text(expect, exact=False)
     grid = page.locator("[data-testid=stDataFrame]").last
     grid.scroll_into_view_if_needed()
     time.sleep(1.0)  # let the grid settle after the previous rerun
     editor = page.locator("textarea.gdg-input, input.gdg-input").first
     for attempt in range(4):
+        if shown.count() > 0:
+            return  # the previous attempt's edit arrived after its wait
         box = grid.bounding_box()
         assert box is not None
         page.keyboard.press("Escape")
@@ -117,6 +121,8 @@ def _type_in_cost_grid(page: Any, row: int, col: int, text: str) -> None:
             wait_ready(page, "register", after=n, timeout_ms=30_000 if attempt < 3 else 60_000)
             return
         except AssertionError:
+            if shown.count() > 0:
+                return
             if attempt == 3:
                 raise
 
@@ -147,7 +153,7 @@ def test_browser_cost_grid_refuses_typed_amounts(server: Server, pw: Any) -> Non
         for typed, message in (("-5000", "HB-001 cost line 1 amount: 金额不能为负数"),
                                ("1e20", "HB-001 cost line 1 amount: 金额 '1e20' 不是有效数字"),
                                ("abc", "HB-001 cost line 1 amount: 金额 'abc' 不是有效数字")):
-            _type_in_cost_grid(page, 0, 3, typed)
+            _type_in_cost_grid(page, 0, 3, typed, message)
             _see(page, message)
             shot(page, f"hardening_cost_grid_{typed.replace('-', 'minus')}")
         assert page.locator(".st-key-cost_save button").count() == 0 or \
