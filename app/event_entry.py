@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import typing
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -37,7 +38,7 @@ def _amount(payload: dict[str, Any]) -> str:
     """The event's headline amount for the list (cost lines summed, else its first amount field)."""
     lines = payload.get("cost_lines") or []
     if lines:
-        return cny(sum(float(x.get("amount", 0)) for x in lines))
+        return cny(sum((Decimal(str(x.get("amount", 0))) for x in lines), Decimal("0")))  # exact, to the fen
     for k in ("cost", "price", "amount", "proceeds", "recoverable_amount", "nrv", "agreed_value", "fair_value"):
         if payload.get(k) not in (None, ""):
             return cny(payload[k])

@@ -240,13 +240,6 @@ def credit_memo_bytes(user: User, case: PledgeCase, result: PledgeAssessment) ->
     return _workbook_bytes(lambda p: write_credit_memo(case, result, p), "credit_memo.xlsx")
 
 
-def pledge_label(value: str) -> str:
-    """The Chinese label of a pledge enum value (``pledge.LABELS_ZH``), the value itself if unknown."""
-    from pledge import LABELS_ZH
-
-    return str(LABELS_ZH.get(value, value))
-
-
 def pledge_text(value: Any) -> str:
     """A pledge enum value as the reader sees it: its Chinese label, or the English one on the switch
     (``cli.i18n.label_pair``); never the raw code."""
