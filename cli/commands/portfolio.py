@@ -48,10 +48,9 @@ def _cases(path: Path, policy: Any) -> list[Any]:
 
 
 def cmd_portfolio(args: argparse.Namespace) -> int:
-    from bridges.data_files import data_dir
+    from bridges.data_files import load_bank_policy
     from cli.executors import make_executor
     from cli.progress import ProgressBar
-    from pledge import BankPolicy
     from pledge.portfolio import book_parts, check_book, combine_parts, simulate_loans
 
     if args.output:
@@ -59,7 +58,7 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
 
         check_table_output(Path(args.output))
         check_destination(Path(args.output))
-    policy = BankPolicy.model_validate_json((data_dir() / "bank_policy.json").read_text(encoding="utf-8"))
+    policy = load_bank_policy()
     cases = _cases(Path(args.path), policy)
     if args.paths is not None:
         cases = [c.model_copy(update={"simulation": c.simulation.model_copy(update={"n_paths": args.paths})})

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from base.lazy import lazy_api
+from valuation.lazy import lazy_api
 
 if TYPE_CHECKING:
     from valuation.market.adjustments import AdjustmentTable, CoefficientRow, RegionTier, TermBand, X5Item
