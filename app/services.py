@@ -242,19 +242,12 @@ def credit_memo_bytes(user: User, case: PledgeCase, result: PledgeAssessment) ->
 
 def pledge_text(value: Any) -> str:
     """A pledge enum value as the reader sees it: its Chinese label, or the English one on the switch
-    (``cli.i18n.label_pair``); never the raw code."""
-    from cli.i18n import label_pair
+    (``pledge.LABELS``); never the raw code."""
+    from pledge import LABELS
 
-    pair = label_pair(value, "pledge")
     text = str(getattr(value, "value", value))
+    pair = LABELS.get(text)
     return bi(*pair) if pair else text.replace("_", " ")
-
-
-def pledge_codes_named(text: str) -> str:
-    """An engine message with its pledge codes (``binding: policy_pledge_rate``) replaced by their labels."""
-    from cli.i18n import name_pledge_codes
-
-    return name_pledge_codes(text)
 
 
 def case_from_dict(user: User, raw: Any, *, source: str = "case") -> tuple[ValuationCase, list[Any]]:

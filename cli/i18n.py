@@ -8,14 +8,13 @@ reports stay bilingual (Chinese, then the English) in either language; enum valu
 their labels (:func:`label`), never raw.
 
 Only the standard library is imported here: ``dataval --help`` stays fast. The packages' label tables
-(``pledge.LABELS_ZH``, ``valuation.models.LABELS_ZH``, ``accounting``'s labels) load on first use.
+(``pledge.LABELS``, ``valuation.models``, ``accounting``'s labels) load on first use.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -309,34 +308,6 @@ def argparse_language(lang: str) -> Iterator[None]:
 
 
 # --------------------------------------------------------------------------------- enum labels
-LABELS_EN: dict[str, str] = {
-    # valuation methods (valuation.models.Method)
-    "cost": "cost approach",
-    "income": "income approach",
-    "market": "market approach",
-    # pledge constraints, covenants and triggers (pledge.results; Chinese in pledge.LABELS_ZH)
-    "policy_pledge_rate": "pledge-rate cap",
-    "liquidation_ltv": "liquidation LTV cap",
-    "dscr": "DSCR",
-    "shortfall_probability": "shortfall target",
-    "ltv_warning": "LTV warning line",
-    "ltv_max": "LTV liquidation line",
-    "coverage_min": "minimum coverage",
-    "shortfall": "collateral shortfall",
-    "revaluation": "revaluation",
-    "margin_call": "margin call",
-    "top_up": "top-up of collateral",
-    "level_payment": "level payment",
-    "equal_principal": "equal principal",
-    "interest_only_bullet": "interest only, bullet repayment",
-    "max_loan": "maximum loan",
-    "pledge_rate": "pledge rate",
-    "collateral_value": "collateral value",
-    "liquidation_value": "liquidation value",
-    "expected_loss": "expected loss",
-}
-"""English of the enum values whose Chinese is in the packages' tables and who have no English there."""
-
 LABELS_ZH: dict[str, tuple[str, str]] = {
     # quality weights (valuation.quality.WeightsSource)
     "given": ("给定权重", "given weights"),
@@ -371,14 +342,14 @@ LABELS_ZH: dict[str, tuple[str, str]] = {
 def _pair(value: str, kind: str) -> tuple[str, str] | None:
     if kind == "method":
         from valuation.models import LABELS_ZH as VALUATION_ZH
+        from valuation.models import english
 
         zh = VALUATION_ZH.get(value)
-        return (zh, LABELS_EN.get(value, value.replace("_", " "))) if zh else None
+        return (zh, english(value)) if zh else None
     if kind == "pledge":
-        from pledge.results import LABELS_ZH as PLEDGE_ZH
+        from pledge.results import LABELS as PLEDGE
 
-        zh = PLEDGE_ZH.get(value)
-        return (zh, LABELS_EN.get(value, value.replace("_", " "))) if zh else None
+        return PLEDGE.get(value)
     if kind == "event":
         from accounting.events import EVENT_NAMES
 
@@ -405,19 +376,6 @@ def label(value: object, kind: str = "cli") -> str:
     text = str(getattr(value, "value", value))
     pair = _pair(text, kind)
     return f"{pair[0]} ({pair[1]})" if pair else text
-
-
-def name_pledge_codes(text: str) -> str:
-    """Replace the pledge engine's enum codes in a message (``binding: shortfall_probability``) by their
-    labels; a code already after its Chinese label (``押品不足概率目标 shortfall_probability``) is
-    replaced with the label once."""
-    from pledge.results import LABELS_ZH as PLEDGE_ZH
-
-    for code, zh in PLEDGE_ZH.items():
-        if "_" not in code and code not in ("dscr",):
-            continue  # plain words (coverage, shortfall, ltv) are English, not codes
-        text = re.sub(rf"(?:{re.escape(zh)}\s+)?\b{re.escape(code)}\b", label(code, "pledge"), text)
-    return text
 
 
 def width(text: str) -> int:

@@ -60,6 +60,7 @@ from pledge.models import (
 )
 from pledge.register import check_pledgeable
 from pledge.results import (
+    LABELS,
     LABELS_ZH,
     CollateralValue,
     ConstraintResult,
@@ -77,11 +78,13 @@ from pledge.results import (
     ScheduleRow,
     ShortfallSimulation,
     TriggerKind,
+    labelled,
 )
 from pledge.schedule import build_schedule
 from pledge.simulation import STREAM_BASE, simulate_values
 
 __all__ = [
+    "LABELS",
     "LABELS_ZH",
     "STREAM_BASE",
     "AlreadyPledged",
@@ -135,6 +138,7 @@ __all__ = [
     "check_pledgeable",
     "collateral_value",
     "expected_loss",
+    "labelled",
     "liquidation",
     "simulate_values",
 ]

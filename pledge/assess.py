@@ -18,6 +18,7 @@ from pledge.results import (
     PledgeRestriction,
     RepaymentSchedule,
     ShortfallSimulation,
+    labelled,
 )
 from pledge.schedule import add_months, build_schedule, unit_schedule
 from pledge.simulation import simulate_values, start_values
@@ -163,7 +164,7 @@ def _no_loan_reason(limits: tuple[ConstraintResult, ...]) -> str:
     zero = [c for c in limits if c.amount < 0.01]
     if not zero:
         return ""
-    named = "; ".join(f"{c.label_zh} {c.constraint.value} = 0 ({c.formula}: {c.detail})" for c in zero)
+    named = "; ".join(f"{labelled(c.constraint)} = 0 ({c.formula}: {c.detail})" for c in zero)
     return f"押品不足以支持任何贷款 no loan is possible, maximum loan 0: {named}"
 
 
@@ -178,20 +179,20 @@ def _warnings(case: PledgeCase, max_loan: MaxLoan, schedule: RepaymentSchedule |
         )
     if not max_loan.within_limit:
         out.append(
-            f"requested {max_loan.requested:,.2f} CNY exceeds the maximum loan {max_loan.amount:,.2f} CNY "
-            f"(binding: {max_loan.binding.value})"
+            f"申请金额超过最高可贷额度 requested {max_loan.requested:,.2f} CNY exceeds the maximum loan "
+            f"{max_loan.amount:,.2f} CNY (起约束作用 binding: {labelled(max_loan.binding)})"
         )
     if not case.registration.certificate_number:
-        out.append("no data property registration certificate (数据产权登记证书): proof of rights missing")
+        out.append("缺少数据产权登记证书 no data property registration certificate: proof of rights missing")
     if not case.registration.pledge_registration_number:
         out.append(
-            "pledge not registered yet (质押登记编号 missing): register before drawdown to block a "
-            "second pledge"
+            "尚未办理质押登记（缺质押登记编号）pledge not registered yet: register before drawdown to block "
+            "a second pledge"
         )
     ts, col = case.term_sheet, case.collateral
     if ts.term_months > col.remaining_life_months:
         out.append(
-            f"loan term {ts.term_months} months exceeds the remaining life "
-            f"{col.remaining_life_months} months; reason stated: {ts.beyond_life_reason}"
+            f"贷款期限超过剩余经济寿命 loan term {ts.term_months} months exceeds the remaining life "
+            f"{col.remaining_life_months} months; 说明 reason stated: {ts.beyond_life_reason}"
         )
     return tuple(out)

@@ -48,29 +48,40 @@ TRIGGER_OF: dict[CovenantKind, TriggerKind] = {
     CovenantKind.COVERAGE_MIN: TriggerKind.TOP_UP,
 }
 
-LABELS_ZH: dict[str, str] = {
-    "policy_pledge_rate": "质押率上限",
-    "liquidation_ltv": "清算价值抵质押率上限",
-    "dscr": "偿债覆盖率",
-    "shortfall_probability": "押品不足概率目标",
-    "ltv_warning": "预警线",
-    "ltv_max": "平仓线",
-    "coverage_min": "最低覆盖率",
-    "shortfall": "押品不足",
-    "revaluation": "重新评估",
-    "margin_call": "追加保证金",
-    "top_up": "补充质押物",
-    "level_payment": "等额本息",
-    "equal_principal": "等额本金",
-    "interest_only_bullet": "按期付息、到期还本",
-    "max_loan": "最高可贷额度",
-    "pledge_rate": "质押率",
-    "ltv": "抵质押率 LTV",
-    "coverage": "覆盖率",
-    "collateral_value": "押品价值",
-    "liquidation_value": "清算价值",
-    "expected_loss": "预期损失",
+LABELS: dict[str, tuple[str, str]] = {
+    "policy_pledge_rate": ("质押率上限", "pledge-rate cap"),
+    "liquidation_ltv": ("清算价值抵质押率上限", "liquidation LTV cap"),
+    "dscr": ("偿债覆盖率", "DSCR"),
+    "shortfall_probability": ("押品不足概率目标", "shortfall target"),
+    "ltv_warning": ("预警线", "LTV warning line"),
+    "ltv_max": ("平仓线", "LTV liquidation line"),
+    "coverage_min": ("最低覆盖率", "minimum coverage"),
+    "shortfall": ("押品不足", "collateral shortfall"),
+    "revaluation": ("重新评估", "revaluation"),
+    "margin_call": ("追加保证金", "margin call"),
+    "top_up": ("补充质押物", "top-up of collateral"),
+    "level_payment": ("等额本息", "level payment"),
+    "equal_principal": ("等额本金", "equal principal"),
+    "interest_only_bullet": ("按期付息、到期还本", "interest only, bullet repayment"),
+    "max_loan": ("最高可贷额度", "maximum loan"),
+    "pledge_rate": ("质押率", "pledge rate"),
+    "ltv": ("抵质押率 LTV", "loan to value"),
+    "coverage": ("覆盖率", "coverage"),
+    "collateral_value": ("押品价值", "collateral value"),
+    "liquidation_value": ("清算价值", "liquidation value"),
+    "expected_loss": ("预期损失", "expected loss"),
 }
+"""(中文, English) of the pledge engine's limits, covenants, triggers, repayment forms and figures."""
+
+LABELS_ZH: dict[str, str] = {code: zh for code, (zh, _) in LABELS.items()}
+"""The Chinese of :data:`LABELS`, as the credit memo prints it."""
+
+
+def labelled(code: object) -> str:
+    """A pledge code as a reader sees it, ``中文 (English)``: ``ltv_max`` -> ``平仓线 (LTV liquidation line)``."""
+    text = str(getattr(code, "value", code))
+    zh, en = LABELS.get(text, (text, text.replace("_", " ")))
+    return f"{zh} ({en})"
 
 
 # ----------------------------------------------------------------------------------------- schedule

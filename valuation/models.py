@@ -118,10 +118,23 @@ LABELS_ZH: dict[str, str] = {
 }
 
 
+LABELS_EN: dict[str, str] = {
+    "cost": "cost approach",
+    "income": "income approach",
+    "market": "market approach",
+}
+"""English of the values whose code is not already the English words (the methods)."""
+
+
+def english(value: str) -> str:
+    """The English words of an enum value: ``value_in_use`` → ``value in use``, ``cost`` → ``cost approach``."""
+    return LABELS_EN.get(value, value.replace("_", " "))
+
+
 def bilingual(value: str, labels: Mapping[str, str] | None = None) -> str:
     """An enum value as a reader sees it: the Chinese label (from ``labels``, default :data:`LABELS_ZH`), then
     the English words (``value_in_use`` → ``在用价值 (value in use)``), never the raw code."""
-    return f"{(labels or LABELS_ZH).get(value, value)} ({value.replace('_', ' ')})"
+    return f"{(labels or LABELS_ZH).get(value, value)} ({english(value)})"
 
 
 class QualityScores(FrozenModel):

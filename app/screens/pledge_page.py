@@ -136,7 +136,7 @@ if result is not None and case is not None:
         else:
             st.caption(t("none"))
         for w in result.warnings:
-            st.warning(md(services.pledge_codes_named(w)))
+            st.warning(md(w))
     with tabs[1]:
         views.table(pd.DataFrame([{t("period_col"): r.period, bi("还款日", "due"): str(r.due_date or ""),
                                    bi("期初本金", "opening"): cny(r.opening_balance), bi("利息", "interest"): cny(r.interest),

@@ -10,7 +10,7 @@ from typing import Any
 
 from base.errors import DatavalError
 from cli.commands.common import EXIT_OK, check_output, dump
-from cli.i18n import h, label, name_pledge_codes, pad
+from cli.i18n import h, label, pad
 
 
 def cmd_pledge(args: argparse.Namespace) -> int:
@@ -72,7 +72,7 @@ def cmd_pledge(args: argparse.Namespace) -> int:
         print(f"  {pad('最高可贷额度 maximum loan', 44)} {money(ml.amount):>16,.2f} CNY "
               f"(申请 requested {money(ml.requested):,.2f}; {limit})")
         if ml.reason:
-            print(f"  原因 reason: {name_pledge_codes(ml.reason)}")
+            print(f"  原因 reason: {ml.reason}")
         print(f"  {pad('押品不足概率 P(shortfall)', 44)} {result.simulation.prob_shortfall:>16.2%}")
         for b in result.breaches:
             print(f"  条款触发 breach 第 {b.period} 期 period {b.period}: {label(b.covenant, 'pledge')} → "
@@ -81,7 +81,7 @@ def cmd_pledge(args: argparse.Namespace) -> int:
             print(f"  受限资产 restricted (books): {item['asset_id']} 账面价值 carrying {item['carrying_amount']} CNY, "
                   f"本期摊销 period amortization {item['period_amortization']} CNY, 质权人 pledgee {item['pledgee']}")
         for w in result.warnings:
-            print(f"  提示 warning: {name_pledge_codes(w)}", file=sys.stderr)
+            print(f"  提示 warning: {w}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -74,7 +74,7 @@ ACTIONS: dict[str, str] = {
     "store.attach_fact_evidence": "books.edit",
     "store.fact_evidence": "ledger.view",
 }
-NOT_ACTIONS = {"services.pledge_text", "services.pledge_codes_named",
+NOT_ACTIONS = {"services.pledge_text",
                "store.cost_line_problems"}  # labels and pure validation
 
 # who may do each task (docs/dashboard.md §Sign-in and roles; admin may do everything)

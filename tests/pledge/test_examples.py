@@ -7,7 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from pledge import BankPolicy, LoanConstraint, PledgeAssessment, assess, case_from_dict
+from pledge import (
+    LABELS,
+    BankPolicy,
+    CovenantKind,
+    LoanConstraint,
+    PledgeAssessment,
+    RepaymentType,
+    TriggerKind,
+    assess,
+    case_from_dict,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "data" / "examples" / "pledges").glob("*.json"))
@@ -43,3 +53,21 @@ def test_example_runs_and_dumps_clean_json(path: Path, policy: BankPolicy) -> No
     # a result is a value: it reads back equal, and the same seed gives the same figures
     assert PledgeAssessment.model_validate_json(text) == a
     assert assess(case) == a
+
+
+def test_over_limit_warning_names_the_binding_limit_by_its_labels(policy: BankPolicy) -> None:
+    """The retail sample asks for more than the maximum loan: the warning names the binding limit
+    Chinese first with its English (pledge.LABELS), never the engine's code."""
+    path = ROOT / "data" / "examples" / "pledges" / "retail_6m_bullet_over_limit.json"
+    a = assess(case_from_dict(json.loads(path.read_text(encoding="utf-8")), policy))
+    assert not a.max_loan.within_limit
+    (warning,) = [w for w in a.warnings if w.startswith("申请金额超过最高可贷额度")]
+    zh, en = LABELS[a.max_loan.binding.value]
+    assert warning.endswith(f"(起约束作用 binding: {zh} ({en}))")
+    assert all(c.value not in w for w in a.warnings for c in LoanConstraint if "_" in c.value)
+
+
+def test_every_pledge_code_has_both_labels() -> None:
+    codes = {m.value for e in (LoanConstraint, CovenantKind, TriggerKind, RepaymentType) for m in e}
+    assert codes - set(LABELS) == set()
+    assert all(zh and en and zh != en for zh, en in LABELS.values())
