@@ -45,6 +45,13 @@ def _amount(payload: dict[str, Any]) -> str:
     return ""
 
 
+def _clear_form(key: str) -> None:
+    """Forget what was typed in the form ``key`` (and the duplicate confirmation): a saved event's form
+    comes back empty, so a second click cannot record it again."""
+    for k in [k for k in st.session_state if str(k) == key or str(k).startswith(key + ".") or k == "ev_again"]:
+        del st.session_state[k]
+
+
 def event_entry(user: User, company: str, case: BookCase) -> None:
     """The events tab: entry form with preview and save, the asset's recorded events, reversal."""
     can_edit = may(user, "books.edit")
@@ -82,10 +89,18 @@ def event_entry(user: User, company: str, case: BookCase) -> None:
                 st.info(bi("此事项本身不生成分录（如满足资本化条件、质押登记），记录后影响后续处理和披露。",
                            "This event makes no entry itself (e.g. criteria met, a pledge); it shapes later "
                            "entries and the disclosures."))
+            same = store.same_events_in_force(user, company, event) if can_edit and not refused else []
+            again = True
+            if same:
+                st.warning(bi(f"与已记录的事项 {'、'.join(same)} 内容相同：再次保存将重复入账。若确为另一笔业务，请勾选确认。",
+                              f"The same as recorded event {', '.join(same)}: saving it again books it twice. "
+                              "Tick the box if it is another transaction."))
+                again = st.checkbox(bi("确为另一笔业务，仍要记录", "another transaction: record it"), key="ev_again")
             if can_edit and st.button(bi("保存事项", "Save the event"), type="primary", key="ev_save",
-                                      disabled=bool(refused)):
+                                      disabled=bool(refused) or not again):
                 code = store.record_event(user, company, event)
                 st.session_state["ev_saved"] = code
+                _clear_form(f"ev.{asset}.{kind}")
                 st.rerun()
         except Exception as exc:
             session.show_error(exc)

@@ -162,6 +162,13 @@ def record_event(user: User, company: str, event: Event) -> str:
         return register.books_input.record_event(s, company, event)
 
 
+def same_events_in_force(user: User, company: str, event: Event) -> list[str]:
+    """Codes of recorded events in force with the content of ``event`` (saving it would book it twice)."""
+    authorize(user, "ledger.view")
+    with transaction(user.username) as s:
+        return register.books_input.same_events_in_force(s, company, event)
+
+
 def reverse_event(user: User, company: str, code: str, on: date, reason: str) -> str:
     """Cancel recorded event ``code`` by a reversing event (recorded events are never edited)."""
     authorize(user, "books.edit")

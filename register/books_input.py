@@ -99,6 +99,19 @@ def record_event(session: Session, company: str, event: Event, *, recorded_on: d
     return ev.event_id
 
 
+def same_events_in_force(session: Session, company: str, event: Event) -> list[str]:
+    """Codes of the recorded events in force (not reversed) that say what ``event`` says: same asset,
+    kind and figures (600000 and 600,000.00 alike), whatever their code and recording day. Saving
+    ``event`` again would book it twice."""
+    def content(ev: Event) -> Event:
+        return ev.model_copy(update={"event_id": None, "recorded_on": None})
+
+    wanted = content(event)
+    return [e.code for e in recorded_events(session, company, event.asset_id)
+            if e.kind == event.kind.value and not e.reversed_by
+            and content(type(event).model_validate(e.payload)) == wanted]
+
+
 def reverse_event(session: Session, company: str, code: str, *, on: date, reason: str) -> str:
     """Cancel recorded event ``code`` by an ``event_reversal`` dated ``on``; returns the reversal's code."""
     comp = get_company(session, company)

@@ -95,6 +95,20 @@ def test_an_event_is_previewed_saved_listed_and_reversed(page: Any, users: dict[
     assert Decimal(events[0].payload["cost"]) == Decimal("600000.00")
     assert f"已记录事项: {events[0].code}" in texts(at)
 
+    # the saved event's form comes back empty: a second click cannot record it again
+    assert at.text_input(key=f"{k}.cost").value in ("", None)
+    assert not any(b.key == "ev_save" and not b.disabled for b in at.button)
+    # typed again, a second opening balance is refused by the rule (an opening balance comes first)
+    _set(at, "date_input", f"{k}.date", date(2024, 12, 31))
+    _set(at, "text_input", f"{k}.cost", "600000")
+    _set(at, "text_input", f"{k}.accumulated_amortization", "120,000.00")
+    _set(at, "text_input", f"{k}.remaining_life_months", "48")
+    _set(at, "date_input", f"{k}.ready_for_use_on", date(2023, 1, 1))
+    _set(at, "text_input", f"{k}.source", "2024年审计报告 audited 2024 accounts")
+    assert any("opening balance must be the asset's first event" in e.value for e in at.error)
+    assert next(b for b in at.button if b.key == "ev_save").disabled
+    assert len(store.recorded_events(fin, CO, "F-2")) == 1
+
     # a wrong figure is corrected by a reversing event, never by an edit
     _set(at, "text_input", "rev_reason", "累计摊销录错 wrong accumulated amortization")
     next(b for b in at.button if b.key == "rev_go").click()
@@ -104,6 +118,44 @@ def test_an_event_is_previewed_saved_listed_and_reversed(page: Any, users: dict[
     assert listed[0].reversed_by == listed[1].code and listed[1].payload["reverses"] == events[0].code
     status = next(f for f in frames(at) if "状态" in f.columns)
     assert list(status["状态"]) == [f"已被 {listed[1].code} 冲销", f"冲销 {events[0].code}"]
+
+
+def test_the_same_event_typed_twice_is_saved_twice_only_when_confirmed(page: Any, users: dict[Role, User]) -> None:
+    """Licence revenue may recur, so the rules accept the same one twice: the form warns and asks."""
+    from accounting.events import LicenceRevenue, OpeningBalance
+
+    fin = users[Role.FINANCE]
+    _on_books(fin, "F-5", "电商评论 e-commerce reviews")
+    store.record_event(fin, CO, OpeningBalance(asset_id="F-5", date=date(2024, 12, 31), cost=Decimal("300000"),
+                                               remaining_life_months=36, ready_for_use_on=date(2024, 1, 1),
+                                               source="2024年审计报告"))
+    at = page(fin, "ledger", company=CO)
+    at.selectbox(key="ev_asset").set_value("F-5")
+    at.selectbox(key="ev_kind").set_value("licence_revenue")
+    at.run()
+    k = "ev.F-5.licence_revenue"
+
+    def type_it() -> None:
+        _set(at, "date_input", f"{k}.date", date(2025, 1, 15))
+        _set(at, "text_input", f"{k}.amount", "10,600.00")
+
+    type_it()
+    assert not at.warning
+    next(b for b in at.button if b.key == "ev_save").click()
+    at.run()
+    no_exception(at)
+    (first,) = [e for e in store.recorded_events(fin, CO, "F-5") if e.kind == "licence_revenue"]
+    assert at.text_input(key=f"{k}.amount").value in ("", None)  # the form came back empty
+
+    type_it()
+    assert any(f"与已记录的事项 {first.code} 内容相同" in w.value for w in at.warning)
+    assert next(b for b in at.button if b.key == "ev_save").disabled
+    at.checkbox(key="ev_again").check()
+    at.run()
+    next(b for b in at.button if b.key == "ev_save").click()
+    at.run()
+    no_exception(at)
+    assert len([e for e in store.recorded_events(fin, CO, "F-5") if e.kind == "licence_revenue"]) == 2
 
 
 def test_an_invalid_event_is_refused_with_its_field_and_not_saved(page: Any, users: dict[Role, User]) -> None:
