@@ -71,6 +71,7 @@ ACTIONS: dict[str, str] = {
     "store.record_event": "books.edit",
     "store.reverse_event": "books.edit",
     "store.recorded_events": "ledger.view",
+    "store.same_events_in_force": "ledger.view",
     "store.attach_fact_evidence": "books.edit",
     "store.fact_evidence": "ledger.view",
 }
