@@ -175,6 +175,66 @@ def choose_option(page: Any, key: str, option: str, *, exact: bool = True) -> No
     page.keyboard.press("Escape")
 
 
+def text_of(page: Any) -> str:
+    """The text of the page's main area (the sidebar left out)."""
+    return str(page.locator("[data-testid=stMain]").inner_text())
+
+
+def see(page: Any, text: str, timeout_s: float = 90) -> None:
+    """Wait until the main area shows ``text`` as a reader sees it (the invisible word joiners U+2060 that
+    ``app.safe.md`` puts into user text are ignored); fails with what it shows."""
+    deadline = time.monotonic() + timeout_s
+    while text not in text_of(page).replace("\u2060", ""):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the page never showed {text!r}; it shows:\n{text_of(page)[-2000:]}")
+        time.sleep(0.25)
+
+
+def metric(page: Any, label: str) -> str:
+    """The value shown by the first ``st.metric`` whose label contains ``label``."""
+    box = page.locator("[data-testid=stMetric]", has=page.locator("[data-testid=stMetricLabel]", has_text=label)).first
+    return str(box.locator("[data-testid=stMetricValue]").inner_text()).strip()
+
+
+def click(page: Any, name: str, key: str) -> None:
+    """Click the button of widget ``key`` and wait for the rerun of page ``name`` it causes."""
+    after_run(page, name, lambda: page.locator(f".st-key-{key} button").first.click())
+
+
+def choose(page: Any, name: str, key: str, option: str, exact: bool = True) -> None:
+    """Pick ``option`` in the selectbox / multiselect of widget ``key`` on page ``name``; wait for the rerun
+    (none when it is already chosen)."""
+    current = page.locator(f".st-key-{key} [role=combobox]").first.input_value()
+    if (current == option) if exact else (option in current):
+        return  # already chosen: no rerun would follow
+    after_run(page, name, lambda: choose_option(page, key, option, exact=exact))
+
+
+def tab(page: Any, label: str) -> None:
+    """Open the tab titled ``label`` (no rerun; a short pause for it to draw)."""
+    page.get_by_role("tab", name=label).click()
+    time.sleep(0.4)
+
+
+def download(page: Any, key: str) -> bytes:
+    """Click the download button of widget ``key``; the downloaded file's bytes."""
+    with page.expect_download(timeout=60_000) as info:
+        page.locator(f".st-key-{key} button").click()
+    return Path(info.value.path()).read_bytes()
+
+
+def user_named(server: Server, username: str) -> Any:
+    """The register's user ``username`` (as ``app.store`` calls expect it), read from the server's register."""
+    from register import Register
+    from register.users import list_users
+
+    reg = Register(server.db_url)
+    with reg.session() as s:
+        found = next(u for u in list_users(s) if u.username == username)
+    reg.dispose()
+    return found
+
+
 def shot(page: Any, name: str) -> Path:
     """A screenshot of the whole app (the main area scrolls inside the page, so the viewport is enlarged)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

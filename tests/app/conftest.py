@@ -6,6 +6,9 @@ posted to 2024-12-31; the 1,000-asset batch is left out to keep the tests fast) 
 role with the password :data:`PASSWORD`. ``$DATAVAL_DB_URL`` points at it during each test of this folder
 (monkeypatched), so the app under AppTest (same process) opens it like a server would.
 
+The browser tests (test_browser*.py) get ``server`` (a ``streamlit run`` server on a register of their own,
+module scope; ``$DATAVAL_DB_URL`` then points at that register instead) and ``pw`` (Playwright) from here.
+
 ``page(user, name)`` runs ``app/main.py`` under ``streamlit.testing.v1.AppTest`` signed in as ``user``
 and switches to ``screens/<name>_page.py``.
 """
@@ -17,10 +20,14 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from register import Register, Role, User, add_user
+
+if TYPE_CHECKING:
+    from tests.app.browser import Server
 
 APP = Path(__file__).resolve().parents[2] / "app" / "main.py"
 PASSWORD = "dataval-test-pw"
@@ -61,9 +68,36 @@ def register_env(url: str) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _register_env(sample_register: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """$DATAVAL_DB_URL is the sample register for each dashboard test (and only for these tests)."""
-    monkeypatch.setenv("DATAVAL_DB_URL", sample_register)
+def _register_env(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """$DATAVAL_DB_URL for each dashboard test (and only for these tests): the register of the browser
+    tests' ``server`` when the test uses it (the store calls those tests make open the server's register),
+    else the sample register (not created for a browser test)."""
+    if "server" in request.fixturenames:
+        url = request.getfixturevalue("server").db_url
+    else:
+        url = request.getfixturevalue("sample_register")
+    monkeypatch.setenv("DATAVAL_DB_URL", url)
+
+
+@pytest.fixture(scope="module")
+def server(request: pytest.FixtureRequest) -> Iterator[Server]:
+    """A ``streamlit run`` server for the browser-test module asking for it, on a fresh register seeded with
+    the samples and the module's ``PASSWORD`` (its folder is named after the module:
+    ``dataval-browser-chain-…`` for test_browser_chain.py). Chromium is required: CI fails without it."""
+    from tests.app.browser import seeded_server
+
+    name = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_").replace("_", "-")
+    with seeded_server(f"dataval-{name}-", getattr(request.module, "PASSWORD", PASSWORD)) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def pw() -> Iterator[Any]:
+    """Playwright for the module's browser tests (Debian's Chromium, no browser download)."""
+    from tests.app.browser import playwright_session
+
+    with playwright_session() as p:
+        yield p
 
 
 @pytest.fixture(scope="session")

@@ -122,7 +122,7 @@ def test_an_event_is_previewed_saved_listed_and_reversed(page: Any, users: dict[
 
 def test_the_same_event_typed_twice_is_saved_twice_only_when_confirmed(page: Any, users: dict[Role, User]) -> None:
     """Licence revenue may recur, so the rules accept the same one twice: the form warns and asks."""
-    from accounting.events import LicenceRevenue, OpeningBalance
+    from accounting.events import OpeningBalance
 
     fin = users[Role.FINANCE]
     _on_books(fin, "F-5", "电商评论 e-commerce reviews")

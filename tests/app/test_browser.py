@@ -20,12 +20,10 @@ import shutil
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
 from openpyxl import load_workbook
 
 from register import Register
@@ -36,14 +34,19 @@ from tests.app.browser import (
     Server,
     after_run,
     browser_page,
-    choose_option,
+    choose,
+    click,
+    download,
     go,
     log_in,
+    metric,
     pick_company,
-    playwright_session,
-    seeded_server,
+    see,
     set_date,
     shot,
+    tab,
+    text_of,
+    user_named,
     wait_ready,
 )
 
@@ -54,76 +57,6 @@ LOGI = "某供应链科技有限公司"
 BIG = "SYN-10K"
 N_BIG = 10_000
 TIMINGS: dict[str, Any] = {}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Server]:
-    with seeded_server("dataval-browser-", PASSWORD) as srv:
-        yield srv
-
-
-@pytest.fixture(autouse=True)
-def _register_env(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The store calls made by these tests (not by the server) open the server's register."""
-    monkeypatch.setenv("DATAVAL_DB_URL", server.db_url)
-
-
-@pytest.fixture(scope="module")
-def pw() -> Iterator[Any]:
-    with playwright_session() as p:
-        yield p
-
-
-def _text(page: Any) -> str:
-    return str(page.locator("[data-testid=stMain]").inner_text())
-
-
-def _see(page: Any, text: str, timeout_s: float = 90) -> None:
-    """Wait until the main area shows ``text`` (fails with what it shows)."""
-    deadline = time.monotonic() + timeout_s
-    while text not in _text(page):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"the page never showed {text!r}; it shows:\n{_text(page)[-2000:]}")
-        time.sleep(0.25)
-
-
-def _metric(page: Any, label: str) -> str:
-    box = page.locator("[data-testid=stMetric]", has=page.locator("[data-testid=stMetricLabel]", has_text=label)).first
-    return str(box.locator("[data-testid=stMetricValue]").inner_text()).strip()
-
-
-def _click(page: Any, name: str, key: str) -> None:
-    """Click the button of widget ``key`` and wait for the rerun of page ``name`` it causes."""
-    after_run(page, name, lambda: page.locator(f".st-key-{key} button").first.click())
-
-
-def _choose(page: Any, name: str, key: str, option: str, exact: bool = True) -> None:
-    """Pick ``option`` in the selectbox / multiselect of widget ``key``; wait for the rerun."""
-    current = page.locator(f".st-key-{key} [role=combobox]").first.input_value()
-    if (current == option) if exact else (option in current):
-        return  # already chosen: no rerun would follow
-    after_run(page, name, lambda: choose_option(page, key, option, exact=exact))
-
-
-def _tab(page: Any, label: str) -> None:
-    page.get_by_role("tab", name=label).click()
-    time.sleep(0.4)
-
-
-def _download(page: Any, key: str) -> bytes:
-    with page.expect_download(timeout=60_000) as info:
-        page.locator(f".st-key-{key} button").click()
-    return Path(info.value.path()).read_bytes()
-
-
-def _user(server: Server, username: str) -> Any:
-    from register.users import list_users
-
-    reg = Register(server.db_url)
-    with reg.session() as s:
-        found = next(u for u in list_users(s) if u.username == username)
-    reg.dispose()
-    return found
 
 
 def _companies(server: Server) -> list[str]:
@@ -140,7 +73,7 @@ def test_finance_enters_an_asset_posts_and_closes_the_period(server: Server, pw:
     with browser_page(pw) as page:
         log_in(page, server.url, "finance1", PASSWORD, "register")
         pick_company(page, SELF, "register")
-        _tab(page, "新增资产 New asset")
+        tab(page, "新增资产 New asset")
         page.locator(".st-key-new_code input").fill("E2E-001")
         page.locator(".st-key-new_name input").fill("浏览器测试数据集 browser test dataset")
         page.locator(".st-key-new_field input").fill("transport")
@@ -148,22 +81,22 @@ def test_finance_enters_an_asset_posts_and_closes_the_period(server: Server, pw:
                            ("conformance", "0.85"), ("timeliness", "0.7"), ("accessibility", "0.75")):
             page.locator(f".st-key-new_q_{dim} input").fill(score)
         after_run(page, "register", lambda: page.get_by_role("button", name="添加资产").click())
-        _see(page, "资产已添加: E2E-001 (1 new, 0 unchanged)")
+        see(page, "资产已添加: E2E-001 (1 new, 0 unchanged)")
         shot(page, "finance_register_new_asset")
-        _tab(page, "资产清单 Asset list")
+        tab(page, "资产清单 Asset list")
         after_run(page, "register", lambda: (page.locator(".st-key-reg_search input").fill("E2E"),
                                              page.keyboard.press("Enter")))
-        _see(page, "显示 1 · 共 1 资产")
+        see(page, "显示 1 · 共 1 资产")
         shot(page, "finance_register")
         # a bad CSV: refused, every problem listed by row and column, the Excel report offered
-        _tab(page, "从 Excel 模板导入 Import from the Excel template")
+        tab(page, "从 Excel 模板导入 Import from the Excel template")
         bad = ("asset_id,name,source,records\nE2E-101,好行 good row,purchase,100\n"
                "E2E-102,,licence,abc\nE2E-101,重复 duplicate,purchase,5\n")
         after_run(page, "register", lambda: page.locator(".st-key-imp_file input[type=file]").set_input_files(
             files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": bad.encode()}]))
-        _click(page, "register", "imp_run")
-        _see(page, "导入被拒绝，登记簿未作任何修改 — bad.csv: 3 错误")
-        report = _download(page, "imp_report")
+        click(page, "register", "imp_run")
+        see(page, "导入被拒绝，登记簿未作任何修改 — bad.csv: 3 错误")
+        report = download(page, "imp_report")
         rows = list(load_workbook(io.BytesIO(report)).active.iter_rows(min_row=3, values_only=True))
         assert [(r[1], r[2]) for r in rows] == [(3, "records"), (3, "name"), (4, "asset_id")]
         shot(page, "finance_register_import_refused")
@@ -172,7 +105,7 @@ def test_finance_enters_an_asset_posts_and_closes_the_period(server: Server, pw:
     # canvas; its save path is covered by the AppTest tests)
     from app import store
 
-    store.save_cost_lines(_user(server, "finance1"), SELF, "E2E-001", [
+    store.save_cost_lines(user_named(server, "finance1"), SELF, "E2E-001", [
         {"category": "direct_construction", "item": "采集与清洗", "amount": 400000.0,
          "incurred_on": date(2025, 12, 5), "evidence": "合同 E2E-1", "restate": True},
         {"category": "direct_operation", "item": "存储与安全", "amount": 600000.0,
@@ -182,36 +115,36 @@ def test_finance_enters_an_asset_posts_and_closes_the_period(server: Server, pw:
     with browser_page(pw) as page:
         log_in(page, server.url, "finance1", PASSWORD, "register")
         pick_company(page, SELF, "register")
-        _tab(page, "成本明细 Cost lines")
-        _choose(page, "register", "cost_asset", "E2E-001 浏览器测试数据集 browser test dataset")
-        _see(page, "合计 ¥1,000,000.00")
+        tab(page, "成本明细 Cost lines")
+        choose(page, "register", "cost_asset", "E2E-001 浏览器测试数据集 browser test dataset")
+        see(page, "合计 ¥1,000,000.00")
         shot(page, "finance_register_cost_lines")
         go(page, "recognition")
-        _see(page, "内部研发（开发支出—数据资源，达到预定用途后转入无形资产）")
+        see(page, "内部研发（开发支出—数据资源，达到预定用途后转入无形资产）")
         shot(page, "finance_recognition")
         go(page, "ledger")
         set_date(page, "ledger_start", "2025-01-01", "ledger")
         set_date(page, "ledger_end", "2025-12-31", "ledger")
-        assert _metric(page, "记账凭证") == "12"
-        _tab(page, "资产负债表项目 Balance-sheet lines")
-        _see(page, "¥360,000.00")
-        _see(page, "¥600,000.00")
-        _click(page, "ledger", "ledger_post")
-        _see(page, "已过账: 12 笔凭证已过账 · 冲销 0 · 未变 13")
+        assert metric(page, "记账凭证") == "12"
+        tab(page, "资产负债表项目 Balance-sheet lines")
+        see(page, "¥360,000.00")
+        see(page, "¥600,000.00")
+        click(page, "ledger", "ledger_post")
+        see(page, "已过账: 12 笔凭证已过账 · 冲销 0 · 未变 13")
         after_run(page, "ledger", lambda: page.locator(".st-key-ledger_close_confirm label").click())
-        _click(page, "ledger", "ledger_close")
-        _see(page, "期间状态: 已结账 (finance1)")
+        click(page, "ledger", "ledger_close")
+        see(page, "期间状态: 已结账 (finance1)")
         shot(page, "finance_ledger")
         for label, name in (("试算平衡表 Trial balance", "trial_balance"),
                             ("表A 确认为无形资产的数据资源 Table A: data resources recognized as intangible assets",
                              "table_a"), ("其他披露 Other disclosures", "disclosures")):
-            _tab(page, label)
+            tab(page, label)
             shot(page, f"finance_ledger_{name}")
         go(page, "export")
         set_date(page, "ex_start", "2025-01-01", "export")
         set_date(page, "ex_end", "2025-12-31", "export")
-        _click(page, "export", f"prep_books_{SELF}_2025-01-01_2025-12-31")
-        data = _download(page, f"dl_books_{SELF}_2025-01-01_2025-12-31")
+        click(page, "export", f"prep_books_{SELF}_2025-01-01_2025-12-31")
+        data = download(page, f"dl_books_{SELF}_2025-01-01_2025-12-31")
         shot(page, "finance_export")
     wb = load_workbook(io.BytesIO(data))
     assert "凭证 Journal" in wb.sheetnames
@@ -224,41 +157,41 @@ def test_appraiser_values_the_new_asset_and_saves_the_conclusion(server: Server,
         log_in(page, server.url, "appraiser1", PASSWORD, "valuation")
         pick_company(page, SELF, "valuation")
         after_run(page, "valuation", lambda: page.get_by_text("登记簿资产（成本法）").click())
-        _choose(page, "valuation", "val_assets", "E2E-001 浏览器测试数据集 browser test dataset")
+        choose(page, "valuation", "val_assets", "E2E-001 浏览器测试数据集 browser test dataset")
         set_date(page, "val_vdate", "2025-12-31", "valuation")
-        _choose(page, "valuation", "val_basis", "life")
-        _click(page, "valuation", "val_run")
-        assert _metric(page, "评估值 Concluded value") == "¥750,000.00"
+        choose(page, "valuation", "val_basis", "life")
+        click(page, "valuation", "val_run")
+        assert metric(page, "评估值 Concluded value") == "¥750,000.00"
         shot(page, "appraiser_valuation_cost")
-        _tab(page, "评估结论 Conclusion")
-        _click(page, "valuation", "val_save")
-        _see(page, "评估结论已保存到登记簿")
+        tab(page, "评估结论 Conclusion")
+        click(page, "valuation", "val_save")
+        see(page, "评估结论已保存到登记簿")
 
         # a stored sample engagement, valued by `dataval db import --value` at first start: the page shows
         # the figure the CLI stored
         park = next(c for c in _companies(server) if c.startswith(PARK))
         pick_company(page, PARK, "valuation")
         after_run(page, "valuation", lambda: page.get_by_text("登记簿中的委托").click())
-        _click(page, "valuation", "val_run")
+        click(page, "valuation", "val_run")
         from app import store
 
-        stored = store.valuation_results(_user(server, "bank1"), park)
-        assert _metric(page, "评估值 Concluded value") == f"¥{stored[-1].value:,.2f}"
+        stored = store.valuation_results(user_named(server, "bank1"), park)
+        assert metric(page, "评估值 Concluded value") == f"¥{stored[-1].value:,.2f}"
         shot(page, "appraiser_valuation_engagement")
         for label, name in (("收益法 Income method", "income"), ("敏感性分析（龙卷风图） Sensitivity (tornado)", "tornado"),
                             ("蒙特卡洛模拟 Monte Carlo simulation", "simulation"), ("评估结论 Conclusion", "conclusion")):
-            _tab(page, label)
+            tab(page, label)
             shot(page, f"appraiser_valuation_{name}")
 
         # batch: the 1,000-asset sample with a progress bar, the results table and the downloads
-        _tab(page, "批量评估 Batch valuation")
+        tab(page, "批量评估 Batch valuation")
         sample = ROOT / "data" / "examples" / "batch_1000.csv"
         after_run(page, "valuation", lambda: page.locator(".st-key-batch_upload input[type=file]").set_input_files(
             str(sample)))
-        _click(page, "valuation", "batch_run")
-        _see(page, "批量评估完成")
-        assert _metric(page, "已估值") == "1,000" and _metric(page, "失败") == "0"
-        csv = _download(page, "batch_csv").decode("utf-8")
+        click(page, "valuation", "batch_run")
+        see(page, "批量评估完成")
+        assert metric(page, "已估值") == "1,000" and metric(page, "失败") == "0"
+        csv = download(page, "batch_csv").decode("utf-8")
         assert len(csv.strip().splitlines()) == 1 + 1000
         shot(page, "appraiser_valuation_batch")
 
@@ -267,25 +200,25 @@ def test_bank_sizes_a_pledge_records_it_and_downloads_the_memo(server: Server, p
     with browser_page(pw) as page:
         log_in(page, server.url, "bank1", PASSWORD, "pledge")
         pick_company(page, LOGI, "pledge")
-        _choose(page, "pledge", "pl_case", "logistics_12m_level (data/examples/pledges)")
-        assert _metric(page, "最高可贷额度 Maximum loan") == "¥1,874,007.62"
-        assert _metric(page, "约束条件 Binding constraint") == "偿债覆盖率"
+        choose(page, "pledge", "pl_case", "logistics_12m_level (data/examples/pledges)")
+        assert metric(page, "最高可贷额度 Maximum loan") == "¥1,874,007.62"
+        assert metric(page, "约束条件 Binding constraint") == "偿债覆盖率"
         shot(page, "bank_pledge")
-        memo = _download(page, "pl_memo")
+        memo = download(page, "pl_memo")
         assert "授信摘要 Summary" in load_workbook(io.BytesIO(memo)).sheetnames
 
         pick_company(page, SELF, "pledge")  # the appraiser's saved conclusion on E2E-001 is the collateral
-        _choose(page, "pledge", "pl_case", "E2E-001", exact=False)
-        _see(page, "评估值 ¥750,000.00")
+        choose(page, "pledge", "pl_case", "E2E-001", exact=False)
+        see(page, "评估值 ¥750,000.00")
         # the example's 1.5 m request is far above what 750,000 of collateral supports: ask for 150,000
         amount = page.locator("[class*='st-key-pl_amount_'] input")
         amount.fill("150000")
         amount.press("Tab")  # commit the typed value (blur) before the form is submitted, even on a busy machine
         assert float(amount.input_value().replace(",", "")) == 150000
         after_run(page, "pledge", lambda: page.get_by_role("button", name="测算").click())
-        _see(page, "在额度内", timeout_s=30)  # the metric's delta; fails with the page's text
-        _click(page, "pledge", "pl_record")
-        _see(page, "质押已登记")
+        see(page, "在额度内", timeout_s=30)  # the metric's delta; fails with the page's text
+        click(page, "pledge", "pl_record")
+        see(page, "质押已登记")
         shot(page, "bank_pledge_register_asset")
 
 
@@ -298,8 +231,8 @@ def test_analyst_downloads_workpapers_and_is_refused_the_valuation_page(server: 
         go(page, "export")
         cls = page.locator("[class*='st-key-prep_val_eng']").first.get_attribute("class") or ""
         prep = next(c for c in cls.split() if c.startswith("st-key-prep_val_eng"))[len("st-key-"):]
-        _click(page, "export", prep)
-        data = _download(page, prep.replace("prep_", "dl_"))
+        click(page, "export", prep)
+        data = download(page, prep.replace("prep_", "dl_"))
         assert {"成本法 Cost", "收益法 Income", "评估结论 Conclusion"} <= set(load_workbook(io.BytesIO(data)).sheetnames)
         shot(page, "analyst_export")
         # the valuation page is not in the analyst's navigation; asked for by its URL inside the session,
@@ -308,7 +241,7 @@ def test_analyst_downloads_workpapers_and_is_refused_the_valuation_page(server: 
                       "window.dispatchEvent(new PopStateEvent('popstate')); }")
         time.sleep(3)
         assert page.locator(".st-key-val_run").count() == 0
-        assert "运行评估" not in _text(page)
+        assert "运行评估" not in text_of(page)
         shot(page, "analyst_refused_valuation")
 
 
@@ -318,12 +251,12 @@ def test_admin_sees_every_page(server: Server, pw: Any) -> None:
         nav = page.locator("[data-testid=stSidebarNav] a").all_inner_texts()
         assert [n.strip().split("\n")[-1].split(" ")[0] for n in nav] == list(NAV_TITLES.values())
         go(page, "users")
-        _see(page, "finance1")
+        see(page, "finance1")
         shot(page, "admin_users")
         after_run(page, "users", lambda: page.locator(".st-key-lang_switch").get_by_text("English").click())
         page.locator("[data-testid=stSidebarNav] a", has_text="Pledge").click()
         wait_ready(page, "pledge")
-        _see(page, "Maximum loan")
+        see(page, "Maximum loan")
         shot(page, "admin_pledge_english")
 
 
@@ -350,7 +283,7 @@ def test_every_page_with_10000_assets_in_the_register(server: Server, pw: Any) -
     with browser_page(pw) as page:
         login_s = log_in(page, server.url, "admin1", PASSWORD, "register")
         pick_company(page, BIG, "register")
-        _see(page, f"共 {N_BIG:,} 资产")
+        see(page, f"共 {N_BIG:,} 资产")
         for _ in range(3):
             for name in NAV_TITLES:
                 runs[name].append(go(page, name))
@@ -358,7 +291,7 @@ def test_every_page_with_10000_assets_in_the_register(server: Server, pw: Any) -
         # a term sheet not assessed before in this server (its 20,000 paths are run, nothing cached)
         go(page, "pledge")
         t0 = time.perf_counter()
-        _choose(page, "pledge", "pl_case", "public_data_24m_grace (data/examples/pledges)")
+        choose(page, "pledge", "pl_case", "public_data_24m_grace (data/examples/pledges)")
         cold_pledge_s = time.perf_counter() - t0
         go(page, "register")
         shot(page, "admin_10k_register")

@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -59,15 +58,19 @@ from tests.app.browser import (
     after_run,
     browser_page,
     choose_option,
+    click,
+    download,
     go,
     log_in,
+    metric,
     pick_company,
-    playwright_session,
-    seeded_server,
+    see,
     set_date,
     shot,
+    tab,
+    text_of,
+    user_named,
 )
-from tests.app.test_browser import _click, _download, _metric, _see, _tab, _text, _user
 from tests.conftest import require
 from tests.ledger_export.libreoffice import recalculate, soffice
 
@@ -81,23 +84,6 @@ CRITERIA = ("technical_feasibility", "intention", "benefit_demonstrated", "adequ
 CRITERIA_ZH = {"technical_feasibility": "技术上具有可行性", "intention": "具有完成并使用或出售的意图",
                "benefit_demonstrated": "能够证明产生经济利益的方式", "adequate_resources": "有足够的技术、财务和其他资源",
                "reliable_measurement": "开发阶段支出能够可靠计量"}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Server]:
-    with seeded_server("dataval-browser-chain-", PASSWORD) as srv:
-        yield srv
-
-
-@pytest.fixture(autouse=True)
-def _register_env(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATAVAL_DB_URL", server.db_url)
-
-
-@pytest.fixture(scope="module")
-def pw() -> Iterator[Any]:
-    with playwright_session() as p:
-        yield p
 
 
 # ----------------------------------------------------------------------------------- driving the forms
@@ -225,7 +211,7 @@ def _records(page: Any, header: str) -> list[dict[str, str]]:
         head = t[0]
         if header in head:
             return [dict(zip(head, row, strict=False)) for row in t[1:]]
-    raise AssertionError(f"no visible table with a column {header!r}; the page shows:\n{_text(page)[-2000:]}")
+    raise AssertionError(f"no visible table with a column {header!r}; the page shows:\n{text_of(page)[-2000:]}")
 
 
 def _journal(page: Any) -> list[tuple[str, str, str]]:
@@ -251,13 +237,13 @@ def test_the_whole_chain_on_a_fresh_company(server: Server, pw: Any, tmp_path: P
         with Register(server.db_url).session() as s:  # created in the register
             assert (s.scalar(select(Company.name).where(Company.code == CO))) == CO_NAME
         pick_company(page, CO, "register")
-        _tab(page, "新增资产 New asset")
+        tab(page, "新增资产 New asset")
         page.locator(".st-key-new_code input").fill(A)
         page.locator(".st-key-new_name input").fill(A_NAME)
         page.locator(".st-key-new_field input").fill("finance")
         _pick(page, "new_source", "自行采集", exact=False)  # inside the form: no rerun
         after_run(page, "register", lambda: page.get_by_role("button", name="添加资产").click())
-        _see(page, f"资产已添加: {A} (1 new, 0 unchanged)")
+        see(page, f"资产已添加: {A} (1 new, 0 unchanged)")
         shot(page, "chain_1_register")
 
         # ---- 2. its facts on 入表判断, the decision live, saved
@@ -284,18 +270,18 @@ def test_the_whole_chain_on_a_fresh_company(server: Server, pw: Any, tmp_path: P
         _expand(page, "使用寿命")
         _type(page, "recognition", f"{k}.useful_life.estimated_months", "36")
         # internal R&D, capitalized from the date the last of the five criteria was met: 2025-03-01
-        _see(page, "内部研发（开发支出—数据资源，达到预定用途后转入无形资产）")
-        _see(page, "2025-03-01")
-        assert "缺少的事实: " not in _text(page)
+        see(page, "内部研发（开发支出—数据资源，达到预定用途后转入无形资产）")
+        see(page, "2025-03-01")
+        assert "缺少的事实: " not in text_of(page)
         _button(page, "recognition", "facts_save")
-        _see(page, f"已保存入表事实: {A}")
+        see(page, f"已保存入表事实: {A}")
         shot(page, "chain_2_recognition")
 
         # ---- 3. the events on 账务 → 事项录入, each previewed before it is saved
         go(page, "ledger")
         _date(page, "ledger", "ledger_start", "2025-01-01")
         _date(page, "ledger", "ledger_end", "2025-12-31")
-        _tab(page, "事项录入")
+        tab(page, "事项录入")
         _select(page, "ledger", "ev_asset", f"{A} {A_NAME}")
         _select(page, "ledger", "ev_kind", "研发支出")
         e = f"ev.{A}.rd_spend"
@@ -305,11 +291,11 @@ def test_the_whole_chain_on_a_fresh_company(server: Server, pw: Any, tmp_path: P
         _type(page, "ledger", f"{e}.cost_lines.0.amount", "80000.00")
         # research is expensed: Dr 研发支出—费用化支出 5301.01 / Cr 银行存款 1002 80,000.00, then
         # Dr 研发费用 6602.01 / Cr 5301.01 80,000.00
-        _see(page, "将生成的分录（预览）")
+        see(page, "将生成的分录（预览）")
         assert _journal(page) == [("5301.01", "¥80,000.00", ""), ("1002", "", "¥80,000.00"),
                                   ("6602.01", "¥80,000.00", ""), ("5301.01", "", "¥80,000.00")]
         _button(page, "ledger", "ev_save")
-        _see(page, "已记录事项: EV-00001")
+        see(page, "已记录事项: EV-00001")
 
         _date(page, "ledger", f"{e}.date", "2025-03-20")
         _select(page, "ledger", f"{e}.phase", "开发阶段支出")
@@ -318,30 +304,30 @@ def test_the_whole_chain_on_a_fresh_company(server: Server, pw: Any, tmp_path: P
         _select(page, "ledger", f"{e}.cost_lines.1.category", "清洗")
         _type(page, "ledger", f"{e}.cost_lines.1.amount", "300000.00")
         # development after 2025-03-01: both lines capitalized to 研发支出—资本化支出 5301.02 against cash
-        _see(page, "将生成的分录（预览）")
+        see(page, "将生成的分录（预览）")
         assert _journal(page) == [("5301.02", "¥900,000.00", ""), ("1002", "", "¥900,000.00"),
                                   ("5301.02", "¥300,000.00", ""), ("1002", "", "¥300,000.00")]
         shot(page, "chain_3_event_development")
         _button(page, "ledger", "ev_save")
-        _see(page, "已记录事项: EV-00002")
+        see(page, "已记录事项: EV-00002")
 
         _select(page, "ledger", "ev_kind", "达到预定用途")
         _date(page, "ledger", f"ev.{A}.ready_for_use.date", "2025-07-10")
         # 900,000.00 + 300,000.00 = 1,200,000.00 moves from 开发支出 to 无形资产
-        _see(page, "将生成的分录（预览）")
+        see(page, "将生成的分录（预览）")
         assert _journal(page) == [("1701.01", "¥1,200,000.00", ""), ("5301.02", "", "¥1,200,000.00")]
         _button(page, "ledger", "ev_save")
-        _see(page, "已记录事项: EV-00003")
+        see(page, "已记录事项: EV-00003")
 
         # a month end before ready for use: 开发支出—其中：数据资源 = 1,200,000.00, no 无形资产 yet
         _date(page, "ledger", "ledger_end", "2025-05-31")
-        _tab(page, "资产负债表项目 Balance-sheet lines")
+        tab(page, "资产负债表项目 Balance-sheet lines")
         assert _line(page, "开发支出")["期末"] == "¥1,200,000.00"
         assert _line(page, "无形资产")["期末"] == "¥0.00"
         shot(page, "chain_3_balance_sheet_2025-05")
         # the year end: 1,200,000.00 − 6 × 33,333.33 = 1,000,000.02 of 无形资产; 开发支出 emptied
         _date(page, "ledger", "ledger_end", "2025-12-31")
-        _tab(page, "资产负债表项目 Balance-sheet lines")
+        tab(page, "资产负债表项目 Balance-sheet lines")
         assert _line(page, "无形资产")["期末"] == "¥1,000,000.02"
         assert _line(page, "开发支出")["期末"] == "¥0.00"
         shot(page, "chain_3_balance_sheet_2025-12")
@@ -349,7 +335,7 @@ def test_the_whole_chain_on_a_fresh_company(server: Server, pw: Any, tmp_path: P
     # ---- 4. the cost lines the cost method reads (seeded, see the module doc); the appraiser values and saves
     from app import store
 
-    fin = _user(server, "finance1")
+    fin = user_named(server, "finance1")
     store.save_cost_lines(fin, CO, A, [
         {"category": "direct_construction", "item": "开发人员薪酬 development staff", "amount": 900000.0,
          "incurred_on": date(2025, 3, 20), "evidence": "工资表 2025-03", "restate": False},
@@ -366,14 +352,14 @@ def test_the_whole_chain_on_a_fresh_company(server: Server, pw: Any, tmp_path: P
         _select(page, "valuation", "val_basis", "life")
         assert page.locator(".st-key-val_el input").input_value() == "1.00"  # elapsed 1 year
         assert page.locator(".st-key-val_rem input").input_value() == "3.00"  # 3 years left
-        _click(page, "valuation", "val_run")
+        click(page, "valuation", "val_run")
         # C = 900,000.00 + 300,000.00 = 1,200,000.00; δ_life = 3 / (1 + 3) = 0.75; P = 900,000.00
-        assert _metric(page, "评估值 Concluded value") == "¥900,000.00"
+        assert metric(page, "评估值 Concluded value") == "¥900,000.00"
         shot(page, "chain_4_valuation")
-        _tab(page, "评估结论 Conclusion")
-        _click(page, "valuation", "val_save")
-        _see(page, "评估结论已保存到登记簿")
-    (saved,) = store.valuation_results(_user(server, "appraiser1"), CO)
+        tab(page, "评估结论 Conclusion")
+        click(page, "valuation", "val_save")
+        see(page, "评估结论已保存到登记簿")
+    (saved,) = store.valuation_results(user_named(server, "appraiser1"), CO)
     assert saved.asset_code == A and saved.value == Decimal("900000.00")
     assert saved.case_id == f"{CO}-20251231"
 
@@ -381,12 +367,12 @@ def test_the_whole_chain_on_a_fresh_company(server: Server, pw: Any, tmp_path: P
     with browser_page(pw) as page:
         _log_in(page, server, "finance1", "register")
         pick_company(page, CO, "register")
-        _tab(page, "成本明细 Cost lines")
-        _see(page, "合计 ¥1,200,000.00")  # the seeded lines as the register shows them
+        tab(page, "成本明细 Cost lines")
+        see(page, "合计 ¥1,200,000.00")  # the seeded lines as the register shows them
         go(page, "ledger")
         _date(page, "ledger", "ledger_start", "2025-01-01")
         _date(page, "ledger", "ledger_end", "2025-12-31")
-        _tab(page, "事项录入")
+        tab(page, "事项录入")
         _select(page, "ledger", "ev_kind", "减值测试")
         e = f"ev.{A}.impairment_test"
         _date(page, "ledger", f"{e}.date", "2025-12-31")
@@ -400,21 +386,21 @@ def test_the_whole_chain_on_a_fresh_company(server: Server, pw: Any, tmp_path: P
         assert _el(page, f"{e}.recoverable_amount").locator("input").input_value() == ""  # left to the link
         # recoverable amount from the saved valuation: 900,000.00 − 20,000.00 = 880,000.00;
         # loss 1,000,000.02 − 880,000.00 = 120,000.02: Dr 资产减值损失 6701 / Cr 无形资产减值准备 1703.01
-        _see(page, "将生成的分录（预览）")
+        see(page, "将生成的分录（预览）")
         assert _journal(page) == [("6701", "¥120,000.02", ""), ("1703.01", "", "¥120,000.02")]
         shot(page, "chain_5_impairment_preview")
         _button(page, "ledger", "ev_save")
-        _see(page, "已记录事项: EV-00004")
+        see(page, "已记录事项: EV-00004")
         # entries of 2025: research 2 (incurred, moved to 研发费用) + development 1 + transfer 1
         # + amortization July..December 6 + impairment 1 = 11, none posted before
-        assert _metric(page, "记账凭证") == "11"
-        _click(page, "ledger", "ledger_post")
-        _see(page, "已过账: 11 笔凭证已过账 · 冲销 0 · 未变 0")
+        assert metric(page, "记账凭证") == "11"
+        click(page, "ledger", "ledger_post")
+        see(page, "已过账: 11 笔凭证已过账 · 冲销 0 · 未变 0")
         # balance sheet: 1,200,000.00 − 199,999.98 − 120,000.02 = 880,000.00
-        _tab(page, "资产负债表项目 Balance-sheet lines")
+        tab(page, "资产负债表项目 Balance-sheet lines")
         assert _line(page, "无形资产")["期末"] == "¥880,000.00"
         shot(page, "chain_5_balance_sheet")
-        _tab(page, "表A 确认为无形资产的数据资源 Table A: data resources recognized as intangible assets")
+        tab(page, "表A 确认为无形资产的数据资源 Table A: data resources recognized as intangible assets")
         rows = next(r for r in _tables(page) if r and "自行开发" in r[0])
         labels = [r[0] for r in rows]
         amort, impair, carrying = (labels.index(x) for x in ("二、累计摊销", "三、减值准备", "四、账面价值"))
@@ -430,20 +416,20 @@ def test_the_whole_chain_on_a_fresh_company(server: Server, pw: Any, tmp_path: P
         assert cell("amort", "其中：计提", 2) == "199,999.98"  # 6 × 33,333.33
         assert cell("impair", "其中：计提", 2) == "120,000.02"
         assert cell("carrying", "期末", 2) == cell("carrying", "期末", 4) == "880,000.00"
-        _see(page, "勾稽关系全部成立")
+        see(page, "勾稽关系全部成立")
         shot(page, "chain_5_table_a")
-        _tab(page, "其他披露 Other disclosures")
+        tab(page, "其他披露 Other disclosures")
         (imp,) = _records(page, "减值损失")
         assert (imp["减值前账面价值"], imp["可收回金额"], imp["减值损失"]) == ("1,000,000.02", "880,000.00", "120,000.02")
         assert "900,000.00 − 20,000.00 = 880,000.00" in imp["依据"]
-        _see(page, "费用化 ¥80,000.00 · 资本化 ¥1,200,000.00")
+        see(page, "费用化 ¥80,000.00 · 资本化 ¥1,200,000.00")
         # the appraisal disclosure, written from the saved valuation the test took its figure from
         _expand(page, f"评估信息披露 {A} (impairment test (recoverable amount))")
         for part in (f"评估报告{CO}-20251231", "评估基准日2025-12-31", "价值类型market_value",
                      "评估结论900000.00元",  # P = 1,200,000.00 × 0.75
                      "评估方法：cost", "重置成本 C (cost)=1,200,000.00 CNY",  # 900,000.00 + 300,000.00, as given
                      "价值调整系数 δ (cost)=0.7500"):  # 3 / (1 + 3)
-            _see(page, part)
+            see(page, part)
         shot(page, "chain_5_disclosures")
 
     # ---- 6. the bank sizes a pledge on the saved valuation and records it
@@ -453,9 +439,9 @@ def test_the_whole_chain_on_a_fresh_company(server: Server, pw: Any, tmp_path: P
         _select(page, "pledge", "pl_case", f"{A} {A_NAME} · ¥900,000.00", exact=False)
         _select(page, "pledge", "pl_class", "enterprise_data_product")
         assert page.locator(".st-key-pl_life input").input_value() == "36"
-        _see(page, "评估值 ¥900,000.00")
-        assert _metric(page, "押品价值") == "¥765,000.00"  # 900,000.00 × (1 − 0.15)
-        assert _metric(page, "清算价值 Liquidation value") == "¥367,666.67"
+        see(page, "评估值 ¥900,000.00")
+        assert metric(page, "押品价值") == "¥765,000.00"  # 900,000.00 × (1 − 0.15)
+        assert metric(page, "清算价值 Liquidation value") == "¥367,666.67"
         limits = {r["四项额度约束"]: r for r in _records(page, "四项额度约束")}
         assert limits["质押率上限"]["金额"] == "¥229,500.00"  # 0.30 × 765,000.00
         assert limits["清算价值抵质押率上限"]["金额"] == "¥257,366.67"  # 0.70 × 367,666.67
@@ -463,7 +449,7 @@ def test_the_whole_chain_on_a_fresh_company(server: Server, pw: Any, tmp_path: P
         # the fourth limit (shortfall probability ≤ 5 %) is simulated: not a hand figure. The maximum loan is
         # the lowest of the four and names it; so it is at most the 229,500.00 of the pledge rate
         binding = next(r for r in limits.values() if r["约束条件"] == "◀")
-        assert _metric(page, "最高可贷额度 Maximum loan") == binding["金额"]
+        assert metric(page, "最高可贷额度 Maximum loan") == binding["金额"]
         assert float(binding["金额"].lstrip("¥").replace(",", "")) <= 229_500.00
         # the form's widgets are keyed by the case, class and life chosen (a stale one may linger in the DOM)
         amount = page.locator(f".st-key-pl_amount_val_{saved.id}_enterprise_data_product_36 input")
@@ -471,10 +457,10 @@ def test_the_whole_chain_on_a_fresh_company(server: Server, pw: Any, tmp_path: P
         amount.press("Tab")
         assert float(amount.input_value().replace(",", "")) == 150000
         after_run(page, "pledge", lambda: page.get_by_role("button", name="测算").click())
-        _see(page, "在额度内", timeout_s=60)
+        see(page, "在额度内", timeout_s=60)
         shot(page, "chain_6_pledge")
-        _click(page, "pledge", "pl_record")
-        _see(page, "质押已登记")
+        click(page, "pledge", "pl_record")
+        see(page, "质押已登记")
         shot(page, "chain_6_pledge_recorded")
 
     # ---- 7. the analyst downloads the books of 2025; LibreOffice recalculates the workbook
@@ -484,8 +470,8 @@ def test_the_whole_chain_on_a_fresh_company(server: Server, pw: Any, tmp_path: P
         go(page, "export")
         set_date(page, "ex_start", "2025-01-01", "export")
         set_date(page, "ex_end", "2025-12-31", "export")
-        _click(page, "export", f"prep_books_{CO}_2025-01-01_2025-12-31")
-        data = _download(page, f"dl_books_{CO}_2025-01-01_2025-12-31")
+        click(page, "export", f"prep_books_{CO}_2025-01-01_2025-12-31")
+        data = download(page, f"dl_books_{CO}_2025-01-01_2025-12-31")
         shot(page, "chain_7_export")
     require(soffice() is not None, "LibreOffice")
     src = tmp_path / "chain_books.xlsx"

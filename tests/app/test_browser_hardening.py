@@ -7,26 +7,25 @@ formula-like asset name is shown as plain text, with no live link, on the regist
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
-
-import pytest
 
 from app import services, store
 from tests.app.browser import (
     Server,
     after_run,
     browser_page,
+    choose,
     log_in,
     pick_company,
-    playwright_session,
     run_no,
-    seeded_server,
+    see,
     shot,
+    tab,
+    text_of,
+    user_named,
     wait_ready,
 )
-from tests.app.test_browser import _choose, _see, _tab, _text, _user
 
 PASSWORD = "browser-test-pw"
 SELF = "BOOK-SELF-01"
@@ -37,50 +36,24 @@ LINES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[Server]:
-    with seeded_server("dataval-browser-hardening-", PASSWORD) as srv:
-        yield srv
-
-
-@pytest.fixture(autouse=True)
-def _register_env(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATAVAL_DB_URL", server.db_url)
-
-
-@pytest.fixture(scope="module")
-def pw() -> Iterator[Any]:
-    with playwright_session() as p:
-        yield p
-
-
 def _live_links(page: Any) -> int:
     return int(page.locator("a[href*='evil.example']").count())
 
 
-def _see_text(page: Any, text: str, timeout_s: float = 90) -> None:
-    """Wait until the main area shows ``text`` as a reader sees it (invisible word joiners ignored)."""
-    deadline = time.monotonic() + timeout_s
-    while text not in _text(page).replace("\u2060", ""):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"the page never showed {text!r}; it shows:\n{_text(page)[-2000:]}")
-        time.sleep(0.25)
-
-
 def test_browser_add_over_an_existing_code_is_refused(server: Server, pw: Any) -> None:
-    fin = _user(server, "finance1")
+    fin = user_named(server, "finance1")
     with browser_page(pw) as page:
         log_in(page, server.url, "finance1", PASSWORD, "register")
         pick_company(page, SELF, "register")
-        _tab(page, "新增资产 New asset")
+        tab(page, "新增资产 New asset")
         for attempt, name in enumerate(("第一次 first", "覆盖 overwrite")):
             page.locator(".st-key-new_code input").fill("HB-001")
             page.locator(".st-key-new_name input").fill(name)
             after_run(page, "register", lambda: page.get_by_role("button", name="添加资产").click())
             if attempt == 0:
-                _see(page, "资产已添加: HB-001 (1 new, 0 unchanged)")
-        _see(page, "资产编号 HB-001 已存在")
-        assert "资产已添加: HB-001 (0 new" not in _text(page)
+                see(page, "资产已添加: HB-001 (1 new, 0 unchanged)")
+        see(page, "资产编号 HB-001 已存在")
+        assert "资产已添加: HB-001 (0 new" not in text_of(page)
         shot(page, "hardening_overwrite_refused")
     assert store.asset_detail(fin, SELF, "HB-001")["name"] == "第一次 first"
 
@@ -128,7 +101,7 @@ def _type_in_cost_grid(page: Any, row: int, col: int, text: str, expect: str) ->
 
 
 def test_browser_cost_grid_refuses_typed_amounts(server: Server, pw: Any) -> None:
-    fin = _user(server, "finance1")
+    fin = user_named(server, "finance1")
     codes = {r["code"] for r in store.asset_page(fin, SELF, "HB-001")[0]}
     if "HB-001" not in codes:
         store.add_asset(fin, SELF, {"asset_id": "HB-001", "name": "第一次 first", "source": "purchase",
@@ -138,7 +111,7 @@ def test_browser_cost_grid_refuses_typed_amounts(server: Server, pw: Any) -> Non
     with browser_page(pw) as page:
         log_in(page, server.url, "finance1", PASSWORD, "register")
         pick_company(page, SELF, "register")
-        _tab(page, "资产清单 Asset list")
+        tab(page, "资产清单 Asset list")
         def search() -> None:
             page.locator(".st-key-reg_search input").fill("HB-001")
             page.keyboard.press("Enter")
@@ -147,14 +120,14 @@ def test_browser_cost_grid_refuses_typed_amounts(server: Server, pw: Any) -> Non
             after_run(page, "register", search, timeout_ms=30_000)
         except AssertionError:
             after_run(page, "register", search)
-        _tab(page, "成本明细 Cost lines")
-        _choose(page, "register", "cost_asset", "HB-001", exact=False)
-        _see(page, "合计 ¥400,000.00")
+        tab(page, "成本明细 Cost lines")
+        choose(page, "register", "cost_asset", "HB-001", exact=False)
+        see(page, "合计 ¥400,000.00")
         for typed, message in (("-5000", "HB-001 cost line 1 amount: 金额不能为负数"),
                                ("1e20", "HB-001 cost line 1 amount: 金额 '1e20' 不是有效数字"),
                                ("abc", "HB-001 cost line 1 amount: 金额 'abc' 不是有效数字")):
             _type_in_cost_grid(page, 0, 3, typed, message)
-            _see(page, message)
+            see(page, message)
             shot(page, f"hardening_cost_grid_{typed.replace('-', 'minus')}")
         assert page.locator(".st-key-cost_save button").count() == 0 or \
             page.locator(".st-key-cost_save button").first.is_disabled()
@@ -162,7 +135,7 @@ def test_browser_cost_grid_refuses_typed_amounts(server: Server, pw: Any) -> Non
 
 
 def test_browser_disabled_users_next_action_is_refused(server: Server, pw: Any) -> None:
-    admin = _user(server, "admin1")
+    admin = user_named(server, "admin1")
     store.add_user(admin, "eve", "eve-long-password", "finance", "Eve")
     with browser_page(pw) as page:
         log_in(page, server.url, "eve", "eve-long-password", "register")
@@ -170,13 +143,13 @@ def test_browser_disabled_users_next_action_is_refused(server: Server, pw: Any) 
         store.set_active(admin, "eve", False)
         page.locator(".st-key-reg_search input").fill("anything")
         page.keyboard.press("Enter")  # the session's next action
-        _see(page, "账户已停用或不存在")
+        see(page, "账户已停用或不存在")
         page.get_by_label("用户名").wait_for(timeout=60_000)  # signed out: the sign-in form again
         shot(page, "hardening_disabled_user")
 
 
 def test_browser_markdown_and_formula_name_shown_as_plain_text(server: Server, pw: Any) -> None:
-    fin, app = _user(server, "finance1"), _user(server, "appraiser1")
+    fin, app = user_named(server, "finance1"), user_named(server, "appraiser1")
     store.add_asset(fin, SELF, {"asset_id": "HB-MD", "name": NASTY, "source": "purchase", "rights": "holding"})
     store.save_cost_lines(fin, SELF, "HB-MD", LINES, {})
     raw = store.asset_case_dict(app, SELF, ["HB-MD"], case_id="HB-MD-CASE", valuation_date=date(2025, 12, 31),
@@ -187,20 +160,20 @@ def test_browser_markdown_and_formula_name_shown_as_plain_text(server: Server, p
     with browser_page(pw) as page:
         log_in(page, server.url, "finance1", PASSWORD, "register")
         pick_company(page, SELF, "register")
-        _tab(page, "资产清单 Asset list")
+        tab(page, "资产清单 Asset list")
         after_run(page, "register", lambda: (page.locator(".st-key-reg_search input").fill("HB-MD"),
                                              page.keyboard.press("Enter")))
-        _tab(page, "成本明细 Cost lines")
-        _choose(page, "register", "cost_asset", "HB-MD", exact=False)
-        _see_text(page, NASTY)  # the text as typed, brackets, parentheses and all
+        tab(page, "成本明细 Cost lines")
+        choose(page, "register", "cost_asset", "HB-MD", exact=False)
+        see(page, NASTY)  # the text as typed, brackets, parentheses and all
         assert _live_links(page) == 0
         shot(page, "hardening_plain_text_register")
     with browser_page(pw) as page:
         log_in(page, server.url, "bank1", PASSWORD, "pledge")
         pick_company(page, SELF, "pledge")
-        _choose(page, "pledge", "pl_case", "HB-MD", exact=False)
+        choose(page, "pledge", "pl_case", "HB-MD", exact=False)
         wait_ready(page, "pledge")
-        _see_text(page, NASTY)
+        see(page, NASTY)
         assert _live_links(page) == 0
         shot(page, "hardening_plain_text_pledge")
 
