@@ -154,12 +154,15 @@ def test_split_columns_are_checked_like_the_case_file() -> None:
     assert "'ebit'" in messages["B1"] and "only used by form split" in messages["B2"]
 
 
-def test_a_blank_split_base_is_valued_as_before_and_shown_unstated() -> None:
-    """Rows written before the column (the sample batch): K on income_base_y1 as revenue, no 15 % check."""
-    out = run_income([income_row("U1", income_split_base=None, income_split_rate=0.25)])
-    assert out.errors == []
-    assert out.values[0] == pytest.approx(2_500_000 / 1.1 + 2_500_000 / 1.21, abs=MONEY)
-    assert list(out.extra["income_split_base"]) == ["unstated"]
+def test_a_blank_split_base_is_refused_like_the_case_file() -> None:
+    """A split row must name its base, as a case file must name split_base (the 15 % rule needs it)."""
+    from valuation.income.inputs import split_base_unnamed
+
+    out = run_income([income_row("U1", income_split_base=None, income_split_rate=0.25), R1])
+    assert [(e.asset_id, e.field, e.rule) for e in out.errors] == [("U1", "income_split_base", "invalid_input")]
+    assert out.errors[0].message == split_base_unnamed("income_split_base")
+    assert out.errors[0].message.startswith("分成基数未指明")
+    assert np.isnan(out.values[0]) and out.values[1] == pytest.approx(R1_VALUE, abs=MONEY)
 
 
 # ---------------------------------------------------------------------------------------------- market
@@ -235,13 +238,15 @@ def test_weighting_option_is_the_default_of_a_blank_aggregation() -> None:
 
 def test_rights_valued_by_hand() -> None:
     rows = [
-        market_row("H0", rights="holding;processing_use", market_aggregation="median"),  # blank: the first listed
+        market_row("H0", rights="holding;processing_use", market_aggregation="median",
+                   market_rights_valued="holding"),
         market_row("H1", rights="holding;processing_use", market_aggregation="median",
                    market_rights_valued="processing_use"),
         market_row("H2", rights="holding;processing_use", market_aggregation="median",
                    market_rights_valued="processing_use;holding"),  # a bundle: its strongest right, holding
         market_row("N1", market_rights_valued="product_operation"),  # not held
         market_row("N2", market_rights_valued="owner"),
+        market_row("N3", rights="holding;processing_use"),  # several held, none named: refused as in a case
     ]
     out = run_market(rows)
     # holding (1.28) for processing_use (1.00) scales every P' by 1.28: the median is 1.28 × P'_3
@@ -251,8 +256,10 @@ def test_rights_valued_by_hand() -> None:
     assert list(out.extra["market_rights_valued"][:3]) == ["holding", "processing_use", "holding"]
     assert np.isnan(out.values[3:]).all()
     found = [(e.asset_id, e.field, e.rule) for e in out.errors]
-    assert found == [("N1", "market_rights_valued", "rights_not_held"), ("N2", "market_rights_valued", "invalid_input")]
+    assert found == [("N1", "market_rights_valued", "rights_not_held"), ("N2", "market_rights_valued", "invalid_input"),
+                     ("N3", "market_rights_valued", "missing_input")]
     assert "product_operation" in out.errors[0].message and "'owner'" in out.errors[1].message
+    assert out.errors[2].message.startswith("资产持有多项权利，须在 market_rights_valued 中列明本次评估的权利")
     assert math.isclose(HOLDING * P_3, 556_963.51, abs_tol=0.005)
 
 

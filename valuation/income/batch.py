@@ -13,9 +13,8 @@ the profit P_1 — EBIT or the case's defined profit — and may be negative). O
 is refused unless ``income_split_rate_reason`` says why (the case file's rule and wording, naming the
 row's asset and ``income_split_rate``). ``income_profit_margin`` (销售利润率) shows the conversion:
 implied profit share K / margin on revenue, revenue royalty equivalent K × margin on profit. A split
-row with a blank base is valued on ``income_base_y1`` as revenue, as before the column existed, and
-is not held to the 15 % rule (whether B_1 is revenue is not stated); the output's
-``income_split_base`` says ``unstated``. An indefinite life with a terminal value, forecast rows, contributory charges and ETS
+row with a blank base is refused, naming ``income_split_base``, as a case file refuses a split without
+``split_base``. An indefinite life with a terminal value, forecast rows, contributory charges and ETS
 histories need a case file.
 
 The discount rate's basis is ``income_rate_basis`` (blank = after_tax). Draws use the streams of
@@ -54,6 +53,7 @@ from .inputs import (
     TaxBasis,
     Timing,
     revenue_split_rate_message,
+    split_base_unnamed,
 )
 
 DRAW_CHUNK_CELLS = 262_144  # rows × draws × periods per Monte Carlo step: 2 MB arrays, near the cache
@@ -176,8 +176,7 @@ INCOME_BATCH_COLUMNS: tuple[BatchColumn, ...] = (
         False,
         "",
         "分成基数 revenue | profit (销售收入分成 / 利润分成): what K multiplies, income_base_y1 being R_1 or the "
-        "profit P_1 (EBIT or the defined profit); split rows only; blank = revenue without the 15 % check "
-        "(rows written before the column; output income_split_base 'unstated')",
+        "profit P_1 (EBIT or the defined profit); required on split rows, used by no other form",
         ModelField(IncomeInputs, "split_base"),
     ),
     BatchColumn(
@@ -216,7 +215,6 @@ _SHARE_COLUMN: dict[IncomeForm, str] = {
 }
 # Columns only a split row uses (a case file refuses split_base and profit_margin with another form).
 _SPLIT_ONLY = ("income_split_base", "income_profit_margin")
-UNSTATED = "unstated"  # income_split_base of a split row whose base is blank
 
 
 def _draws(
@@ -288,6 +286,8 @@ def value_income_batch(
     split_base = rows.choice("income_split_base", what="the split base (revenue or profit)")
     on_profit = is_split & (split_base == SplitBase.PROFIT.value)
     on_revenue = is_split & (split_base == SplitBase.REVENUE.value)
+    rows.fail(is_split & ~rows.given("income_split_base"), "invalid_input", "income_split_base",
+              split_base_unnamed("income_split_base"))
     for column in _SPLIT_ONLY:
         misplaced = (form_text != "") & ~is_split & rows.given(column)
         rows.fail(
@@ -433,8 +433,7 @@ def value_income_batch(
         "income_binding_cap": binding,
         "income_cash_flow_1": np.where(ok, flows_1, np.nan),
         "income_tax_factor": np.where(ok, tax, np.nan),
-        "income_split_base": np.where(ok & is_split, np.where(split_base == "", UNSTATED, split_base),
-                                      np.full(n, None, dtype=object)),
+        "income_split_base": np.where(ok & is_split, split_base, np.full(n, None, dtype=object)),
         "income_implied_profit_share": np.where(ok & on_revenue, share / margin, np.nan),
         "income_implied_revenue_rate": np.where(ok & on_profit, share * margin, np.nan),
     }

@@ -585,14 +585,16 @@ def _check_top_level_shares(inputs: IncomeInputs, source: str) -> None:
         raise _bad("history", "the incremental form takes forecast rows or a projection, not a history")
 
 
+def split_base_unnamed(field: str = "split_base") -> str:
+    """Why a split without its base is refused (case file and batch alike; ``field`` names the input)."""
+    return (f"分成基数未指明：请给出 {field}（\"revenue\" 销售收入分成，或 \"profit\" 利润分成）; the split "
+            f"form needs {field} naming what the split rate K multiplies, revenue or profit")
+
+
 def _check_split_base_named(inputs: IncomeInputs) -> None:
     """The split's base must be named (revenue or profit)."""
     if inputs.split_base is None:
-        raise _bad(
-            "split_base",
-            "分成基数未指明：请给出 split_base（\"revenue\" 销售收入分成，或 \"profit\" 利润分成）; the split "
-            "form needs split_base naming what the split rate K multiplies, revenue or profit",
-        )
+        raise _bad("split_base", split_base_unnamed())
 
 
 def _check_revenue_split_rate(inputs: IncomeInputs) -> None:

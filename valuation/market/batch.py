@@ -7,9 +7,10 @@ checked against the field of :class:`MarketInputs` it stands for.
 
 Rights valued (``market_rights_valued``, ';'-separated, the case file's ``rights_valued``): each right named
 must be one the asset holds (``rights``), and several named are priced at the one with the highest
-rights-type coefficient of the table (the case file's rule, prepare.strongest_right). Blank: the first
-right listed in ``rights``, as before the column existed (a case file refuses an asset holding several
-rights without ``rights_valued``); the output's ``market_rights_valued`` shows the right used.
+rights-type coefficient of the table (the case file's rule, prepare.strongest_right). Blank: the right
+the asset holds when it holds one; an asset holding several is refused, naming ``market_rights_valued``,
+as a case file refuses it without ``rights_valued``. The output's ``market_rights_valued`` shows the
+right used.
 Aggregation (``market_aggregation``): mean, similarity_weighted or median, for the value and the
 bootstrap; blank follows the batch's ``weighting`` option (mean by default).
 
@@ -59,7 +60,7 @@ from valuation.market.inputs import (
     Selection,
     Weighting,
 )
-from valuation.market.prepare import DAYS_PER_YEAR, MIN_COMPARABLES, strongest_right
+from valuation.market.prepare import DAYS_PER_YEAR, MIN_COMPARABLES, several_rights_unnamed, strongest_right
 from valuation.models import QUALITY_DIMENSIONS, DataRight
 from valuation.price_index import month_number
 
@@ -114,7 +115,7 @@ MARKET_BATCH_COLUMNS: tuple[BatchColumn, ...] = (
         False,
         "",
         "评估的权利 ';'-separated rights being appraised, each held by the asset (rights); several: priced at "
-        "the one with the highest rights-type coefficient (blank: the first right listed in rights)",
+        "the one with the highest rights-type coefficient (blank: the one right held; required when several are held)",
         ModelField(MarketInputs, "rights_valued"),
     ),
 )
@@ -173,10 +174,13 @@ def _right_valued(held_cell: str, named_cell: str, adjustments: AdjustmentTable)
     if not named_cell:
         first = held_cell.split(";")[0].strip()
         if first == "":
-            return -1, [(MissingInput.rule, "rights", "rights is blank; the first right listed is the rights type matched")]
+            return -1, [(MissingInput.rule, "rights", "rights is blank; the right held is the rights type matched")]
         if first not in _CODES_OF_RIGHTS:
             return -1, [(InvalidInput.rule, "rights",
                          f"first right must be one of {[r.value for r in DataRight]}, got {first!r}")]
+        if len(held) > 1:
+            return -1, [(MissingInput.rule, "market_rights_valued",
+                         several_rights_unnamed(held, "market_rights_valued"))]
         return _CODES_OF_RIGHTS[first], []
     named = [p.strip() for p in named_cell.split(";") if p.strip()]
     unknown = [p for p in named if p not in _CODES_OF_RIGHTS]
@@ -199,7 +203,7 @@ def _split_pair(pair: str) -> tuple[str, str]:
 
 def _rights(check: RowReader, adjustments: AdjustmentTable) -> np.ndarray:
     """The rights type of each row (a code of RIGHTS_ORDER): the strongest right named in
-    market_rights_valued, or the first right listed in rights when it is blank."""
+    market_rights_valued, or the one right held when it is blank."""
     def text(column: str) -> pd.Series:
         return check.raw(column).astype("string").fillna("").str.strip()
 

@@ -115,6 +115,12 @@ def _check_weights(values: Sequence[float], asset_id: str, field: str, what: str
         )
 
 
+def several_rights_unnamed(held: list[str], field: str) -> str:
+    """Why an asset holding several rights is refused when ``field`` names none (case file and batch alike)."""
+    return (f"资产持有多项权利，须在 {field} 中列明本次评估的权利: the asset holds {held}; name the rights being "
+            f"appraised in {field} (the rights-type adjustment X5 uses them, not the first listed)")
+
+
 def rights_valued(asset: DataAsset, inputs: MarketInputs, adjustments: AdjustmentTable) -> DataRight:
     """The rights type the X5 item and the similarity use: the right valued, named in the case.
 
@@ -126,13 +132,8 @@ def rights_valued(asset: DataAsset, inputs: MarketInputs, adjustments: Adjustmen
     named = inputs.rights_valued
     if not named:
         if len(asset.rights) > 1:
-            raise MissingInput(
-                "资产持有多项权利，须在 market.rights_valued 中列明本次评估的权利: the asset holds "
-                f"{[r.value for r in asset.rights]}; name the rights being appraised in market.rights_valued "
-                "(the rights-type adjustment X5 uses them, not the first listed)",
-                asset_id=aid,
-                field="market.rights_valued",
-            )
+            raise MissingInput(several_rights_unnamed([r.value for r in asset.rights], "market.rights_valued"),
+                               asset_id=aid, field="market.rights_valued")
         return asset.rights[0]
     for i, r in enumerate(named):
         if r not in asset.rights:

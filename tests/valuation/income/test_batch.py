@@ -29,6 +29,7 @@ HEADER = (
     "income_contributory_rate,income_decay,income_economic_life,income_discount_rate,income_timing,"
     "income_first_period_years,income_tax_rate,income_cash_flow_basis,income_rate_basis"
 )
+SPLIT_REASON = "合同约定的分成率 the rate of the data licence contract"
 GOOD = [
     # split: F_k = 10m × 1.05^(k−1) × 0.25 × 0.9^(k−1), 3 years at 12 %
     "A,split,,split,10000000,0.05,0.25,,,0.1,3,0.12,,,,,",
@@ -48,8 +49,13 @@ EXPECTED = {
 
 
 def _csv(*rows: str) -> pd.DataFrame:
-    """Rows read the way the runner reads a CSV: pandas' own dtypes, blanks as NaN."""
-    return pd.read_csv(io.StringIO("\n".join([HEADER, *rows])))
+    """Rows read the way the runner reads a CSV: pandas' own dtypes, blanks as NaN. A split row's K is on
+    revenue with a stated reason (``income_split_base``, ``income_split_rate_reason``), as a case needs."""
+    table = pd.read_csv(io.StringIO("\n".join([HEADER, *rows])))
+    split = table["income_form"] == "split"
+    table["income_split_base"] = np.where(split, "revenue", None)
+    table["income_split_rate_reason"] = np.where(split, SPLIT_REASON, None)
+    return table
 
 
 def _run(table: pd.DataFrame, n_draws: int = 0, **kwargs: Any):
@@ -190,9 +196,8 @@ def _single(row: pd.Series) -> tuple[Any, IncomeInputs]:
         if given(col):
             fields[key] = row[col]
     if fields["form"] == "split":
-        # the batch reads B_1 of a split row as revenue and takes K as given (no reason column)
-        fields["split_base"] = "revenue"
-        fields["split_rate_reason"] = "batch row: K as the row gives it"
+        fields["split_base"] = row["income_split_base"]
+        fields["split_rate_reason"] = row["income_split_rate_reason"]
     return asset, IncomeInputs.model_validate(fields)
 
 

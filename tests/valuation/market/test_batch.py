@@ -53,6 +53,8 @@ def row(asset_id: str, **overrides: Any) -> dict[str, Any]:
         "market_field_only": None,
     }
     base.update(overrides)
+    if "market_rights_valued" not in overrides and ";" in str(base["rights"]):
+        base["market_rights_valued"] = str(base["rights"]).split(";")[0]  # several held: the right valued named
     return base
 
 
@@ -113,7 +115,7 @@ def single(r: dict[str, Any]) -> tuple[DataAsset, MarketInputs]:
         beta=0.5 if np.isnan(r["market_beta"]) else r["market_beta"],
         x2=1.0 if np.isnan(r["market_x2"]) else r["market_x2"],
         selection=Selection(top_k=top_k, field_only=str(r["market_field_only"]).lower() == "true"),
-        # the batch matches the first right listed; a single asset names the right valued
+        # the right the row names (several held), as the case file names it
         rights_valued=(r["rights"].split(";")[0],),
     )
     return asset, inputs
