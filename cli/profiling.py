@@ -142,6 +142,7 @@ class TableFile:
     def chunks(self, columns: Sequence[str], chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Iterator[pd.DataFrame]:
         """DataFrames of text columns ``columns`` (a subset of the header), in record order."""
         import zipfile
+        import zlib
 
         import pyarrow as pa
 
@@ -153,8 +154,10 @@ class TableFile:
                 yield frame
         except InvalidInput:
             raise
-        except (pa.ArrowException, OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
-            # a parser error mid-way: say where reading stopped (nothing has been written)
+        except (pa.ArrowException, OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error,
+                SyntaxError) as exc:
+            # a parser error mid-way (an xlsx sheet's XML is parsed as it is read: lxml's and ElementTree's
+            # parse errors are SyntaxErrors): say where reading stopped (nothing has been written)
             raise InvalidInput(
                 f"无法读取表格 {self.name}: cannot read the table after record {done:,} ({type(exc).__name__}: {_first_line(exc)})"
             ) from None

@@ -18,6 +18,8 @@ text, never as a formula (formula injection).
 from __future__ import annotations
 
 import json
+import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias
@@ -209,8 +211,26 @@ def is_case_workbook(path: Path) -> bool:
         wb.close()
 
 
+DAMAGED = (SyntaxError, zipfile.BadZipFile, zlib.error, EOFError)
+"""What reading a damaged sheet raises: its XML cut short or garbled (lxml's and ElementTree's parse errors
+are SyntaxErrors), its compressed part broken. A read-only workbook reads a sheet only when it is iterated."""
+
+
+class _DamagedSheet(Exception):
+    def __init__(self, sheet: str, cause: BaseException) -> None:
+        super().__init__(sheet)
+        self.sheet, self.cause = sheet, cause
+
+
 def _rows(ws: RowSource, sheet: str) -> list[JsonObject]:
     """Data rows as dicts keyed by row 1; ``_row`` is the sheet's own row number (blank rows skipped)."""
+    try:
+        return _read_rows(ws)
+    except DAMAGED as exc:
+        raise _DamagedSheet(sheet, exc) from None
+
+
+def _read_rows(ws: RowSource) -> list[JsonObject]:
     it = ws.iter_rows(values_only=True)
     keys = next(it, None)
     if keys is None:
@@ -296,10 +316,15 @@ def read_case_workbook(path: Path) -> JsonObject:
                 node.setdefault(parts[-1], []).append(item)
         if PRICE_INDEX in wb.sheetnames:
             ws = wb[PRICE_INDEX]
-            labels = list(next(ws.iter_rows(min_row=2, max_row=2, values_only=True), ()))
             points = {str(r["month"]): r["level"] for r in _rows(ws, PRICE_INDEX) if "month" in r}
+            labels = list(next(ws.iter_rows(min_row=2, max_row=2, values_only=True), ()))
             case["price_index"] = {"name": labels[0] or "price index", "source": labels[1] or "", "points": points}
         case["assets"] = list(assets.values())
         return case
+    except _DamagedSheet as exc:
+        first = str(exc.cause).splitlines()[0] if str(exc.cause) else ""
+        raise InvalidInput(f"{path.name}: 工作表 {exc.sheet!r} 内容已损坏，无法读取 the sheet cannot be read, its "
+                           f"content is damaged ({type(exc.cause).__name__}: {first}); save the workbook again "
+                           "from Excel as .xlsx", field=exc.sheet) from None
     finally:
         wb.close()

@@ -40,6 +40,7 @@ from base.money import MAX_AMOUNT_FLOAT, amount_range_message, to_fen
 from base.ranges import EARLIEST_DATE, LATEST_DATE, MAX_COUNT, date_range_message, text_problem
 from ledger_export.case_template import (
     ASSETS,
+    DAMAGED,
     ENGAGEMENT,
     METHOD_KEYS,
     METHODS,
@@ -323,55 +324,24 @@ class _Where:
 
 
 def _scan(wb: Any, sheets: list[str], issues: list[ImportIssue]) -> _Where:
-    from openpyxl.utils import get_column_letter
-
+    """Where each asset, method and parameter stands in the workbook, every sheet read once; problems
+    found on the way (blank or repeated codes, Excel error values, damaged sheets) into ``issues``."""
     w = _Where()
     asset_ids: set[str] = set()
+    damaged: list[ImportIssue] = []
     for title in sheets:
         if title in (README, PRICE_INDEX):
             continue
-        ws = wb[title]
-        it = ws.iter_rows(values_only=True)
-        keys = [str(k).strip() if k is not None else "" for k in (next(it, None) or ())]
-        w.columns[title] = {k: get_column_letter(j + 1) for j, k in enumerate(keys) if k}
-        next(it, None)
-        for r, row in enumerate(it, start=3):
-            if row is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
-                continue
-            vals = {k: v for k, v in zip(keys, row, strict=False) if k}
-            for k, v in vals.items():  # a cached #VALUE!, a NUL: refused where it stands, never imported
-                problem = text_problem(v) if isinstance(v, str) else None
-                if problem is not None:
-                    cell_id = str(vals.get("asset.asset_id") or vals.get("asset_id") or "").strip() or None
-                    issues.append(ImportIssue(title, r, w.col(title, k), problem, cell_id))
-            if title == ENGAGEMENT:
-                if vals.get("path") is not None:
-                    w.engagement_rows[str(vals["path"])] = r
-                continue
-            if title == ASSETS:
-                aid = str(vals.get("asset.asset_id") or "").strip()
-                if not aid:
-                    issues.append(ImportIssue(title, r, w.col(title, "asset.asset_id"), "资产编号为空 asset_id is blank"))
-                elif aid in asset_ids:
-                    first = next(rr for a, rr in w.asset_rows if a == aid)
-                    issues.append(ImportIssue(title, r, w.col(title, "asset.asset_id"),
-                                              f"资产编号重复 duplicate asset code {aid!r} (first on row {first})", aid))
-                else:
-                    asset_ids.add(aid)
-                w.asset_rows.append((aid, r))
-                continue
-            aid = str(vals.get("asset_id") or "").strip()
-            if title == PARAMETERS:
-                w.param_rows[(aid, str(vals.get("path")))] = r
-            else:
-                w.list_rows.setdefault((title, aid), []).append(r)
-            if title in (METHODS, PARAMETERS) or title.startswith(TABLE):
-                if "asset_id" not in w.columns[title]:
-                    issues.append(ImportIssue(title, 1, "asset_id", "缺少必需列 required column is missing"))
-                    break
-                if aid not in asset_ids:
-                    issues.append(ImportIssue(title, r, w.col(title, "asset_id"), f"asset_id {aid!r} is not on the "
-                                              f"{ASSETS!r} sheet", aid or None))
+        try:
+            _scan_sheet(wb[title], title, w, asset_ids, issues)
+        except DAMAGED as exc:
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            damaged.append(ImportIssue(title, None, None, f"工作表内容已损坏，无法读取 the sheet cannot be read, its "
+                                       f"content is damaged ({type(exc).__name__}: {first}); save the workbook "
+                                       "again from Excel as .xlsx"))
+    if damaged:  # what the other sheets say about a sheet that cannot be read is noise: the damage alone
+        issues[:] = damaged
+        return w
     for title, needed in ((ASSETS, ("asset.asset_id", "asset.name")), (METHODS, ("asset_id", "method", "weight")),
                           (ENGAGEMENT, ("path", "value")), (PARAMETERS, ("asset_id", "path", "value"))):
         if title in w.columns:
@@ -379,6 +349,53 @@ def _scan(wb: Any, sheets: list[str], issues: list[ImportIssue]) -> _Where:
                 if key not in w.columns[title]:
                     issues.append(ImportIssue(title, 1, key, "缺少必需列 required column is missing"))
     return w
+
+
+def _scan_sheet(ws: Any, title: str, w: _Where, asset_ids: set[str], issues: list[ImportIssue]) -> None:
+    """One sheet's rows into ``w`` (where each asset, method and parameter stands), problems into ``issues``."""
+    from openpyxl.utils import get_column_letter
+
+    it = ws.iter_rows(values_only=True)
+    keys = [str(k).strip() if k is not None else "" for k in (next(it, None) or ())]
+    w.columns[title] = {k: get_column_letter(j + 1) for j, k in enumerate(keys) if k}
+    next(it, None)
+    for r, row in enumerate(it, start=3):
+        if row is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+            continue
+        vals = {k: v for k, v in zip(keys, row, strict=False) if k}
+        for k, v in vals.items():  # a cached #VALUE!, a NUL: refused where it stands, never imported
+            problem = text_problem(v) if isinstance(v, str) else None
+            if problem is not None:
+                cell_id = str(vals.get("asset.asset_id") or vals.get("asset_id") or "").strip() or None
+                issues.append(ImportIssue(title, r, w.col(title, k), problem, cell_id))
+        if title == ENGAGEMENT:
+            if vals.get("path") is not None:
+                w.engagement_rows[str(vals["path"])] = r
+            continue
+        if title == ASSETS:
+            aid = str(vals.get("asset.asset_id") or "").strip()
+            if not aid:
+                issues.append(ImportIssue(title, r, w.col(title, "asset.asset_id"), "资产编号为空 asset_id is blank"))
+            elif aid in asset_ids:
+                first = next(rr for a, rr in w.asset_rows if a == aid)
+                issues.append(ImportIssue(title, r, w.col(title, "asset.asset_id"),
+                                          f"资产编号重复 duplicate asset code {aid!r} (first on row {first})", aid))
+            else:
+                asset_ids.add(aid)
+            w.asset_rows.append((aid, r))
+            continue
+        aid = str(vals.get("asset_id") or "").strip()
+        if title == PARAMETERS:
+            w.param_rows[(aid, str(vals.get("path")))] = r
+        else:
+            w.list_rows.setdefault((title, aid), []).append(r)
+        if title in (METHODS, PARAMETERS) or title.startswith(TABLE):
+            if "asset_id" not in w.columns[title]:
+                issues.append(ImportIssue(title, 1, "asset_id", "缺少必需列 required column is missing"))
+                break
+            if aid not in asset_ids:
+                issues.append(ImportIssue(title, r, w.col(title, "asset_id"), f"asset_id {aid!r} is not on the "
+                                          f"{ASSETS!r} sheet", aid or None))
 
 
 def _locate(w: _Where, aid: str, arow: int, loc: tuple[Any, ...]) -> tuple[str, int | None, str | None]:

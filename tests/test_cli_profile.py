@@ -407,3 +407,15 @@ def test_bad_profile_references_name_asset_and_field(tmp_path: Path, capsys: pyt
     assert _run(capsys, "profile", str(ORDERS), "--rules", str(partial_rules), "-o", str(tmp_path / "p.json"))[0] == 3
     err = _case_refused(tmp_path, capsys, {"profile": "p.json"})
     assert "expected a score on all six GB/T 36344 dimensions" in err and "准确性 accuracy" in err
+
+
+def test_an_excel_table_whose_sheet_is_damaged_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The sheet's XML is parsed as its rows are read: a cut-short sheet is a refusal (exit 2), no report."""
+    from tests.xlsx_damage import cut_sheet
+
+    _, xlsx = _typed_copies(tmp_path)
+    damaged = cut_sheet(xlsx, tmp_path / "damaged.xlsx", "Sheet")
+    out = tmp_path / "report.json"
+    assert main(["profile", str(damaged), "--rules", str(RULES), "-o", str(out)]) == EXIT_REFUSED
+    assert "无法读取表格 damaged.xlsx [Sheet]: cannot read the table after record" in capsys.readouterr().err
+    assert not out.exists()

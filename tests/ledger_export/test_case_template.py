@@ -78,3 +78,17 @@ def test_rows_are_numbered_as_in_the_sheet_and_duplicates_refused(tmp_path: Path
     wb.save(xlsx)
     with pytest.raises(InvalidInput, match=r"row 4.*PARK-001.*twice"):
         read_case_workbook(xlsx)
+
+
+def test_a_damaged_sheet_is_refused_naming_file_and_sheet(tmp_path: Path) -> None:
+    from base.errors import InvalidInput
+    from tests.xlsx_damage import cut_sheet
+
+    raw = json.loads((EXAMPLES / "parking_city_investment.json").read_text(encoding="utf-8"))
+    case, _ = case_from_dict(raw)
+    good = tmp_path / "case.xlsx"
+    write_case_workbook(case, good)
+    damaged = cut_sheet(good, tmp_path / "damaged.xlsx", "方法 Methods")
+    with pytest.raises(InvalidInput, match=r"damaged.xlsx: 工作表 '方法 Methods' 内容已损坏") as info:
+        read_case_workbook(damaged)
+    assert info.value.field == "方法 Methods"

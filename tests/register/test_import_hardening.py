@@ -55,3 +55,14 @@ def test_db_import_csv_refuses_bad_cells(column: str, value: str, expected: str,
     rows[1][header.index(column)] = value
     issues = _refused(filled, _write_csv(tmp_path / "bad.csv", header, rows))
     assert any(row == 3 and col == column and expected in msg for _, row, col, msg in issues), issues
+
+
+def test_db_import_template_with_a_damaged_sheet_is_refused_naming_the_sheet(filled: Register,
+                                                                             tmp_path: Path) -> None:
+    """The workbook opens; its assets sheet's XML is cut short: refused naming the sheet, not an internal error."""
+    from tests.xlsx_damage import cut_sheet
+
+    path = cut_sheet(_template(tmp_path / "good.xlsx"), tmp_path / "damaged.xlsx", ASSETS)
+    issues = _refused(filled, path)
+    assert [(s, r, c) for s, r, c, _ in issues] == [(ASSETS, None, None)]
+    assert issues[0][3].startswith("工作表内容已损坏，无法读取 the sheet cannot be read")
