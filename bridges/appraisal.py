@@ -22,21 +22,7 @@ from base.messages import invalid
 from base.money import money
 from valuation.engine import AssetValuation
 from valuation.income.pre_tax import is_pre_tax, pre_tax_equivalent
-from valuation.models import Engagement, Figure, ValueType
-
-UNIT_FORMATS = {
-    "CNY": "{:,.2f} CNY",
-    "rate": "{:.2%}",
-    "ratio": "{:.4f}",
-    "years": "{:.2f} years",
-    "count": "{:,.0f}",
-    "records": "{:,.0f}",
-}
-
-
-def shown(figure: Figure) -> str:
-    """A figure's value as a reader sees it: CNY to the fen, rates as per cent, counts whole."""
-    return UNIT_FORMATS.get(figure.unit, "{:g}").format(figure.value)
+from valuation.models import LABELS_ZH, Engagement, ValueType, bilingual, figure_text
 
 
 def appraisal_reference(engagement: Engagement, valuation: AssetValuation, *, report_id: str = "") -> ValuationReference:
@@ -52,10 +38,10 @@ def appraisal_reference(engagement: Engagement, valuation: AssetValuation, *, re
         report_id=report_id or engagement.case_id,
         appraiser=engagement.appraiser,
         valuation_date=engagement.valuation_date,
-        purpose=engagement.purpose.value,
-        value_type=engagement.value_type.value,
-        methods=tuple(r.method.value for r in valuation.method_results()),
-        concluded_method="; ".join(f"{w.method.value} {w.weight:.0%}" for w in valuation.conclusion.weights
+        purpose=bilingual(engagement.purpose.value),
+        value_type=bilingual(engagement.value_type.value),
+        methods=tuple(bilingual(r.method.value) for r in valuation.method_results()),
+        concluded_method="; ".join(f"{bilingual(w.method.value)} {w.weight:.0%}" for w in valuation.conclusion.weights
                                    if w.weight > 0),
         value=money(valuation.conclusion.value),
         information_sources=engagement.information_sources,
@@ -63,7 +49,7 @@ def appraisal_reference(engagement: Engagement, valuation: AssetValuation, *, re
         limiting_conditions=engagement.limiting_conditions,
         method_choice="\n".join(valuation.conclusion.analysis),
         key_parameters=tuple(
-            KeyParameter(name=f"{f.label_zh} ({r.method.value})", value=shown(f), source=f.evidence,
+            KeyParameter(name=f"{f.label_zh}（{LABELS_ZH[r.method.value]}）", value=figure_text(f), source=f.evidence,
                          calculation=f.formula)
             for r in results for f in r.figures
         ),
@@ -116,13 +102,13 @@ def _resolved(ev: dict[str, Any], link: ValuationLink, load: Loader, where: str)
     if ev["kind"] == "contribution":
         if engagement.value_type is not ValueType.MARKET_VALUE:
             raise InvalidInput(f"{where}: a contribution is checked against fair value: the appraisal must be of "
-                               f"market value (市场价值), got {engagement.value_type.value}", asset_id=asset_id,
+                               f"market value (市场价值), got {bilingual(engagement.value_type.value)}", asset_id=asset_id,
                                field="from_valuation")
         ev["fair_value"] = str(money(valuation.conclusion.value))
     elif ev["kind"] == "nrv_test":
         ev["estimated_selling_price"] = str(money(valuation.conclusion.value))
         ev.pop("nrv", None)
-        ev["basis"] = (f"估计售价取自评估 {ref.report_id}（{engagement.value_type.value}）；可变现净值 = 估计售价 − 至完工成本 − "
+        ev["basis"] = (f"估计售价取自评估 {ref.report_id}（{ref.value_type}）；可变现净值 = 估计售价 − 至完工成本 − "
                        f"销售费用 − 相关税费 (CAS 1 art. 15). Selling price from appraisal {ref.report_id}.")
     elif link.basis is None:
         raise InvalidInput(f"{where}: say which measure the appraisal is (basis: value_in_use | "
@@ -131,11 +117,11 @@ def _resolved(ev: dict[str, Any], link: ValuationLink, load: Loader, where: str)
     elif link.basis == RecoverableBasis.VALUE_IN_USE:
         amount, text, extra = _value_in_use(valuation, link, where, asset_id)
         ev["recoverable_amount"], ev["basis"] = amount, text
-        ref = ref.model_copy(update={"key_parameters": (*ref.key_parameters, *extra), "value_type": "value_in_use"})
+        ref = ref.model_copy(update={"key_parameters": (*ref.key_parameters, *extra), "value_type": bilingual("value_in_use")})
     else:
         if engagement.value_type is not ValueType.MARKET_VALUE:
             raise InvalidInput(f"{where}: fair value less costs of disposal needs an appraisal of market value "
-                               f"(市场价值), got {engagement.value_type.value}", asset_id=asset_id,
+                               f"(市场价值), got {bilingual(engagement.value_type.value)}", asset_id=asset_id,
                                field="from_valuation.basis")
         fair = money(valuation.conclusion.value)
         net = max(fair - link.costs_of_disposal, money(0))

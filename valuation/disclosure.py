@@ -14,19 +14,7 @@ from valuation.cost import CostResult
 from valuation.engine import AssetValuation
 from valuation.income import IncomeResult
 from valuation.market import MarketResult
-from valuation.models import Engagement, Figure, MethodResult, bilingual
-
-
-def _fmt(f: Figure) -> str:
-    if f.unit == "CNY":
-        return f"{f.value:,.2f} 元"
-    if f.unit == "rate":
-        return f"{f.value:.4%}"
-    if f.unit == "count":
-        return f"{f.value:,.0f}"
-    if f.unit == "years":
-        return f"{f.value:.4f} 年"
-    return f"{f.value:.4f}"
+from valuation.models import Engagement, MethodResult, bilingual, figure_text
 
 
 def _bullets(lines: Iterable[str]) -> list[str]:
@@ -104,7 +92,7 @@ def appraisal_disclosure(engagement: Engagement, valuation: AssetValuation) -> s
             "| 参数 parameter | 取值 value | 测算 calculation | 来源与依据 source and evidence |",
             "|---|---|---|---|",
             *(
-                f"| {f.label_zh} | {_fmt(f)} | {f.formula or '—'} | {f.evidence or '—'} |"
+                f"| {f.label_zh} | {figure_text(f)} | {f.formula or '—'} | {f.evidence or '—'} |"
                 for f in r.figures
             ),
             *_detail_table(r),

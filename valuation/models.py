@@ -213,6 +213,29 @@ class Figure(FrozenModel):
     evidence: str = ""
 
 
+def _trimmed(value: float, decimals: int) -> str:
+    """``value`` with ``decimals`` decimals, trailing zeros dropped down to two: 12.5000 → 12.50, 0.3750 → 0.375."""
+    text = f"{value:,.{decimals}f}"
+    whole, _, frac = text.partition(".")
+    frac = frac.rstrip("0").ljust(2, "0")
+    return f"{whole}.{frac}"
+
+
+def figure_text(figure: Figure) -> str:
+    """A figure's value as a report prints it: CNY to the fen in 元, a rate in per cent and years with up
+    to four decimals (at least two), a ratio with four, counts whole."""
+    v = figure.value
+    if figure.unit == "CNY":
+        return f"{v:,.2f} 元"
+    if figure.unit == "rate":
+        return f"{_trimmed(v * 100, 4)}%"
+    if figure.unit == "years":
+        return f"{_trimmed(v, 4)} 年"
+    if figure.unit in ("count", "records"):
+        return f"{v:,.0f}"
+    return f"{v:.4f}"
+
+
 class MethodResult(FrozenModel):
     """Common part of a method's result; each method's result subclasses it with its own detail.
 

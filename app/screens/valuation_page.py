@@ -12,7 +12,8 @@ from app import charts, services, session, store, views
 from app.i18n import bi, cny, pct, t
 from app.safe import defang, md
 from base import DEFAULT_SEED
-from valuation.models import LABELS_ZH, Purpose, ValueType
+from valuation.cost.inputs import BASIS_LABELS, DeltaBasis
+from valuation.models import LABELS_ZH, Purpose, ValueType, english
 
 user = session.guard_page("valuation")
 st.title(t("page_valuation", both=True))
@@ -44,10 +45,11 @@ with single:
         a1, a2, a3, a4 = st.columns(4)
         vdate = a1.date_input(t("valuation_date"), value=date(date.today().year - 1, 12, 31), key="val_vdate")
         purpose = a2.selectbox(t("purpose"), [p.value for p in Purpose], key="val_purpose",
-                               format_func=lambda v: f"{LABELS_ZH.get(v, v)} {v}")
+                               format_func=lambda v: bi(LABELS_ZH.get(v, v), english(v)))
         vtype = a3.selectbox(t("value_type"), [v.value for v in ValueType], key="val_vtype",
-                             format_func=lambda v: f"{LABELS_ZH.get(v, v)} {v}")
-        basis = a4.selectbox(bi("调整系数 δ 依据", "δ basis"), ["quality", "life", "both"], key="val_basis")
+                             format_func=lambda v: bi(LABELS_ZH.get(v, v), english(v)))
+        basis = a4.selectbox(bi("调整系数 δ 依据", "δ basis"), [b.value for b in DeltaBasis], key="val_basis",
+                             format_func=lambda v: bi(*BASIS_LABELS[DeltaBasis(v)]))
         d1, d2, d3 = st.columns(3)
         elapsed = d1.number_input(bi("已使用年限", "elapsed years"), min_value=0.0, value=1.0, step=0.5, key="val_el")
         remaining = d2.number_input(bi("剩余经济寿命（年）", "remaining years"), min_value=0.0, value=3.0, step=0.5,

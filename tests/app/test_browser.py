@@ -159,7 +159,7 @@ def test_appraiser_values_the_new_asset_and_saves_the_conclusion(server: Server,
         after_run(page, "valuation", lambda: page.get_by_text("登记簿资产（成本法）").click())
         choose(page, "valuation", "val_assets", "E2E-001 浏览器测试数据集 browser test dataset")
         set_date(page, "val_vdate", "2025-12-31", "valuation")
-        choose(page, "valuation", "val_basis", "life")
+        choose(page, "valuation", "val_basis", "剩余经济寿命")
         click(page, "valuation", "val_run")
         assert metric(page, "评估值 Concluded value") == "¥750,000.00"
         shot(page, "appraiser_valuation_cost")

@@ -348,8 +348,8 @@ def test_the_whole_chain_on_a_fresh_company(server: Server, pw: Any, tmp_path: P
         after_run(page, "valuation", lambda: page.get_by_text("登记簿资产（成本法）").click())
         after_run(page, "valuation", lambda: choose_option(page, "val_assets", f"{A} {A_NAME}"))  # a multiselect
         set_date(page, "val_vdate", "2025-12-31", "valuation")
-        _select(page, "valuation", "val_vtype", "market_value", exact=False)
-        _select(page, "valuation", "val_basis", "life")
+        _select(page, "valuation", "val_vtype", "市场价值", exact=False)
+        _select(page, "valuation", "val_basis", "剩余经济寿命")
         assert page.locator(".st-key-val_el input").input_value() == "1.00"  # elapsed 1 year
         assert page.locator(".st-key-val_rem input").input_value() == "3.00"  # 3 years left
         click(page, "valuation", "val_run")
@@ -425,10 +425,11 @@ def test_the_whole_chain_on_a_fresh_company(server: Server, pw: Any, tmp_path: P
         see(page, "费用化 ¥80,000.00 · 资本化 ¥1,200,000.00")
         # the appraisal disclosure, written from the saved valuation the test took its figure from
         _expand(page, f"评估信息披露 {A} (impairment test (recoverable amount))")
-        for part in (f"评估报告{CO}-20251231", "评估基准日2025-12-31", "价值类型market_value",
+        for part in (f"评估报告{CO}-20251231", "评估基准日2025-12-31", "价值类型市场价值 (market value)",
                      "评估结论900000.00元",  # P = 1,200,000.00 × 0.75
-                     "评估方法：cost", "重置成本 C (cost)=1,200,000.00 CNY",  # 900,000.00 + 300,000.00, as given
-                     "价值调整系数 δ (cost)=0.7500"):  # 3 / (1 + 3)
+                     "评估方法：成本法 (cost approach)",
+                     "重置成本 C（成本法）=1,200,000.00 元",  # 900,000.00 + 300,000.00, as given
+                     "价值调整系数 δ（成本法）=0.7500"):  # 3 / (1 + 3)
             see(page, part)
         shot(page, "chain_5_disclosures")
 

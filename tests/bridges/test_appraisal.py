@@ -6,10 +6,10 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from bridges.appraisal import appraisal_reference, shown
+from bridges.appraisal import appraisal_reference
 from bridges.data_files import load_market_data, load_price_index
 from valuation import ValuationCase, value_case
-from valuation.models import Figure
+from valuation.models import Figure, figure_text
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "examples"
 
@@ -24,7 +24,10 @@ def test_the_reference_carries_the_conclusion_and_every_weighted_figure() -> Non
 
     assert ref.value == Decimal(f"{v.conclusion.value:.2f}")  # the concluded value, to the fen
     assert ref.valuation_date == case.engagement.valuation_date
-    assert ref.purpose == case.engagement.purpose.value and ref.value_type == case.engagement.value_type.value
+    # labels, never codes: the disclosure prints these words
+    assert (ref.purpose, ref.value_type) == ("质押融资 (pledge)", "市场价值 (market value)")
+    assert ref.methods == ("成本法 (cost approach)", "收益法 (income approach)", "市场法 (market approach)")[:len(ref.methods)]
+    assert all("_" not in m for m in ref.methods) and "_" not in ref.concluded_method
     assert ref.information_sources == case.engagement.information_sources
     assert ref.limiting_conditions == case.engagement.limiting_conditions
     assert set(case.engagement.assumptions) <= set(ref.assumptions)
@@ -36,6 +39,12 @@ def test_the_reference_carries_the_conclusion_and_every_weighted_figure() -> Non
 
 
 def test_figures_are_shown_as_money_rates_and_counts() -> None:
-    assert shown(Figure(name="c", label_zh="成本", value=1234567.891, unit="CNY")) == "1,234,567.89 CNY"
-    assert shown(Figure(name="r", label_zh="折现率", value=0.0825, unit="rate")) == "8.25%"
-    assert shown(Figure(name="n", label_zh="记录数", value=1500000.0, unit="records")) == "1,500,000"
+    """One formatter for the appraisal disclosure and the accounting reference (valuation.models.figure_text)."""
+    def text(value: float, unit: str) -> str:
+        return figure_text(Figure(name="x", label_zh="x", value=value, unit=unit))
+
+    assert text(1234567.891, "CNY") == "1,234,567.89 元"
+    assert text(0.0825, "rate") == "8.25%" and text(0.125, "rate") == "12.50%" and text(0.00375, "rate") == "0.375%"
+    assert text(1500000.0, "records") == "1,500,000" and text(12.0, "count") == "12"
+    assert text(1.99863, "years") == "1.9986 年" and text(3.0, "years") == "3.00 年"
+    assert text(0.75, "ratio") == "0.7500"

@@ -111,6 +111,14 @@ class DeltaBasis(StrEnum):
     BOTH = "both"  # δ = δ_q × δ_life
 
 
+BASIS_LABELS: dict[DeltaBasis, tuple[str, str]] = {
+    DeltaBasis.QUALITY: ("数据质量", "data quality"),
+    DeltaBasis.LIFE: ("剩余经济寿命", "remaining economic life"),
+    DeltaBasis.BOTH: ("质量与寿命结合", "quality and life"),
+}
+"""(中文, English) of what δ rests on."""
+
+
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 
