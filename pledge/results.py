@@ -70,8 +70,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "collateral_value": ("押品价值", "collateral value"),
     "liquidation_value": ("清算价值", "liquidation value"),
     "expected_loss": ("预期损失", "expected loss"),
+    # the asset classes of the bundled bank policy (data/bank_policy.json); a bank's own classes show as written
+    "enterprise_data_product": ("企业数据产品", "enterprise data product"),
+    "public_data_operation": ("公共数据授权运营", "public data authorized operation"),
+    "data_ip": ("数据知识产权", "data intellectual property"),
 }
-"""(中文, English) of the pledge engine's limits, covenants, triggers, repayment forms and figures."""
+"""(中文, English) of the pledge engine's limits, covenants, triggers, repayment forms, figures and the
+bundled policy's asset classes."""
 
 LABELS_ZH: dict[str, str] = {code: zh for code, (zh, _) in LABELS.items()}
 """The Chinese of :data:`LABELS`, as the credit memo prints it."""

@@ -31,7 +31,8 @@ extra: dict[str, Any] = {}
 if key.startswith("val:"):
     classes = sorted({r.asset_class for r in services.bank_policy().pledge_rates})
     a1, a2 = st.columns(2)
-    extra["asset_class"] = a1.selectbox(bi("资产类别（银行政策）", "asset class (bank policy)"), classes, key="pl_class")
+    extra["asset_class"] = a1.selectbox(bi("资产类别（银行政策）", "asset class (bank policy)"), classes, key="pl_class",
+                                        format_func=services.pledge_text)
     extra["remaining_life_months"] = int(a2.number_input(bi("剩余经济寿命（月）", "remaining economic life (months)"),
                                                          min_value=1, max_value=600, value=36, key="pl_life"))
 try:

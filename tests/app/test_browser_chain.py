@@ -438,7 +438,7 @@ def test_the_whole_chain_on_a_fresh_company(server: Server, pw: Any, tmp_path: P
         _log_in(page, server, "bank1", "pledge")
         pick_company(page, CO, "pledge")
         _select(page, "pledge", "pl_case", f"{A} {A_NAME} · ¥900,000.00", exact=False)
-        _select(page, "pledge", "pl_class", "enterprise_data_product")
+        _select(page, "pledge", "pl_class", "企业数据产品")
         assert page.locator(".st-key-pl_life input").input_value() == "36"
         see(page, "评估值 ¥900,000.00")
         assert metric(page, "押品价值") == "¥765,000.00"  # 900,000.00 × (1 − 0.15)

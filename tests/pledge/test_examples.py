@@ -71,3 +71,7 @@ def test_every_pledge_code_has_both_labels() -> None:
     codes = {m.value for e in (LoanConstraint, CovenantKind, TriggerKind, RepaymentType) for m in e}
     assert codes - set(LABELS) == set()
     assert all(zh and en and zh != en for zh, en in LABELS.values())
+
+
+def test_every_asset_class_of_the_bundled_policy_has_labels(policy: BankPolicy) -> None:
+    assert {r.asset_class for r in policy.pledge_rates} - set(LABELS) == set()
