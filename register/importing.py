@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from base.errors import DatavalError
@@ -53,8 +53,9 @@ from register.assets import get_company
 from register.db import Register
 from register.errors import ImportIssue, ImportRefused
 from register.filecheck import check_upload, check_xlsx
-from register.models import CostLine, DataAsset, Engagement, ImportRun
+from register.models import Company, CostLine, DataAsset, Engagement, ImportRun, ValuationResult
 from register.report import write_issue_report
+from register.valuations import free_case_id
 
 Progress = Callable[[str, int, int], None]
 FLUSH_EVERY = 500
@@ -587,6 +588,27 @@ def write_records(session: Session, parsed: Parsed, *, company: str, file_name: 
     return ImportSummary(file_name, parsed.kind, company, sha256, n, created, changed, unchanged, case_id)
 
 
+def _engagement_taken(session: Session, company: str, engagement: dict[str, Any]) -> ImportIssue | None:
+    """The refusal when the file's engagement id is already used by other inputs whose valuations are
+    stored: importing would change the inputs behind stored (perhaps pledged) conclusions. None otherwise
+    (a new id, the same inputs, or an engagement not valued yet, whose inputs the file updates)."""
+    case_id = str(engagement["case_id"])
+    eng = session.scalar(select(Engagement).join(Company, Company.id == Engagement.company_id)
+                         .where(Company.code == company, Engagement.case_id == case_id))
+    if eng is None or eng.inputs_fingerprint == engagement["inputs_fingerprint"]:
+        return None
+    stored = session.scalar(select(func.count()).select_from(ValuationResult)
+                            .where(ValuationResult.engagement_id == eng.id)) or 0
+    if not stored:
+        return None
+    free = free_case_id(session, company, case_id)
+    return ImportIssue(ENGAGEMENT, None, "case_id",
+                       f"委托编号 {case_id} 已有 {stored} 项已保存的估值结论，其输入与本文件不同，导入不会替换；请改用新的"
+                       f"委托编号（如 {free}）后再导入 — engagement {case_id} has {stored} stored valuation(s) made "
+                       f"from other inputs; importing would change the inputs behind them. Give the engagement a "
+                       f"new id (e.g. {free}) and import again")
+
+
 def import_file(reg: Register, path: Path, *, company: str | None = None, actor: str = "system",
                 report: Path | None = None, progress: Progress | None = None) -> ImportSummary:
     """Validate ``path`` completely, then write it in one transaction — or refuse it, writing nothing.
@@ -608,6 +630,16 @@ def import_file(reg: Register, path: Path, *, company: str | None = None, actor:
             out = None  # type: ignore[assignment]
         raise ImportRefused(path.name, issues, report=str(out) if out else None)
     code = company or str(parsed.company_name)[:64]
+    if parsed.engagement is not None:
+        with reg.session(actor=actor) as s:
+            taken = _engagement_taken(s, code, parsed.engagement)
+        if taken is not None:
+            out = report or path.with_name(path.name + ".errors.xlsx")
+            try:
+                write_issue_report([taken], out, source=path.name)
+            except OSError:
+                out = None  # type: ignore[assignment]
+            raise ImportRefused(path.name, [taken], report=str(out) if out else None)
     if progress is not None:
         progress("validated", len(parsed.records), len(parsed.records))
     with reg.session(actor=actor) as s:

@@ -159,3 +159,52 @@ def test_concurrent_posts_of_one_company_post_once(db_url: str) -> None:
             assert verify(s).ok
     finally:
         reg.dispose()
+
+
+def test_reimport_never_changes_the_inputs_behind_stored_valuations(db_url: str, tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """The engagement is imported and valued; the same engagement id comes back with another cost amount:
+    refused naming the id and a free one, the stored engagement and results untouched. Before any
+    valuation is stored, the same file updates the engagement's inputs as before."""
+    from openpyxl import load_workbook
+
+    from register.errors import ImportRefused
+    from register.importing import import_file
+    from register.models import Engagement
+
+    xlsx = _template(tmp_path / "case.xlsx")
+    changed = tmp_path / "changed.xlsx"
+    wb = load_workbook(xlsx)
+    ws = wb["表 cost.lines"]
+    col = [c.value for c in ws[1]].index("amount") + 1
+    ws.cell(3, col).value = float(ws.cell(3, col).value) + 1000.0
+    wb.save(changed)
+
+    reg = Register(db_url)
+    try:
+        import_file(reg, xlsx, company="CITY", actor="appraiser-1")
+        import_file(reg, changed, company="CITY", actor="appraiser-1")  # not valued yet: inputs updated
+        import_file(reg, xlsx, company="CITY", actor="appraiser-1")
+    finally:
+        reg.dispose()
+    assert main(["db", "import", str(xlsx), "--company", "CITY", "--db", db_url, "--value", "--json"]) == EXIT_OK
+    capsys.readouterr()
+    reg = Register(db_url)
+    try:
+        with reg.session() as s:
+            eng = s.scalar(select(Engagement))
+            assert eng is not None
+            fingerprint, case_id = eng.inputs_fingerprint, eng.case_id
+            results = s.scalar(select(func.count()).select_from(ValuationResult))
+        with pytest.raises(ImportRefused) as info:
+            import_file(reg, changed, company="CITY", actor="appraiser-1")
+        (issue,) = info.value.issues
+        assert (issue.sheet, issue.column) == ("委托 Engagement", "case_id")
+        assert issue.message.startswith(f"委托编号 {case_id} 已有 {results} 项已保存的估值结论")
+        assert f"(e.g. {case_id}-2)" in issue.message
+        with reg.session() as s:
+            eng = s.scalar(select(Engagement))
+            assert eng is not None and eng.inputs_fingerprint == fingerprint
+            assert s.scalar(select(func.count()).select_from(ValuationResult)) == results
+    finally:
+        reg.dispose()
