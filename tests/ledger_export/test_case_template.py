@@ -41,11 +41,16 @@ def test_hostile_text_stays_inert_text(tmp_path: Path) -> None:
     assert again == case
 
 
-def test_row_for_an_unknown_asset_is_reported(tmp_path: Path) -> None:
-    raw = json.loads((EXAMPLES / "parking_city_investment.json").read_text(encoding="utf-8"))
-    case, _ = case_from_dict(raw)
+def _parking_workbook(tmp_path: Path) -> Path:
+    """The parking engagement written as the template, case.xlsx in ``tmp_path``."""
+    case, _ = case_from_dict(json.loads((EXAMPLES / "parking_city_investment.json").read_text(encoding="utf-8")))
     xlsx = tmp_path / "case.xlsx"
     write_case_workbook(case, xlsx)
+    return xlsx
+
+
+def test_row_for_an_unknown_asset_is_reported(tmp_path: Path) -> None:
+    xlsx = _parking_workbook(tmp_path)
     wb = load_workbook(xlsx)
     ws = wb["方法 Methods"]
     ws.cell(3, 1).value = "NOPE-9"
@@ -59,10 +64,7 @@ def test_row_for_an_unknown_asset_is_reported(tmp_path: Path) -> None:
 def test_rows_are_numbered_as_in_the_sheet_and_duplicates_refused(tmp_path: Path) -> None:
     from base.errors import InvalidInput
 
-    raw = json.loads((EXAMPLES / "parking_city_investment.json").read_text(encoding="utf-8"))
-    case, _ = case_from_dict(raw)
-    xlsx = tmp_path / "case.xlsx"
-    write_case_workbook(case, xlsx)
+    xlsx = _parking_workbook(tmp_path)
     wb = load_workbook(xlsx)
     ws = wb["方法 Methods"]
     ws.insert_rows(3, amount=2)  # two blank rows before the data
@@ -84,11 +86,7 @@ def test_a_damaged_sheet_is_refused_naming_file_and_sheet(tmp_path: Path) -> Non
     from base.errors import InvalidInput
     from tests.xlsx_damage import cut_sheet
 
-    raw = json.loads((EXAMPLES / "parking_city_investment.json").read_text(encoding="utf-8"))
-    case, _ = case_from_dict(raw)
-    good = tmp_path / "case.xlsx"
-    write_case_workbook(case, good)
-    damaged = cut_sheet(good, tmp_path / "damaged.xlsx", "方法 Methods")
+    damaged = cut_sheet(_parking_workbook(tmp_path), tmp_path / "damaged.xlsx", "方法 Methods")
     with pytest.raises(InvalidInput, match=r"damaged.xlsx: 工作表 '方法 Methods' 内容已损坏") as info:
         read_case_workbook(damaged)
     assert info.value.field == "方法 Methods"
