@@ -180,11 +180,16 @@ def text_of(page: Any) -> str:
     return str(page.locator("[data-testid=stMain]").inner_text())
 
 
+def shows(page: Any, text: str) -> bool:
+    """Whether the main area shows ``text`` now, as a reader sees it (the invisible word joiners U+2060
+    that ``app.safe.md`` puts into user text are ignored)."""
+    return text in text_of(page).replace("\u2060", "")
+
+
 def see(page: Any, text: str, timeout_s: float = 90) -> None:
-    """Wait until the main area shows ``text`` as a reader sees it (the invisible word joiners U+2060 that
-    ``app.safe.md`` puts into user text are ignored); fails with what it shows."""
+    """Wait until the main area shows ``text`` (:func:`shows`); fails with what it shows."""
     deadline = time.monotonic() + timeout_s
-    while text not in text_of(page).replace("\u2060", ""):
+    while not shows(page, text):
         if time.monotonic() > deadline:
             raise AssertionError(f"the page never showed {text!r}; it shows:\n{text_of(page)[-2000:]}")
         time.sleep(0.25)

@@ -21,6 +21,7 @@ from tests.app.browser import (
     run_no,
     see,
     shot,
+    shows,
     tab,
     text_of,
     user_named,
@@ -63,13 +64,12 @@ def _type_in_cost_grid(page: Any, row: int, col: int, text: str, expect: str) ->
     with the arrow keys, open the editor, type, Enter) and wait for the rerun the edit causes, until the page
     shows ``expect``. The grid redraws after each rerun, so a click landing during the redraw is retried;
     an edit whose rerun came late is not typed again (the same value again would cause no rerun)."""
-    shown = page.get_by_text(expect, exact=False)
     grid = page.locator("[data-testid=stDataFrame]").last
     grid.scroll_into_view_if_needed()
     time.sleep(1.0)  # let the grid settle after the previous rerun
     editor = page.locator("textarea.gdg-input, input.gdg-input").first
     for attempt in range(4):
-        if shown.count() > 0:
+        if shows(page, expect):
             return  # the previous attempt's edit arrived after its wait
         box = grid.bounding_box()
         assert box is not None
@@ -94,7 +94,7 @@ def _type_in_cost_grid(page: Any, row: int, col: int, text: str, expect: str) ->
             wait_ready(page, "register", after=n, timeout_ms=30_000 if attempt < 3 else 60_000)
             return
         except AssertionError:
-            if shown.count() > 0:
+            if shows(page, expect):
                 return
             if attempt == 3:
                 raise
