@@ -27,6 +27,7 @@ from valuation.batch_reader import RowReader, Wording
 from valuation.batch_types import SHARED_COLUMNS, BatchColumn, BatchMethodOutput
 from valuation.conclusion import combine, off_one
 from valuation.context import ValuationContext
+from valuation.errors import chinese_first
 from valuation.models import Method
 from valuation.random import asset_keys
 from valuation.uncertainty import REPORT_PERCENTILES
@@ -138,14 +139,14 @@ def _validate_shared(
     for i, a in enumerate(ids):
         if not a:
             ids[i] = f"row {row_offset + i + 2}"
-            errors.append((i, AssetError(ids[i], "invalid_input", "asset_id", "asset_id is blank")))
+            errors.append((i, AssetError(ids[i], "invalid_input", "asset_id", "资产编号为空 asset_id is blank")))
             ok[i] = False
     dup = pd.Series(ids).duplicated(keep="first").to_numpy()
     if repeated is not None:
         dup = dup | np.asarray(repeated, dtype=bool)
     for i in map(int, np.flatnonzero(dup & ok)):
         errors.append((i, AssetError(ids[i], "invalid_input", "asset_id",
-                                     f"asset_id {ids[i]!r} is repeated (row {row_offset + i + 2})")))
+                                     f"资产编号重复 asset_id {ids[i]!r} is repeated (row {row_offset + i + 2})")))
     ok &= ~dup
     reader = RowReader(table, SHARED_COLUMNS, SHARED_WORDING, ids=np.asarray(ids, dtype=object))
     if "rights" in table.columns:  # ';'-separated values of DataAsset.rights, each checked once per spelling
@@ -319,6 +320,7 @@ def value_chunk(
 
     concluded = np.where(ok, combine(list(weights.T), list(values.T), nan_to_num=True), np.nan)
     errors.sort(key=lambda pair: pair[0])  # row order; a row's own errors keep their order
+    errors = [(i, chinese_first(e)) for i, e in errors]  # every message a reader sees, Chinese first
     message: dict[int, list[str]] = {}
     for i, e in errors:
         message.setdefault(i, []).append(f"{e.field}: {e.message}" if e.field else e.message)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from base.errors import DatavalError
+import dataclasses
+
+from base.errors import AssetError, DatavalError
+from base.messages import has_chinese
 
 
 class ValuationError(DatavalError):
@@ -62,3 +65,42 @@ class PriceIndexGap(ValuationError):
     """A date falls outside the price-index series used for restatement."""
 
     rule = "price_index"
+
+
+RULE_HEADINGS_ZH: dict[str, str] = {
+    "invalid_input": "输入无效",
+    "missing_input": "缺少必填值",
+    "weights_sum": "方法权重之和应为 1",
+    "horizon": "收益期不成立",
+    "rights_term_ended": "权利期限已届满",
+    "rights_not_held": "未持有所评估的权利",
+    "too_few_comparables": "可比案例不足",
+    "unknown_comparable": "可比案例不存在",
+    "comparable_not_usable": "可比案例不可用",
+    "unknown_delivery_form": "交付方式未知",
+    "basis_mismatch": "收益与折现率口径不一致",
+    "price_index": "价格指数缺失",
+    "forecast_too_short": "预测期不足",
+    "history_too_short": "历史数据不足",
+    "terminal_value": "终值条件不满足",
+    "rate_above_growth": "折现率须高于增长率",
+    "date_order": "日期先后不符",
+    "dates_out_of_order": "日期先后不符",
+    "conflicting_inputs": "输入相互矛盾",
+    "ahp_consistency": "判断矩阵一致性不足",
+    "ahp_matrix": "判断矩阵无效",
+    "ambiguous_reference": "引用不明确",
+    "dimension_not_measured": "质量维度未测量",
+    "invalid_quality_rules": "质量规则无效",
+    "missing_column": "缺少列",
+}
+"""The Chinese heading of each rule, put before a batch error's message that has no Chinese of its own."""
+
+
+def chinese_first(error: AssetError) -> AssetError:
+    """``error`` with its message Chinese first: unchanged when it already says it in Chinese, else led by
+    its rule's heading (``输入无效 expected an amount in CNY, got text 'abc'``)."""
+    if has_chinese(error.message):
+        return error
+    heading = RULE_HEADINGS_ZH.get(error.rule, "估值失败")
+    return dataclasses.replace(error, message=f"{heading} {error.message}")

@@ -135,7 +135,7 @@ def test_bad_rows_are_data_with_file_rows_on_every_engine(dask_executor, local_r
         repeated = [e for e in result.errors if "repeated" in e.message]
         # the id of data row 3 comes back on data row 238 = file row 239, in the last chunk
         assert [(e.asset_id, e.message) for e in repeated] == [
-            (t.loc[2, "asset_id"], f"asset_id {t.loc[2, 'asset_id']!r} is repeated (row 239)")
+            (t.loc[2, "asset_id"], f"资产编号重复 asset_id {t.loc[2, 'asset_id']!r} is repeated (row 239)")
         ]
         assert result.n_failed == 4 and result.n_ok == 236
 
