@@ -106,10 +106,15 @@ def same_events_in_force(session: Session, company: str, event: Event) -> list[s
     def content(ev: Event) -> Event:
         return ev.model_copy(update={"event_id": None, "recorded_on": None})
 
+    def says(payload: dict[str, Any]) -> bool:
+        try:
+            return content(type(event).model_validate(payload)) == wanted
+        except ValidationError:  # recorded under another form of the event: not the same words
+            return False
+
     wanted = content(event)
     return [e.code for e in recorded_events(session, company, event.asset_id)
-            if e.kind == event.kind.value and not e.reversed_by
-            and content(type(event).model_validate(e.payload)) == wanted]
+            if e.kind == event.kind.value and not e.reversed_by and says(e.payload)]
 
 
 def reverse_event(session: Session, company: str, code: str, *, on: date, reason: str) -> str:

@@ -98,9 +98,9 @@ RULE_HEADINGS_ZH: dict[str, str] = {
 
 
 def chinese_first(error: AssetError) -> AssetError:
-    """``error`` with its message Chinese first: unchanged when it already says it in Chinese, else led by
+    """``error`` with its message Chinese first: unchanged when it already begins in Chinese, else led by
     its rule's heading (``输入无效 expected an amount in CNY, got text 'abc'``)."""
-    if has_chinese(error.message):
+    if has_chinese(error.message.lstrip()[:1]):
         return error
     heading = RULE_HEADINGS_ZH.get(error.rule, "估值失败")
     return dataclasses.replace(error, message=f"{heading} {error.message}")
