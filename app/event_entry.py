@@ -29,7 +29,8 @@ NOT_ENTERED = frozenset({"kind", "event_id", "asset_id", "recorded_on", "valuati
 LONG = frozenset({"memo", "reason", "basis", "unfair_reason"})
 
 
-def _kind_label(kind: str) -> str:
+def kind_label(kind: str) -> str:
+    """An event kind as the reader sees it: its Chinese name, or the English one on the switch."""
     zh, en = EVENT_NAMES.get(EventKind(kind), (kind, kind))
     return bi(zh, en)
 
@@ -59,7 +60,7 @@ def event_entry(user: User, company: str, case: BookCase) -> None:
     c1, c2 = st.columns(2)
     asset = c1.selectbox(bi("资产", "Asset"), list(assets), key="ev_asset", format_func=lambda a: f"{a} {assets[a]}")
     kinds = [k.value for k in EVENT_NAMES if k != EventKind.EVENT_REVERSAL]
-    kind = c2.selectbox(bi("事项类型", "Event"), kinds, key="ev_kind", format_func=_kind_label)
+    kind = c2.selectbox(bi("事项类型", "Event"), kinds, key="ev_kind", format_func=kind_label)
     choices: dict[str, dict[Any, str]] = {}
     if kind in ("impairment_test", "nrv_test", "contribution"):
         vals = [v for v in store.valuation_results(user, company) if v.asset_code == asset] or \
@@ -74,7 +75,7 @@ def event_entry(user: User, company: str, case: BookCase) -> None:
         entered = store.resolve_valuation_link(user, {k: v for k, v in raw.items() if v is not None})
         event = EVENT.validate_python(entered)
     except ValidationError as exc:
-        st.error(md(str(invalid(exc, f"{asset} {_kind_label(kind)}"))))
+        st.error(md(str(invalid(exc, f"{asset} {kind_label(kind)}"))))
     except Exception as exc:  # a link the register cannot resolve: the bridge's message names the field
         session.show_error(exc)
     if event is not None:
@@ -114,7 +115,7 @@ def event_entry(user: User, company: str, case: BookCase) -> None:
         st.caption(bi("尚无事项", "no events yet"))
         return
     views.table(pd.DataFrame([{
-        bi("事项编号", "event"): e.code, bi("类型", "kind"): _kind_label(e.kind), bi("日期", "date"): str(e.date),
+        bi("事项编号", "event"): e.code, bi("类型", "kind"): kind_label(e.kind), bi("日期", "date"): str(e.date),
         bi("记录日", "recorded on"): str(e.recorded_on), bi("金额", "amount"): _amount(e.payload),
         bi("状态", "status"): (bi(f"已被 {e.reversed_by} 冲销", f"reversed by {e.reversed_by}") if e.reversed_by
                                else (bi(f"冲销 {e.payload.get('reverses')}", f"reverses {e.payload.get('reverses')}")

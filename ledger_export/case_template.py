@@ -216,6 +216,13 @@ DAMAGED = (SyntaxError, zipfile.BadZipFile, zlib.error, EOFError)
 are SyntaxErrors), its compressed part broken. A read-only workbook reads a sheet only when it is iterated."""
 
 
+def damage_text(exc: BaseException) -> str:
+    """Why a sheet cannot be read (after the words naming the sheet): its content is damaged."""
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    return (f"内容已损坏，无法读取 the sheet cannot be read, its content is damaged ({type(exc).__name__}: {first}); "
+            "save the workbook again from Excel as .xlsx")
+
+
 class _DamagedSheet(Exception):
     def __init__(self, sheet: str, cause: BaseException) -> None:
         super().__init__(sheet)
@@ -322,9 +329,6 @@ def read_case_workbook(path: Path) -> JsonObject:
         case["assets"] = list(assets.values())
         return case
     except _DamagedSheet as exc:
-        first = str(exc.cause).splitlines()[0] if str(exc.cause) else ""
-        raise InvalidInput(f"{path.name}: 工作表 {exc.sheet!r} 内容已损坏，无法读取 the sheet cannot be read, its "
-                           f"content is damaged ({type(exc.cause).__name__}: {first}); save the workbook again "
-                           "from Excel as .xlsx", field=exc.sheet) from None
+        raise InvalidInput(f"{path.name}: 工作表 {exc.sheet!r} {damage_text(exc.cause)}", field=exc.sheet) from None
     finally:
         wb.close()

@@ -47,6 +47,7 @@ from ledger_export.case_template import (
     PARAMETERS,
     PRICE_INDEX,
     README,
+    damage_text,
 )
 from ledger_export.case_template import TABLE_PREFIX as TABLE
 from register.assets import get_company
@@ -336,10 +337,7 @@ def _scan(wb: Any, sheets: list[str], issues: list[ImportIssue]) -> _Where:
         try:
             _scan_sheet(wb[title], title, w, asset_ids, issues)
         except DAMAGED as exc:
-            first = str(exc).splitlines()[0] if str(exc) else ""
-            damaged.append(ImportIssue(title, None, None, f"工作表内容已损坏，无法读取 the sheet cannot be read, its "
-                                       f"content is damaged ({type(exc).__name__}: {first}); save the workbook "
-                                       "again from Excel as .xlsx"))
+            damaged.append(ImportIssue(title, None, None, f"工作表{damage_text(exc)}"))
     if damaged:  # what the other sheets say about a sheet that cannot be read is noise: the damage alone
         issues[:] = damaged
         return w

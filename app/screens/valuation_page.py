@@ -15,6 +15,13 @@ from base import DEFAULT_SEED
 from valuation.cost.inputs import BASIS_LABELS, DeltaBasis
 from valuation.models import LABELS_ZH, Purpose, ValueType, english
 
+
+def _label(value: object) -> str:
+    """An engagement choice (purpose, value type) as the reader sees it: its label, never the code."""
+    code = str(value)
+    return bi(LABELS_ZH.get(code, code), english(code))
+
+
 user = session.guard_page("valuation")
 st.title(t("page_valuation", both=True))
 st.caption(t("valuation_intro"))
@@ -45,9 +52,9 @@ with single:
         a1, a2, a3, a4 = st.columns(4)
         vdate = a1.date_input(t("valuation_date"), value=date(date.today().year - 1, 12, 31), key="val_vdate")
         purpose = a2.selectbox(t("purpose"), [p.value for p in Purpose], key="val_purpose",
-                               format_func=lambda v: bi(LABELS_ZH.get(str(v), str(v)), english(str(v))))
+                               format_func=_label)
         vtype = a3.selectbox(t("value_type"), [v.value for v in ValueType], key="val_vtype",
-                             format_func=lambda v: bi(LABELS_ZH.get(str(v), str(v)), english(str(v))))
+                             format_func=_label)
         basis = a4.selectbox(bi("调整系数 δ 依据", "δ basis"), [b.value for b in DeltaBasis], key="val_basis",
                              format_func=lambda v: bi(*BASIS_LABELS[DeltaBasis(v)]))
         d1, d2, d3 = st.columns(3)

@@ -67,6 +67,17 @@ def test_facts_decide_live_and_are_saved(page: Any, users: dict[Role, User]) -> 
     assert store.asset_facts(fin, CO, "F-1") == saved
 
 
+def _opening_balance(at: Any, k: str, *, cost: str, accumulated: str) -> None:
+    """Type F-2's opening balance at 2024-12-31 into the form ``k`` (cost and accumulated amortization as
+    given, 48 months left, in use since 2023-01-01)."""
+    _set(at, "date_input", f"{k}.date", date(2024, 12, 31))
+    _set(at, "text_input", f"{k}.cost", cost)
+    _set(at, "text_input", f"{k}.accumulated_amortization", accumulated)
+    _set(at, "text_input", f"{k}.remaining_life_months", "48")
+    _set(at, "date_input", f"{k}.ready_for_use_on", date(2023, 1, 1))
+    _set(at, "text_input", f"{k}.source", "2024年审计报告 audited 2024 accounts")
+
+
 def test_an_event_is_previewed_saved_listed_and_reversed(page: Any, users: dict[Role, User]) -> None:
     fin = users[Role.FINANCE]
     _on_books(fin, "F-2", "物流轨迹 logistics tracks")
@@ -76,12 +87,7 @@ def test_an_event_is_previewed_saved_listed_and_reversed(page: Any, users: dict[
     at.selectbox(key="ev_kind").set_value("opening_balance")
     at.run()
     k = "ev.F-2.opening_balance"
-    _set(at, "date_input", f"{k}.date", date(2024, 12, 31))
-    _set(at, "text_input", f"{k}.cost", "600,000.00")
-    _set(at, "text_input", f"{k}.accumulated_amortization", "120000")
-    _set(at, "text_input", f"{k}.remaining_life_months", "48")
-    _set(at, "date_input", f"{k}.ready_for_use_on", date(2023, 1, 1))
-    _set(at, "text_input", f"{k}.source", "2024年审计报告 audited 2024 accounts")
+    _opening_balance(at, k, cost="600,000.00", accumulated="120000")
     # preview: Dr 1701.01 600,000.00 / Cr 1702.01 120,000.00, Cr 4104 480,000.00 (600,000 − 120,000)
     journal = next(f for f in frames(at) if "借方" in f.columns)
     assert [d for d in journal["借方"] if d] == ["¥600,000.00"]
@@ -99,12 +105,7 @@ def test_an_event_is_previewed_saved_listed_and_reversed(page: Any, users: dict[
     assert at.text_input(key=f"{k}.cost").value in ("", None)
     assert not any(b.key == "ev_save" and not b.disabled for b in at.button)
     # typed again, a second opening balance is refused by the rule (an opening balance comes first)
-    _set(at, "date_input", f"{k}.date", date(2024, 12, 31))
-    _set(at, "text_input", f"{k}.cost", "600000")
-    _set(at, "text_input", f"{k}.accumulated_amortization", "120,000.00")
-    _set(at, "text_input", f"{k}.remaining_life_months", "48")
-    _set(at, "date_input", f"{k}.ready_for_use_on", date(2023, 1, 1))
-    _set(at, "text_input", f"{k}.source", "2024年审计报告 audited 2024 accounts")
+    _opening_balance(at, k, cost="600000", accumulated="120,000.00")
     assert any("opening balance must be the asset's first event" in e.value for e in at.error)
     assert next(b for b in at.button if b.key == "ev_save").disabled
     assert len(store.recorded_events(fin, CO, "F-2")) == 1
