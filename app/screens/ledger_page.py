@@ -10,7 +10,7 @@ import streamlit as st
 
 from app import services, session, store, views
 from app.auth import may
-from app.event_entry import event_entry
+from app.event_entry import event_entry, kind_label
 from app.i18n import bi, cny, t
 from app.safe import md
 from register.errors import NotFound
@@ -62,7 +62,7 @@ if result is not None:
     k3.metric(t("checks"), t("all_checks_pass") if result.all_checks_pass else "✗")
     k4.metric(t("rejected_events"), f"{len(result.rejected):,}")
     for r in result.rejected:
-        st.warning(f"{md(r.event_id)} ({md(r.asset_id)}, {r.kind.value}, {r.date}): {md(r.message)}")
+        st.warning(f"{md(r.event_id)} ({md(r.asset_id)}, {kind_label(r.kind)}, {r.date}): {md(r.message)}")
 
     is_closed = bool(status and status.status == "closed")
     can_post = may(user, "ledger.post") and not is_closed
